@@ -1,0 +1,202 @@
+"""The editors' tool. Editors draft and send to review; only reviewers publish or retract."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from .choices import IncidentStatus
+from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
+
+
+@admin.register(Province)
+class ProvinceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_ar", "slug", "country_list", "announced_on", "dissolved_on", "merged_into"]
+    search_fields = ["name", "name_ar", "slug", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["merged_into"]
+
+    @admin.display(description="countries")
+    def country_list(self, province):
+        return ", ".join(province.countries)
+
+
+@admin.register(Place)
+class PlaceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_ar", "country", "admin1", "latitude", "longitude", "location_precision", "geocoder"]
+    list_filter = ["country", "location_precision", "geocoder", "verified"]
+    search_fields = ["name", "name_ar", "aliases", "admin1"]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "url"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date", "claimed_operations", "claimed_countries", "claim_source"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["claim_source"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "date_precision", "province"]
+    list_filter = ["province"]
+    search_fields = ["title", "description"]
+
+
+class ReportInline(admin.StackedInline):
+    model = Report
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [
+        ("source", "is_claim", "published_on"),
+        ("title", "url"),
+        ("killed", "wounded", "killed_or_wounded", "kidnapped"),
+        "quote",
+    ]
+
+
+class CountryListFilter(admin.SimpleListFilter):
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = Place.objects.order_by("country").values_list("country", flat=True).distinct()
+        return [(code, code) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.in_country(self.value()) if self.value() else queryset
+
+
+@admin.register(Incident)
+class IncidentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "date_display",
+        "place",
+        "province",
+        "incident_type",
+        "killed_best",
+        "wounded_best",
+        "claim_status",
+        "status",
+        "is_synthetic",
+    ]
+    list_select_related = ["place", "province"]
+    list_filter = [
+        "status",
+        "province",
+        CountryListFilter,
+        "incident_type",
+        "claim_status",
+        "date_precision",
+        "is_synthetic",
+        "date",
+    ]
+    search_fields = ["summary", "place__name", "place__name_ar", "province__name", "external_id"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["place", "province", "campaign"]
+    inlines = [ReportInline]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
+    actions = ["send_to_review", "publish", "retract"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": [("date", "date_precision", "end_date"), ("place", "province"), "status"]}),
+        ("What happened", {"fields": [("incident_type", "target_type"), "summary", ("claim_status", "campaign")]}),
+        (
+            "Figures (editor's judgement; each report keeps its own)",
+            {
+                "fields": [
+                    ("killed_low", "killed_best", "killed_high"),
+                    ("wounded_low", "wounded_best", "wounded_high"),
+                    "kidnapped",
+                ]
+            },
+        ),
+        ("Internal (never public)", {"fields": ["internal_notes"]}),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "is_synthetic",
+                    ("external_source", "external_id"),
+                    ("created_at", "created_by"),
+                    ("updated_at", "updated_by"),
+                    "published_at",
+                ],
+            },
+        ),
+    ]
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, incident):
+        return incident.date_display
+
+    def get_changeform_initial_data(self, request):
+        return {"status": IncidentStatus.DRAFT, **super().get_changeform_initial_data(request)}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        old_status = obj.status if obj else IncidentStatus.DRAFT
+        user = request.user
+
+        class WorkflowForm(form):
+            def clean_status(self):
+                new_status = self.cleaned_data["status"]
+                if obj is None and new_status != IncidentStatus.DRAFT and not user.has_perm(PUBLISH_PERMISSION):
+                    raise ValidationError("new incidents start as drafts; send them to review when ready")
+                if obj is not None:
+                    try:
+                        Incident.check_transition(old_status, new_status, user)
+                    except PermissionDenied as exc:
+                        raise ValidationError(str(exc)) from None
+                    except ValidationError as exc:
+                        raise ValidationError(exc.message_dict["status"]) from None
+                return new_status
+
+        return WorkflowForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        if obj.status == IncidentStatus.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def _transition_selected(self, request, queryset, new_status):
+        done, refused = 0, []
+        for incident in queryset:
+            try:
+                incident.transition(new_status, request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                message = exc.message_dict["status"][0] if isinstance(exc, ValidationError) else str(exc)
+                refused.append(f"{incident}: {message}")
+        if done:
+            label = IncidentStatus(new_status).label.lower()
+            self.message_user(request, f"{done} incident(s) now {label}.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="Send selected incidents to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._transition_selected(request, queryset, IncidentStatus.REVIEW)
+
+    @admin.action(description="Publish selected incidents", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._transition_selected(request, queryset, IncidentStatus.PUBLISHED)
+
+    @admin.action(description="Retract selected incidents", permissions=["publish"])
+    def retract(self, request, queryset):
+        self._transition_selected(request, queryset, IncidentStatus.RETRACTED)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)

@@ -1,0 +1,80 @@
+"""Controlled vocabularies. Modelled on GTD/ACLED so imports map onto them cleanly."""
+
+from django.db import models
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", "Exact location"
+    NEAR = "near", "Town or village"
+    DISTRICT = "district", "District"
+    PROVINCE = "province", "Province / region"
+    COUNTRY = "country", "Country"
+
+    @classmethod
+    def approximate(cls) -> list[str]:
+        """Precisions drawn as areas rather than points (hollow markers on the map)."""
+        return [cls.DISTRICT, cls.PROVINCE, cls.COUNTRY]
+
+
+class GeocoderKind(models.TextChoices):
+    NONE = "", "Not geocoded"
+    GAZETTEER = "gazetteer", "Offline gazetteer"
+    ONLINE = "online", "Online service"
+    MANUAL = "manual", "Entered by an editor"
+    IMPORT = "import", "Imported with the data"
+
+
+class SourceKind(models.TextChoices):
+    GROUP_MEDIA = "group_media", "Group media (IS outlet)"
+    NEWS_AGENCY = "news_agency", "News agency"
+    NEWS_OUTLET = "news_outlet", "News outlet"
+    OFFICIAL = "official", "Official"
+    RESEARCH = "research", "Research / analysis"
+    NGO = "ngo", "NGO / international organisation"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    DATASET = "dataset", "Conflict dataset"
+    OTHER = "other", "Other"
+
+
+class IncidentType(models.TextChoices):
+    RAID = "raid", "Raid / armed assault"
+    BOMBING = "bombing", "Bombing / IED"
+    SUICIDE_ATTACK = "suicide_attack", "Suicide attack"
+    AMBUSH = "ambush", "Ambush"
+    ASSASSINATION = "assassination", "Assassination"
+    EXECUTION = "execution", "Execution"
+    KIDNAPPING = "kidnapping", "Kidnapping"
+    INDIRECT_FIRE = "indirect_fire", "Indirect fire"
+    ARSON_SABOTAGE = "arson_sabotage", "Arson / sabotage"
+    OTHER = "other", "Other"
+
+
+class TargetType(models.TextChoices):
+    MILITARY = "military", "Military"
+    POLICE = "police", "Police"
+    CIVILIANS = "civilians", "Civilians"
+    GOVERNMENT = "government", "Government"
+    RELIGIOUS = "religious", "Religious"
+    INFRASTRUCTURE = "infrastructure", "Infrastructure"
+    OTHER = "other", "Other"
+
+
+class ClaimStatus(models.TextChoices):
+    CLAIMED = "claimed", "Claimed by IS"
+    ATTRIBUTED = "attributed", "Attributed by others"
+    UNCLAIMED = "unclaimed", "Unclaimed"
+    DISPUTED = "disputed", "Disputed"
+
+
+class IncidentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"

@@ -1,0 +1,41 @@
+"""Dates known to a precision: an incident known only to "late October 2018" is stored as the
+first day of its period with month precision, and always shown at that precision."""
+
+import datetime as dt
+
+from .choices import DatePrecision
+
+
+def period_start(date: dt.date, precision: str) -> dt.date:
+    if precision == DatePrecision.WEEK:
+        return date - dt.timedelta(days=date.weekday())
+    if precision == DatePrecision.MONTH:
+        return date.replace(day=1)
+    if precision == DatePrecision.YEAR:
+        return date.replace(month=1, day=1)
+    return date
+
+
+def period_end(date: dt.date, precision: str) -> dt.date:
+    start = period_start(date, precision)
+    if precision == DatePrecision.WEEK:
+        return start + dt.timedelta(days=6)
+    if precision == DatePrecision.MONTH:
+        next_month = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return next_month - dt.timedelta(days=1)
+    if precision == DatePrecision.YEAR:
+        return start.replace(month=12, day=31)
+    return start
+
+
+def format_at_precision(date: dt.date | None, precision: str) -> str:
+    if date is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{date.year}"
+    if precision == DatePrecision.MONTH:
+        return date.strftime("%b %Y")
+    if precision == DatePrecision.WEEK:
+        start = period_start(date, precision)
+        return f"week of {start.day} {start.strftime('%b %Y')}"
+    return f"{date.day} {date.strftime('%b %Y')}"

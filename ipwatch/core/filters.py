@@ -1,0 +1,139 @@
+"""The incident filters shared by the map, the timeline, the incident list and the exports.
+
+Parameters (a contract other tooling relies on): province (repeatable slug), country (ISO2),
+since, until (YYYY-MM-DD), type (repeatable), claimed (yes/no), q, bbox=minlon,minlat,maxlon,maxlat.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.http import JsonResponse
+
+from .choices import IncidentType
+from .countries import country_names
+from .models import Incident, Province
+
+
+class InvalidFilter(Exception):
+    """Raised for malformed filter parameters; ``errors`` maps each parameter to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{param}: {message}" for param, message in errors.items()))
+
+
+class BBoxField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        parts = value.split(",")
+        if len(parts) != 4:
+            raise forms.ValidationError("bbox must be four numbers: minlon,minlat,maxlon,maxlat")
+        try:
+            min_lon, min_lat, max_lon, max_lat = (float(part) for part in parts)
+        except ValueError:
+            raise forms.ValidationError("bbox must be four numbers: minlon,minlat,maxlon,maxlat") from None
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise forms.ValidationError("bbox longitudes must be within −180..180 and latitudes within −90..90")
+        if min_lat > max_lat:
+            raise forms.ValidationError("bbox minlat must not exceed maxlat")
+        return (min_lon, min_lat, max_lon, max_lat)
+
+
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        min_lon, min_lat, max_lon, max_lat = value
+        queryset = queryset.filter(place__latitude__gte=min_lat, place__latitude__lte=max_lat)
+        if min_lon <= max_lon:
+            return queryset.filter(place__longitude__gte=min_lon, place__longitude__lte=max_lon)
+        # A box crossing the antimeridian.
+        return queryset.filter(Q(place__longitude__gte=min_lon) | Q(place__longitude__lte=max_lon))
+
+
+class CountryField(forms.CharField):
+    def clean(self, value):
+        value = (super().clean(value) or "").strip().upper()
+        if value and value not in country_names():
+            raise forms.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
+        return value
+
+
+class CountryFilter(django_filters.Filter):
+    field_class = CountryField
+
+    def filter(self, queryset, value):
+        return queryset.in_country(value) if value else queryset
+
+
+ISO_DATE = ["%Y-%m-%d"]
+YES_NO = [("yes", "Claimed by IS"), ("no", "Not claimed by IS")]
+
+
+class IncidentFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "until must not be before since")
+        return cleaned
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    province = django_filters.ModelMultipleChoiceFilter(
+        field_name="province__slug",
+        to_field_name="slug",
+        queryset=Province.objects.all(),
+        label="Province",
+    )
+    country = CountryFilter(label="Country (ISO code)")
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", input_formats=ISO_DATE, label="From")
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", input_formats=ISO_DATE, label="Until")
+    type = django_filters.MultipleChoiceFilter(field_name="incident_type", choices=IncidentType.choices, label="Type")
+    claimed = django_filters.ChoiceFilter(choices=YES_NO, method="filter_claimed", label="Claim status")
+    q = django_filters.CharFilter(method="filter_text", label="Search")
+    bbox = BBoxFilter(label="Bounding box")
+
+    class Meta:
+        model = Incident
+        fields = []
+        form = IncidentFilterForm
+
+    def filter_claimed(self, queryset, name, value):
+        if value == "yes":
+            return queryset.claimed()
+        if value == "no":
+            return queryset.unclaimed()
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # Public text only: internal notes are never searchable from public pages.
+        return queryset.filter(
+            Q(summary__icontains=value)
+            | Q(place__name__icontains=value)
+            | Q(place__name_ar__icontains=value)
+            | Q(province__name__icontains=value)
+        )
+
+
+def filter_incidents(params, queryset):
+    """Return ``queryset`` filtered by ``params`` (a QueryDict), or raise InvalidFilter."""
+    filterset = IncidentFilterSet(params, queryset=queryset)
+    if not filterset.is_valid():
+        raise InvalidFilter(error_messages(filterset))
+    return filterset.qs
+
+
+def error_messages(filterset) -> dict[str, str]:
+    return {param: " ".join(str(message) for message in messages) for param, messages in filterset.errors.items()}
+
+
+def invalid_filter_response(exc: InvalidFilter) -> JsonResponse:
+    return JsonResponse({"error": f"invalid parameter: {exc}", "errors": exc.errors}, status=400)

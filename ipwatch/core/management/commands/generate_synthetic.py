@@ -1,0 +1,33 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from ipwatch.core.synthetic import delete_synthetic, generate_synthetic
+
+
+class Command(BaseCommand):
+    help = (
+        "Create realistic-looking SYNTHETIC incidents (flagged is_synthetic, Source 'Synthetic data') for load tests."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--incidents", type=int, required=True, help="how many synthetic incidents to create")
+        parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+        parser.add_argument(
+            "--replace", action="store_true", help="delete existing synthetic incidents first (idempotent runs)"
+        )
+
+    def handle(self, *args, incidents, seed, replace, **options):
+        if incidents < 0:
+            raise CommandError("--incidents must be zero or more")
+        if replace:
+            deleted = delete_synthetic()
+            if deleted:
+                self.stdout.write(f"Deleted {deleted} synthetic rows.")
+        with tqdm(total=incidents, unit="incident", disable=options["verbosity"] < 1, file=sys.stderr) as bar:
+            try:
+                created = generate_synthetic(incidents, seed=seed, progress=bar.update)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Created {created} SYNTHETIC incidents (not real events)."))

@@ -1,0 +1,365 @@
+"""The ipwatch data model: provinces, places, sources, incidents and each source's report of them."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    ClaimStatus,
+    DatePrecision,
+    GeocoderKind,
+    IncidentStatus,
+    IncidentType,
+    LocationPrecision,
+    SourceKind,
+    TargetType,
+)
+from .countries import validate_country_code, validate_country_list
+from .dates import format_at_precision, period_end, period_start
+from .querysets import IncidentQuerySet, PlaceQuerySet
+
+
+def validate_alias_list(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError("aliases must be a list of names")
+
+
+class Province(models.Model):
+    """An Islamic State "province" (wilayah), e.g. Wilayat Fezzan."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    name_ar = models.CharField("Arabic name", max_length=100, blank=True)
+    aliases = models.JSONField(default=list, blank=True, validators=[validate_alias_list])
+    countries = models.JSONField(
+        default=list, blank=True, validators=[validate_country_list], help_text="ISO 3166-1 alpha-2 codes"
+    )
+    announced_on = models.DateField(null=True, blank=True)
+    dissolved_on = models.DateField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_provinces"
+    )
+    color = models.CharField(
+        max_length=7,
+        default="#666666",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "color must be a hex colour like #b03a2e")],
+    )
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("public:province-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.announced_on and self.dissolved_on and self.dissolved_on < self.announced_on:
+            raise ValidationError({"dissolved_on": "dissolved_on must not be before announced_on"})
+        if self.merged_into_id and self.merged_into_id == self.pk:
+            raise ValidationError({"merged_into": "a province cannot be merged into itself"})
+
+
+class Place(models.Model):
+    name = models.CharField(max_length=200)
+    name_ar = models.CharField("Arabic name", max_length=200, blank=True)
+    aliases = models.JSONField(default=list, blank=True, validators=[validate_alias_list])
+    country = models.CharField(max_length=2, validators=[validate_country_code], help_text="ISO 3166-1 alpha-2")
+    admin1 = models.CharField("first-level region", max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    location_precision = models.CharField(
+        max_length=10, choices=LocationPrecision.choices, default=LocationPrecision.NEAR
+    )
+    geocoder = models.CharField(max_length=10, choices=GeocoderKind.choices, default=GeocoderKind.NONE, blank=True)
+    gazetteer_id = models.CharField(max_length=50, blank=True, help_text="e.g. geonames:2212775")
+    verified = models.BooleanField(default=False, help_text="Coordinates checked by an editor")
+    history = HistoricalRecords()
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="place_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="place_coordinates_both_or_neither",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self):
+        errors = {}
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = "latitude must be between −90 and 90"
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = "longitude must be between −180 and 180"
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            errors[missing] = "give both latitude and longitude, or neither"
+        if self.country:
+            self.country = self.country.upper()
+        if errors:
+            raise ValidationError(errors)
+
+
+class Source(models.Model):
+    """An outlet that reports or claims incidents: Amaq, Al Naba, Reuters, a local official…"""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    url = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_group_media(self) -> bool:
+        return self.kind == SourceKind.GROUP_MEDIA
+
+
+class Campaign(models.Model):
+    """A campaign the group announced, e.g. 2019's "revenge for Syria" (Al-Sham)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    claimed_operations = models.PositiveIntegerField(null=True, blank=True)
+    claimed_countries = models.PositiveIntegerField(null=True, blank=True)
+    claim_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    claim_reference = models.CharField(max_length=300, blank=True, help_text='e.g. "Al Naba 177 infographic"')
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Milestone(models.Model):
+    """Dated context drawn on the timeline, e.g. the loss of Sirte (late 2016)."""
+
+    date = models.DateField()
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    province = models.ForeignKey(Province, null=True, blank=True, on_delete=models.SET_NULL)
+    source_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date_display}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.date = period_start(self.date, self.date_precision)
+        super().save(*args, **kwargs)
+
+    @property
+    def date_display(self) -> str:
+        return format_at_precision(self.date, self.date_precision)
+
+
+# Which status changes are possible, and whether they need the reviewer's publish permission.
+TRANSITIONS = {
+    IncidentStatus.DRAFT: {IncidentStatus.REVIEW},
+    IncidentStatus.REVIEW: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED},
+    IncidentStatus.PUBLISHED: {IncidentStatus.REVIEW, IncidentStatus.RETRACTED},
+    IncidentStatus.RETRACTED: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED},
+}
+NEEDS_PUBLISH_PERMISSION = {IncidentStatus.PUBLISHED, IncidentStatus.RETRACTED}
+PUBLISH_PERMISSION = "core.publish_incident"
+
+
+class Incident(models.Model):
+    date = models.DateField(help_text="Stored as the first day of its period (see date precision)")
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    end_date = models.DateField(null=True, blank=True)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
+    province = models.ForeignKey(
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        help_text="The wilayah the incident is attributed to or claimed for",
+    )
+    incident_type = models.CharField(max_length=20, choices=IncidentType.choices)
+    target_type = models.CharField(max_length=20, choices=TargetType.choices, blank=True)
+    summary = models.TextField(help_text="Public")
+    internal_notes = models.TextField(blank=True, help_text="Never shown to the public")
+    killed_low = models.PositiveIntegerField(null=True, blank=True)
+    killed_best = models.PositiveIntegerField(null=True, blank=True)
+    killed_high = models.PositiveIntegerField(null=True, blank=True)
+    wounded_low = models.PositiveIntegerField(null=True, blank=True)
+    wounded_best = models.PositiveIntegerField(null=True, blank=True)
+    wounded_high = models.PositiveIntegerField(null=True, blank=True)
+    kidnapped = models.PositiveIntegerField(null=True, blank=True)
+    claim_status = models.CharField(max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.UNCLAIMED)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents")
+    status = models.CharField(max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.DRAFT)
+    is_synthetic = models.BooleanField(default=False, help_text="Generated for load and benchmark work, not real")
+    external_source = models.CharField(max_length=20, blank=True, help_text="Dataset imported from, e.g. acled")
+    external_id = models.CharField(max_length=100, blank=True, help_text="The dataset's own event id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        permissions = [("publish_incident", "Can publish and retract incidents")]
+        indexes = [
+            models.Index(fields=["status", "date"]),
+            models.Index(fields=["province", "status", "date"]),
+            models.Index(fields=["incident_type"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="incident_unique_external_id",
+            )
+        ]
+
+    def __str__(self):
+        place = self.place.name if self.place_id else "unknown place"
+        return f"{self.date_display} — {self.get_incident_type_display()} at {place}"
+
+    def save(self, *args, **kwargs):
+        if self.date and self.date_precision:
+            self.date = period_start(self.date, self.date_precision)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("public:incident-detail", kwargs={"pk": self.pk})
+
+    @property
+    def date_display(self) -> str:
+        return format_at_precision(self.date, self.date_precision)
+
+    @property
+    def period_end(self):
+        return period_end(self.date, self.date_precision)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == IncidentStatus.PUBLISHED
+
+    def clean(self):
+        errors = {}
+        if self.date and self.date_precision:
+            self.date = period_start(self.date, self.date_precision)
+        if self.date and self.end_date and self.end_date < self.date:
+            errors["end_date"] = "end date must not be before the date"
+        for figure in ("killed", "wounded"):
+            low, best, high = (getattr(self, f"{figure}_{bound}") for bound in ("low", "best", "high"))
+            if low is not None and best is not None and low > best:
+                errors[f"{figure}_low"] = f"{figure}_low must not exceed {figure}_best"
+            if best is not None and high is not None and best > high:
+                errors[f"{figure}_high"] = f"{figure}_high must not be below {figure}_best"
+            elif low is not None and high is not None and low > high:
+                errors[f"{figure}_high"] = f"{figure}_high must not be below {figure}_low"
+        if errors:
+            raise ValidationError(errors)
+
+    # Workflow -------------------------------------------------------------------------------
+    @staticmethod
+    def check_transition(old: str, new: str, user) -> None:
+        """Raise ValidationError for an impossible change, PermissionDenied for a forbidden one."""
+        if old == new:
+            return
+        if new not in TRANSITIONS.get(old, set()):
+            raise ValidationError(
+                {"status": f"an incident cannot go from {IncidentStatus(old).label} to {IncidentStatus(new).label}"}
+            )
+        if (new in NEEDS_PUBLISH_PERMISSION or old in NEEDS_PUBLISH_PERMISSION) and not user.has_perm(
+            PUBLISH_PERMISSION
+        ):
+            raise PermissionDenied("only reviewers may publish or retract incidents")
+
+    def transition(self, new_status: str, user) -> None:
+        self.check_transition(self.status, new_status, user)
+        self.status = new_status
+        if new_status == IncidentStatus.PUBLISHED:
+            self.published_at = timezone.now()
+        self.updated_by = user
+        self._history_user = user  # simple_history records who made the change
+        self.save()
+
+    # Figures --------------------------------------------------------------------------------
+    @property
+    def claim_reports(self):
+        return [report for report in self.reports.all() if report.is_claim]
+
+    @property
+    def independent_reports(self):
+        return [report for report in self.reports.all() if not report.is_claim]
+
+
+class Report(models.Model):
+    """One source's account of one incident, with that source's own figures."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
+    url = models.URLField(blank=True, max_length=500)
+    published_on = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=300, blank=True, help_text='e.g. "Al Naba 177" or an article headline')
+    is_claim = models.BooleanField(
+        default=False, help_text="The group's own claim (Amaq, Al Naba…) rather than independent reporting"
+    )
+    killed = models.PositiveIntegerField(null=True, blank=True)
+    wounded = models.PositiveIntegerField(null=True, blank=True)
+    killed_or_wounded = models.PositiveIntegerField(
+        null=True, blank=True, help_text='One combined figure, as claims often give ("16 killed or wounded")'
+    )
+    kidnapped = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.TextField(blank=True, help_text="What the source said, in brief")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["published_on", "id"]
+        indexes = [models.Index(fields=["incident", "is_claim"])]
+
+    def __str__(self):
+        return f"{self.source} on {self.incident_id}"

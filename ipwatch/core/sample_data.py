@@ -1,0 +1,88 @@
+"""Loads the real, sourced sample data in fixtures/sample_data.json. Idempotent: every row is
+matched on a natural key (slug, name, sample id) and updated in place, never duplicated."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from .choices import IncidentStatus
+from .models import Campaign, Incident, Milestone, Place, Province, Report, Source
+
+SAMPLE_FILE = Path(settings.BASE_DIR) / "fixtures" / "sample_data.json"
+SAMPLE_SOURCE = "ipwatch-sample"
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def load_sample_data(path: Path = SAMPLE_FILE) -> dict[str, int]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    provinces = {}
+    for row in data["provinces"]:
+        fields = {key: value for key, value in row.items() if key != "slug"}
+        provinces[row["slug"]], _ = Province.objects.update_or_create(slug=row["slug"], defaults=fields)
+    sources = {}
+    for row in data["sources"]:
+        fields = {key: value for key, value in row.items() if key != "slug"}
+        sources[row["slug"]], _ = Source.objects.update_or_create(slug=row["slug"], defaults=fields)
+    places = {}
+    for row in data["places"]:
+        fields = {key: value for key, value in row.items() if key not in {"key", "name", "country"}}
+        places[row["key"]], _ = Place.objects.update_or_create(
+            name=row["name"], country=row["country"], defaults=fields
+        )
+    campaigns = {}
+    for row in data["campaigns"]:
+        fields = {key: value for key, value in row.items() if key not in {"slug", "claim_source"}}
+        fields["claim_source"] = sources.get(row.get("claim_source"))
+        campaigns[row["slug"]], _ = Campaign.objects.update_or_create(slug=row["slug"], defaults=fields)
+    for row in data["milestones"]:
+        Milestone.objects.update_or_create(
+            title=row["title"],
+            defaults={
+                "date": _date(row["date"]),
+                "date_precision": row["date_precision"],
+                "description": row["description"],
+                "province": provinces.get(row.get("province")),
+                "source_note": row.get("source_note", ""),
+            },
+        )
+    for row in data["incidents"]:
+        fields = {
+            key: value
+            for key, value in row.items()
+            if key not in {"sample_id", "date", "place", "province", "campaign", "reports"}
+        }
+        incident, _ = Incident.objects.update_or_create(
+            external_source=SAMPLE_SOURCE,
+            external_id=row["sample_id"],
+            defaults={
+                **fields,
+                "date": _date(row["date"]),
+                "place": places[row["place"]],
+                "province": provinces.get(row.get("province")),
+                "campaign": campaigns.get(row.get("campaign")),
+                "status": IncidentStatus.PUBLISHED,
+            },
+        )
+        if incident.published_at is None:
+            incident.published_at = incident.created_at
+            incident.save(update_fields=["published_at"])
+        for report in row["reports"]:
+            key_fields = {"incident": incident, "source": sources[report["source"]], "title": report["title"]}
+            values = {k: v for k, v in report.items() if k not in {"source", "title"}}
+            values["published_on"] = _date(values.get("published_on"))
+            Report.objects.update_or_create(**key_fields, defaults=values)
+    return {
+        "provinces": len(provinces),
+        "sources": len(sources),
+        "places": len(places),
+        "campaigns": len(campaigns),
+        "milestones": len(data["milestones"]),
+        "incidents": len(data["incidents"]),
+    }

@@ -1,0 +1,122 @@
+"""Shared fixtures: an editor, a reviewer, an analyst (and anonymous `client`), real sample data,
+and a factory for incidents."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from ipwatch.core.choices import ClaimStatus, IncidentStatus, IncidentType, LocationPrecision, SourceKind
+from ipwatch.core.models import Incident, Place, Province, Report, Source
+from ipwatch.core.sample_data import load_sample_data
+
+_counter = itertools.count(1)
+
+
+def _user_in(group_name: str, username: str, is_staff: bool) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-only", is_staff=is_staff)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return _user_in("Editors", "editor", is_staff=True)
+
+
+@pytest.fixture
+def reviewer(db):
+    return _user_in("Reviewers", "reviewer", is_staff=True)
+
+
+@pytest.fixture
+def analyst(db):
+    return _user_in("Analysts", "analyst", is_staff=False)
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    return _client_for(client, editor)
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    return _client_for(client, reviewer)
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    return _client_for(client, analyst)
+
+
+@pytest.fixture
+def sample_data(db):
+    """The real, sourced sample data from fixtures/ (Sebha 2019, Al-Fuqaha 2018 and 2019…)."""
+    return load_sample_data()
+
+
+@pytest.fixture
+def make_place(db):
+    def make(**fields):
+        n = next(_counter)
+        defaults = {
+            "name": f"Test place {n}",
+            "country": "LY",
+            "latitude": 27.0 + n / 1000,
+            "longitude": 14.0 + n / 1000,
+            "location_precision": LocationPrecision.NEAR,
+        }
+        return Place.objects.create(**{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_province(db):
+    def make(**fields):
+        n = next(_counter)
+        defaults = {"name": f"Test province {n}", "slug": f"test-province-{n}", "countries": ["LY"]}
+        return Province.objects.create(**{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_source(db):
+    def make(**fields):
+        n = next(_counter)
+        defaults = {"name": f"Test source {n}", "slug": f"test-source-{n}", "kind": SourceKind.NEWS_AGENCY}
+        return Source.objects.create(**{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_incident(db, make_place, make_province):
+    """A published incident with its own place and province unless told otherwise."""
+
+    def make(reports=(), **fields):
+        defaults = {
+            "date": dt.date(2019, 5, 4),
+            "incident_type": IncidentType.RAID,
+            "summary": "Test incident (synthetic, for tests).",
+            "claim_status": ClaimStatus.UNCLAIMED,
+            "status": IncidentStatus.PUBLISHED,
+        }
+        fields = {**defaults, **fields}
+        if "place" not in fields:
+            fields["place"] = make_place()
+        if "province" not in fields:
+            fields["province"] = make_province()
+        incident = Incident.objects.create(**fields)
+        for report in reports:
+            Report.objects.create(incident=incident, **report)
+        return incident
+
+    return make

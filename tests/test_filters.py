@@ -1,0 +1,43 @@
+import pytest
+from django.http import QueryDict
+
+from ipwatch.core.filters import InvalidFilter, filter_incidents
+from ipwatch.core.models import Incident
+
+
+def run(query: str):
+    return filter_incidents(QueryDict(query), Incident.objects.published())
+
+
+@pytest.mark.django_db
+class TestIncidentFilters:
+    def test_province_country_dates_type_claimed(self, sample_data):
+        assert run("province=fezzan").count() == 1
+        assert run("country=ly&since=2019-01-01").count() == 2
+        assert run("until=2018-12-31").get().date_display == "Oct 2018"
+        assert run("type=raid&claimed=yes").count() == 2
+        assert run("claimed=no").count() == 1
+        assert run("q=beheaded").get().place.name == "Sebha"
+        assert run("bbox=14,26,15,28").get().place.name == "Sebha"
+
+    @pytest.mark.parametrize(
+        ("query", "param"),
+        [
+            ("since=yesterday", "since"),
+            ("bbox=1,2,3", "bbox"),
+            ("bbox=a,b,c,d", "bbox"),
+            ("province=atlantis", "province"),
+            ("country=XX", "country"),
+            ("type=picnic", "type"),
+            ("claimed=maybe", "claimed"),
+            ("since=2020-01-01&until=2019-01-01", "until"),
+        ],
+    )
+    def test_invalid_values_name_the_parameter(self, sample_data, query, param):
+        with pytest.raises(InvalidFilter) as caught:
+            run(query)
+        assert list(caught.value.errors) == [param]
+
+    def test_internal_notes_are_not_searchable(self, make_incident):
+        make_incident(internal_notes="secret-marker")
+        assert run("q=secret-marker").count() == 0
