@@ -362,4 +362,4 @@ class Report(models.Model):
         indexes = [models.Index(fields=["incident", "is_claim"])]
 
     def __str__(self):
-        return f"{self.source} on {self.incident_id}"
+        return f"{self.source}: {self.title or 'report'}"
