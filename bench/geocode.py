@@ -167,8 +167,10 @@ def main():
 
     rows = read_truth()
     countries = sorted({r["country"] for r in rows})
-    print(f"Truth list: {len(rows)} spellings of {len({r['source'] for r in rows})} places in "
-          f"{len(countries)} countries ({' '.join(countries)}); hit = within {SAME_PLACE_KM:.0f} km\n")
+    print(
+        f"Truth list: {len(rows)} spellings of {len({r['source'] for r in rows})} places in "
+        f"{len(countries)} countries ({' '.join(countries)}); hit = within {SAME_PLACE_KM:.0f} km\n"
+    )
 
     gazetteer = gz.load()
     baseline = ExactNameBaseline(gazetteer)

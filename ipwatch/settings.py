@@ -134,3 +134,16 @@ LOGGING = {
 # ipwatch-specific settings
 # Demo accounts with printed passwords exist only for the local SQLite demo (`make run`).
 IPWATCH_DEMO_ACCOUNTS = env_bool("IPWATCH_DEMO_ACCOUNTS", False)
+
+# Geocoding (ipwatch.geocoding). Offline gazetteer always; online services (geopy) only when
+# IPWATCH_GEOCODE_ONLINE is on or `manage.py geocode --online`. GeoNames is used instead of
+# Nominatim when a GeoNames username is configured.
+IPWATCH_GEOCODE_ONLINE = env_bool("IPWATCH_GEOCODE_ONLINE", False)
+IPWATCH_GEONAMES_USERNAME = os.environ.get("IPWATCH_GEONAMES_USERNAME", "")
+IPWATCH_GEOCODE_USER_AGENT = os.environ.get(
+    "IPWATCH_GEOCODE_USER_AGENT", "ipwatch/0.1 (research tracker of Islamic State province activity; offline-first)"
+)
+try:
+    IPWATCH_GEOCODE_TIMEOUT = float(os.environ.get("IPWATCH_GEOCODE_TIMEOUT") or "5")
+except ValueError:
+    raise ImproperlyConfigured("IPWATCH_GEOCODE_TIMEOUT must be a number of seconds") from None

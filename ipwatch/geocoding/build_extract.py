@@ -28,9 +28,8 @@ EXTRACT_PATH = DATA_DIR / "geonames_extract.tsv.gz"
 # (Libya, Sinai, West Africa and the Lake Chad basin, the Sahel, Somalia, Mozambique and the
 # Great Lakes, Khorasan, Pakistan, the Philippines, Yemen, Iraq, Syria, Turkey) and the
 # neighbours their attacks and claims spill into.
-FULL_COUNTRIES = frozenset(
-    "LY EG IQ SY NG NE TD CM ML BF BJ SO MZ CD UG AF PK PH YE TR JO LB SA TN DZ KE TZ MR IR TJ".split()
-)
+_FULL_COUNTRIES_TEXT = "LY EG IQ SY NG NE TD CM ML BF BJ SO MZ CD UG AF PK PH YE TR JO LB SA TN DZ KE TZ MR IR TJ"
+FULL_COUNTRIES = frozenset(_FULL_COUNTRIES_TEXT.split())
 # Every populated place in these first-level regions of otherwise large countries:
 # Jammu and Kashmir, Ladakh ("Hind"); the North Caucasus republics and Stavropol ("Caucasus").
 FULL_REGIONS = {

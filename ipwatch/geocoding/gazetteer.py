@@ -142,24 +142,36 @@ class Gazetteer:
         best, others = places[0], places[1:]
         result.best = best
         result.alternatives = others[:max_alternatives]
-        result.ambiguous = any(other.score >= best.score for other in others)
-        if result.ambiguous:
-            best.score = round(best.score * AMBIGUITY_FACTOR, 3)
+        tied = [other for other in others if other.score >= best.score]
+        result.ambiguous = bool(tied)
+        for match in [best, *tied] if tied else []:
+            match.score = round(match.score * AMBIGUITY_FACTOR, 3)
         return result
 
-    def suggest(self, text: str, country: str | None = None, limit: int = 8) -> list[Match]:
-        """Matches for a partly typed name: whole-name matches first, then prefix matches."""
+    def suggest(self, text: str, country: str | None = None, countries=None, limit: int = 8) -> list[Match]:
+        """Matches for a partly typed name: whole-name matches first, then prefix matches.
+
+        ``country`` restricts the suggestions; ``countries`` (a province's) only narrows them
+        when something matches there.
+        """
         text = (text or "").strip()
         country = (country or "").strip().upper() or None
         if len(normalize.exact_key(text)) < 2:
             return []
-        allowed = frozenset({country}) if country else None
+        if country:
+            allowed = frozenset({country})
+        elif countries:
+            allowed = frozenset(c.upper() for c in countries if c)
+            if not self._candidates(text, allowed) and not self._prefix_candidates(text, 1, allowed):
+                allowed = None
+        else:
+            allowed = None
         found = self._distinct(self._candidates(text, allowed))
         seen = {m.source for m in found}
         prefix_matches = []
-        for idx in self._prefix_candidates(text, limit * 20):
+        for idx in self._prefix_candidates(text, limit * 20, allowed):
             entry = self.entries[idx]
-            if entry.source in seen or (allowed and entry.country not in allowed):
+            if entry.source in seen:
                 continue
             seen.add(entry.source)
             prefix_matches.append(self._match(idx, SCORE_PHONETIC * 0.9, self.names[idx][0], "prefix"))
@@ -177,12 +189,15 @@ class Gazetteer:
         next, fuzzy ones last.
         """
         exact, article, phonetic = normalize.keys(query)
+        # A short name ("Foo" ~ "Fu") sounds like something somewhere: phonetic matches of
+        # fewer than 4 letters only count within given countries.
+        phonetic_codes = _codes(self.phonetic, phonetic) if allowed or len(phonetic) >= 4 else ()
         groups = (
             (
                 (_codes(self.exact, exact), "exact"),
                 (_codes(self.article, article), "article"),
             ),
-            ((_codes(self.phonetic, phonetic), "phonetic"),),
+            ((phonetic_codes, "phonetic"),),
         )
         for group in groups:
             matches: dict[int, Match] = {}
@@ -264,7 +279,7 @@ class Gazetteer:
                 self._by_country[cache_key] = (keys, codes)
             return self._by_country[cache_key]
 
-    def _prefix_candidates(self, text: str, limit: int) -> list[int]:
+    def _prefix_candidates(self, text: str, limit: int, allowed: frozenset | None = None) -> list[int]:
         with self._lock:
             if self._prefix is None:
                 merged: dict[str, set[int]] = {}
@@ -281,7 +296,7 @@ class Gazetteer:
             for position in range(start, len(keys)):
                 if not keys[position].startswith(prefix) or len(found) >= limit:
                     break
-                found.extend(idxs[position])
+                found.extend(i for i in idxs[position] if not allowed or self.entries[i].country in allowed)
         return list(dict.fromkeys(found))
 
     def _match(self, idx: int, score: float, matched: str, how: str) -> Match:
@@ -308,9 +323,11 @@ class Gazetteer:
         """
         ordered = sorted(
             matches,
-            key=lambda m: (-m.population, -m.score, m.source)
-            if m.score > SCORE_FUZZY_MAX
-            else (-m.score, -m.population, m.source),
+            key=lambda m: (
+                (-m.population, -m.score, m.source)
+                if m.score > SCORE_FUZZY_MAX
+                else (-m.score, -m.population, m.source)
+            ),
         )
         kept: list[Match] = []
         for match in ordered:
@@ -429,9 +446,7 @@ def build(supplement_path: Path = SUPPLEMENT_PATH) -> Gazetteer:
     return Gazetteer(entries + extra_entries, names + extra_names)
 
 
-def load(
-    cache_dir: Path | None = None, supplement_path: Path = SUPPLEMENT_PATH, use_cache: bool = True
-) -> Gazetteer:
+def load(cache_dir: Path | None = None, supplement_path: Path = SUPPLEMENT_PATH, use_cache: bool = True) -> Gazetteer:
     """Build the gazetteer, or unpickle the index a previous process cached for the same data."""
     started = time.perf_counter()
     cache_dir = cache_dir or default_cache_dir()
@@ -441,7 +456,7 @@ def load(
     if use_cache and cache_path.exists():
         try:
             with cache_path.open("rb") as fh:
-                gazetteer = pickle.load(fh)  # our own file, written below
+                gazetteer = pickle.load(fh)  # noqa: S301 — our own index file, written by _write_cache
             gazetteer.loaded_from = "cache"
         except Exception as exc:  # a truncated or foreign file: rebuild it
             logger.warning("ignoring unreadable gazetteer cache %s: %s", cache_path, exc)

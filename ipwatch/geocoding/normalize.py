@@ -50,7 +50,8 @@ _NON_ALNUM_RE = re.compile(r"[^0-9a-z\u0600-\u06ff]+")
 
 # Arabic definite article and its sun-letter assimilations as transliterated, plus the article
 # prefixes of other languages found in gazetteers. Only removed as a separate word ("al ", "el-").
-ARTICLES = frozenset("al el il ul ad ed ar er as es at et az ez an en ash esh ath eth adh edh ech l".split())
+_ARTICLES_TEXT = "al el il ul ad ed ar er as es at et az ez an en ash esh ath eth adh edh ech l"
+ARTICLES = frozenset(_ARTICLES_TEXT.split())
 
 _ARABIC_DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
@@ -153,7 +154,7 @@ def _phonetic(stripped: str) -> str:
     key = _DOUBLE_RE.sub("", key)
     # An initial Arabic alif is written a-, i-, e- or u-: "Ijdabiya" ~ "Ajdabiya", "Idlib" ~ "Edlib"
     # (not a one-letter first word: Welsh "Y Barri" is not "Obari").
-    if key[:1] in ("i", "u") and not stripped[1:2] == " ":
+    if key[:1] in ("i", "u") and stripped[1:2] != " ":
         return "a" + key[1:]
     return key
 

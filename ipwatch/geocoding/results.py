@@ -76,6 +76,8 @@ class GeocodeResult:
             "lon": round(best.lon, 5) if best else None,
             "score": round(best.score, 3) if best else 0.0,
             "source": best.source if best else None,
+            "matched": best.matched if best else None,
+            "how": best.how if best else None,
             "alternatives": [alt.to_dict() for alt in self.alternatives],
             "ambiguous": self.ambiguous,
         }
