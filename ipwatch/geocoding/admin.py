@@ -23,7 +23,7 @@ def _alternatives(result) -> str:
     if not result or not result.alternatives:
         return ""
     label = "Ambiguous name; also" if result.ambiguous else "Also"
-    return f" {label}: " + "; ".join(alt.describe() for alt in result.alternatives)
+    return f" {label}: " + "; ".join(alt.describe() for alt in result.alternatives) + "."
 
 
 class GeocodingPlaceAdmin(PlaceAdmin):

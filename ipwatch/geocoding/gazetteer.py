@@ -169,14 +169,16 @@ class Gazetteer:
         found = self._distinct(self._candidates(text, allowed))
         seen = {m.source for m in found}
         prefix_matches = []
-        for idx in self._prefix_candidates(text, limit * 20, allowed):
+        for idx, key in self._prefix_candidates(text, limit * 20, allowed):
             entry = self.entries[idx]
             if entry.source in seen:
                 continue
             seen.add(entry.source)
-            prefix_matches.append(self._match(idx, SCORE_PHONETIC * 0.9, self.names[idx][0], "prefix"))
-        prefix_matches.sort(key=lambda m: -m.population)
-        return (found + prefix_matches)[:limit]
+            match = self._match(idx, SCORE_PHONETIC * 0.9, self.names[idx][0], "prefix")
+            prefix_matches.append((len(key), -entry.population, match))
+        # The shortest completion of what was typed first ("El Fo" → Foqaha before Fort Leclerc).
+        prefix_matches.sort(key=lambda item: item[:2])
+        return (found + [match for *_, match in prefix_matches])[:limit]
 
     # ---- internals --------------------------------------------------------------------------
 
@@ -279,7 +281,8 @@ class Gazetteer:
                 self._by_country[cache_key] = (keys, codes)
             return self._by_country[cache_key]
 
-    def _prefix_candidates(self, text: str, limit: int, allowed: frozenset | None = None) -> list[int]:
+    def _prefix_candidates(self, text: str, limit: int, allowed: frozenset | None = None) -> list[tuple[int, str]]:
+        """(entry index, completed key) for keys starting with what was typed, shortest key kept."""
         with self._lock:
             if self._prefix is None:
                 merged: dict[str, set[int]] = {}
@@ -290,14 +293,17 @@ class Gazetteer:
                 keys = sorted(merged)
                 self._prefix = (keys, [sorted(merged[k]) for k in keys])
         keys, idxs = self._prefix
-        found: list[int] = []
+        found: dict[int, str] = {}
         for prefix in dict.fromkeys((normalize.stripped_key(text), normalize.phonetic_key(text))):
             start = bisect.bisect_left(keys, prefix)
             for position in range(start, len(keys)):
-                if not keys[position].startswith(prefix) or len(found) >= limit:
+                key = keys[position]
+                if not key.startswith(prefix) or len(found) >= limit:
                     break
-                found.extend(i for i in idxs[position] if not allowed or self.entries[i].country in allowed)
-        return list(dict.fromkeys(found))
+                for i in idxs[position]:
+                    if (not allowed or self.entries[i].country in allowed) and len(key) < len(found.get(i, key + " ")):
+                        found[i] = key
+        return list(found.items())
 
     def _match(self, idx: int, score: float, matched: str, how: str) -> Match:
         entry = self.entries[idx]

@@ -43,7 +43,9 @@
     list.setAttribute("role", "listbox");
     panel.appendChild(status);
     panel.appendChild(list);
-    nameInput.insertAdjacentElement("afterend", panel);
+    // Below the whole field row (the admin lays label and input out side by side in a flex box).
+    var anchor = nameInput.closest(".flex-container") || nameInput;
+    anchor.insertAdjacentElement("afterend", panel);
 
     var lastRequest = 0;
     var results = [];
@@ -57,6 +59,9 @@
     }
 
     function choose(match) {
+      if (match.how === "prefix") {
+        nameInput.value = match.name; // the editor had only typed the start of it
+      }
       setValue("id_latitude", match.lat);
       setValue("id_longitude", match.lon);
       setValue("id_gazetteer_id", match.source);
