@@ -7,7 +7,8 @@ match always beats a looser one):
     alias     an alternate name or the Arabic name, folded                     score 0.95
     article   the same without Arabic articles (al-, el-, ad-, ash-, …)         score 0.90
     phonetic  transliteration swaps folded (e/a, ou/u, q/k/g, doubles, -h)      score 0.85
-    fuzzy     closest phonetic keys by edit similarity (≥ 80 %, same consonants) score ≤ 0.80
+    fuzzy     closest phonetic keys by edit similarity: ≥ 80 % with the same
+              consonants within the given countries, ≥ 90 % worldwide          score ≤ 0.80
 
 Name, alias and article matches are one group: within it the most populous place wins (population
 breaks ties between equally plausible readings of a name); phonetic matches are only tried when
@@ -46,7 +47,7 @@ REPO_DIR = PACKAGE_DIR.parent.parent
 EXTRACT_PATH = PACKAGE_DIR / "data" / "geonames_extract.tsv.gz"
 ADMIN1_PATH = PACKAGE_DIR / "data" / "admin1_names.tsv"
 SUPPLEMENT_PATH = REPO_DIR / "fixtures" / "gazetteer_supplement.csv"
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # bump when the Gazetteer's pickled attributes change
 
 SCORE_NAME = 1.00
 SCORE_ALIAS = 0.95
@@ -92,7 +93,7 @@ class Gazetteer:
                 _add(self.exact, intern(exact), code)
                 _add(self.article, intern(article), code)
                 _add(self.phonetic, intern(phonetic), code)
-        self._by_country: dict[str, tuple[list[str], list[list[int]]]] = {}
+        self._skeletons: tuple[dict[str, list[str]], dict[str, str]] | None = None
         self._prefix: tuple[list[str], list[list[int]]] | None = None
         self._lock = threading.Lock()
         self.load_seconds = 0.0
@@ -234,26 +235,37 @@ class Gazetteer:
         return self.names[idx][0]
 
     def _fuzzy(self, phonetic: str, stripped: str, allowed: frozenset | None) -> list[Match]:
+        """Phonetic keys close to the query's, among those with (nearly) the same consonants.
+
+        Similar letters are not enough ("Notaplace" ~ "Norrtälje"): the consonant skeletons must
+        agree — all of them, or all but one for a very close spelling (≥ 90 %). So only keys
+        whose skeleton is within one edit of the query's are compared: a few hundred dictionary
+        probes instead of a scan of every key.
+        """
         if len(phonetic) < 4:
             return []  # too short for edit similarity to mean anything
-        from rapidfuzz import fuzz, process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz import fuzz
 
-        keys, codes = self._fuzzy_choices(allowed)
-        found = process.extract(phonetic, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=25)
+        skeletons, alphabets = self._skeleton_index()
         skeleton = normalize.skeleton(phonetic)
+        alphabet = alphabets["arabic" if normalize.is_arabic(skeleton) else "latin"]
+        scored: list[tuple[float, str]] = []
+        # Worldwide (no country to search in) a loose guess is more often another town than a
+        # misspelling: only very close spellings with the same consonants count there.
+        nears = _one_edit_away(skeleton, alphabet) if allowed else {skeleton}
+        for near in nears:
+            required = FUZZY_CUTOFF if near == skeleton and allowed else FUZZY_CLOSE
+            for key in skeletons.get(near, ()):
+                similarity = fuzz.ratio(phonetic, key)
+                if similarity >= required:
+                    scored.append((similarity, key))
+        scored.sort(reverse=True)
         matches: dict[int, Match] = {}
-        for key, similarity, position in found:
-            # Similar letters are not enough ("Notaplace" ~ "Norrtälje"): the consonants must
-            # agree too — all of them, or all but one for a very close spelling.
-            skeleton_distance = Levenshtein.distance(skeleton, normalize.skeleton(key))
-            if skeleton_distance > (1 if similarity >= FUZZY_CLOSE else 0):
-                continue
+        for similarity, key in scored[:25]:
             score = SCORE_FUZZY_MAX * similarity / 100
-            for code in codes[position]:
+            for code in _codes(self.phonetic, key):
                 idx = code // 2
-                entry = self.entries[idx]
-                if allowed and entry.country not in allowed:
+                if allowed and self.entries[idx].country not in allowed:
                     continue
                 spelling = next((s for s in self.names[idx] if normalize.phonetic_key(s) == key), self.names[idx][0])
                 # …and the spelling as written must still look alike ("Gotham" is not "Cotiaeum").
@@ -263,23 +275,18 @@ class Gazetteer:
                     matches[idx] = self._match(idx, score, spelling, "fuzzy")
         return list(matches.values())
 
-    def _fuzzy_choices(self, allowed: frozenset | None) -> tuple[list[str], list[list[int]]]:
-        """Phonetic keys (and their candidates) of the allowed countries, built once per set."""
-        cache_key = ",".join(sorted(allowed)) if allowed else "*"
+    def _skeleton_index(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Consonant skeleton → phonetic keys, and the skeletons' letters per script (built on first use)."""
         with self._lock:
-            if cache_key not in self._by_country:
-                keys, codes = [], []
-                for key, value in self.phonetic.items():
-                    key_codes = [value] if isinstance(value, int) else value
-                    if allowed:
-                        key_codes = [c for c in key_codes if self.entries[c // 2].country in allowed]
-                    if key_codes:
-                        keys.append(key)
-                        codes.append(key_codes)
-                if len(self._by_country) > 64:
-                    self._by_country.clear()
-                self._by_country[cache_key] = (keys, codes)
-            return self._by_country[cache_key]
+            if self._skeletons is None:
+                index: dict[str, list[str]] = {}
+                for key in self.phonetic:
+                    index.setdefault(normalize.skeleton(key), []).append(key)
+                letters = set("".join(index))
+                arabic = "".join(sorted(ch for ch in letters if normalize.is_arabic(ch)))
+                latin = "".join(sorted(letters - set(arabic)))
+                self._skeletons = (index, {"arabic": arabic, "latin": latin})
+            return self._skeletons
 
     def _prefix_candidates(self, text: str, limit: int, allowed: frozenset | None = None) -> list[tuple[int, str]]:
         """(entry index, completed key) for keys starting with what was typed, shortest key kept."""
@@ -353,6 +360,16 @@ def _add(index: dict, key: str, code: int) -> None:
             index[key] = [codes, code]
     elif code not in codes:
         codes.append(code)
+
+
+def _one_edit_away(word: str, alphabet: str) -> set[str]:
+    """The word and every string one deletion, substitution or insertion away from it."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {word}
+    found.update(left + right[1:] for left, right in splits if right)
+    found.update(left + ch + right[1:] for left, right in splits if right for ch in alphabet)
+    found.update(left + ch + right for left, right in splits for ch in alphabet)
+    return found
 
 
 def _codes(index: dict, key: str) -> tuple[int, ...] | list[int]:
@@ -492,13 +509,15 @@ def _write_cache(gazetteer: Gazetteer, cache_dir: Path, cache_path: Path) -> Non
 def _state_without_lock(self):
     state = self.__dict__.copy()
     state.pop("_lock", None)
-    state["_by_country"] = {}
+    state["_skeletons"] = None
     state["_prefix"] = None
     return state
 
 
 def _restore_lock(self, state):
     self.__dict__.update(state)
+    self._skeletons = None
+    self._prefix = None
     self._lock = threading.Lock()
 
 
