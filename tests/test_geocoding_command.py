@@ -81,6 +81,31 @@ class TestNames:
         with pytest.raises(CommandError, match=message):
             call_command("geocode", *args, stdout=StringIO())
 
+    @pytest.mark.django_db
+    def test_online_flag_uses_the_service_once_then_its_cache(self, monkeypatch):
+        from geopy.location import Location
+        from geopy.point import Point
+
+        from ipwatch.geocoding import online
+
+        calls = []
+
+        class FakeNominatim:
+            def geocode(self, query, **kwargs):
+                calls.append(query)
+                raw = {"osm_type": "way", "osm_id": 7, "name": "Jabril Baba", "address": {"country_code": "ly"}}
+                return [Location("Jabril Baba, Sabha, Libya", Point(27.05, 14.4), raw)]
+
+        fake = online.OnlineGeocoder("nominatim", geocoder=FakeNominatim(), min_delay_seconds=0)
+        monkeypatch.setattr(online, "get_online_geocoder", lambda: fake)
+        first = json.loads(run("Jabril Baba camp", "--country", "LY", "--online", "--json")[0])[0]
+        second = json.loads(run("Jabril Baba camp", "--country", "LY", "--online", "--json")[0])[0]
+        assert first["source"] == second["source"] == "nominatim:way/7"
+        assert (first["how"], second["how"]) == ("online", "online (cached)")
+        assert calls == ["Jabril Baba camp"]
+        _out, failure = run_failing("Jabril Baba camp", "--country", "LY")  # offline only: not found
+        assert failure.returncode == 1
+
     def test_process_exit_status(self):
         """As tooling sees it: exit 1 when a name is unresolved, the JSON still on stdout."""
         done = subprocess.run(
