@@ -1,6 +1,7 @@
 """ipwatch settings: one module, configured from the environment, failing fast on bad config."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "ipwatch.timeline",
     "ipwatch.public",
     "ipwatch.exchange",
+    "axes",  # login brute-force lockout (security section below)
 ]
 
 MIDDLEWARE = [
@@ -62,11 +64,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy header + per-request nonce (security section below)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lockout into the lockout page (rendered inside CSPMiddleware).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ipwatch.urls"
@@ -147,3 +152,82 @@ try:
     IPWATCH_GEOCODE_TIMEOUT = float(os.environ.get("IPWATCH_GEOCODE_TIMEOUT") or "5")
 except ValueError:
     raise ImproperlyConfigured("IPWATCH_GEOCODE_TIMEOUT must be a number of seconds") from None
+# --- Security (issue 9) --------------------------------------------------------------------------
+# Production defaults follow DEBUG: with DEBUG off, `manage.py check --deploy` reports no warnings.
+# Each can be switched off by env for the places that serve plain HTTP on purpose (the test suite,
+# the loopback gunicorn of bench/load.py); `make run` has DEBUG on, so they are off there.
+
+# Behind a TLS-terminating proxy the app only sees HTTP; trust the proxy's X-Forwarded-Proto only
+# when told so (BEHIND_TLS_PROXY=1), since without such a proxy any client could forge the header.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# HSTS is only sent on HTTPS responses. A year, subdomains and preload by default in production;
+# an operator whose other subdomains are not HTTPS-only yet sets the two flags to 0.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+# Other sites learn nothing of the pages analysts visit (filters in URLs can be telling).
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # no page is meant to be framed (CSP frame-ancestors says the same)
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The CSP source for a configured tile server: its scheme+host, `{s}` subdomains as a wildcard."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "subdomain"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return []  # a relative URL (tiles served by this app) is covered by 'self'
+    netloc = parts.netloc.replace("subdomain.", "*.")
+    return [f"{parts.scheme}://{netloc}"]
+
+
+# Content-Security-Policy (django-csp 4). Nothing is fetched from another origin: every asset is
+# vendored in static/. The only exception an operator can opt into is a tile server (IPWATCH_TILE_URL).
+# Inline <script>/<style> need the per-request nonce: templates write nonce="{{ request.csp_nonce }}",
+# folium HTML goes through ipwatch.core.csp.add_csp_nonce(). No 'unsafe-inline', no 'unsafe-eval'.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        # Everything not listed below: this origin only.
+        "default-src": [SELF],
+        # Vendored scripts, and inline scripts carrying this response's nonce (folium's map setup).
+        # Stored XSS payloads in incident text cannot run: they have no nonce.
+        "script-src": [SELF, NONCE],
+        # Vendored stylesheets and nonce'd <style> blocks (folium emits some). style="" attributes
+        # stay blocked; styles set from JS through the CSSOM (Leaflet positioning) are not affected.
+        "style-src": [SELF, NONCE],
+        # Leaflet's default marker/layer icons use data: URIs; a remote tile server only if configured.
+        "img-src": [SELF, "data:", *_tile_origin(os.environ.get("IPWATCH_TILE_URL", ""))],
+        "font-src": [SELF],
+        # fetch() goes only to this app's own JSON APIs.
+        "connect-src": [SELF],
+        # No plugins, no <base> rewriting of relative URLs, no framing, forms post only here.
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Login brute-force protection (django-axes) on every login that goes through authenticate() with a
+# request: the admin login and /accounts/login/. Counted per username *and* IP, so an attacker cannot
+# lock a colleague out from elsewhere by guessing at their username.
+AUTHENTICATION_BACKENDS = [
+    "ipwatch.core.auth.LoginLockoutBackend",  # must come first: refuses locked-out credentials
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ipwatch.core.auth.lockout_response"  # templates/registration/locked_out.html, 429
+AXES_CLIENT_IP_CALLABLE = "ipwatch.core.auth.client_ip"

@@ -9,3 +9,4 @@ os.environ.setdefault("STATIC_MANIFEST", "0")  # no collectstatic needed to run 
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Playwright's sync API runs an event loop; Django's async-safety check would refuse DB access from live_server tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client and live_server speak plain HTTP
