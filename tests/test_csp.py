@@ -1,0 +1,150 @@
+"""Content-Security-Policy: no third-party origin, nonces on every inline script and style."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import path
+
+from ipwatch.core.csp import add_csp_nonce
+
+from .public_urls import public_routes, real_values
+
+# A page extending base.html with an inline script and style, written the way templates must.
+INLINE_TEMPLATE = """{% extends "base.html" %}
+{% block head %}<style nonce="{{ request.csp_nonce }}">h1 { color: #123; }</style>{% endblock %}
+{% block content %}<h1>Inline</h1>{{ folium_html|safe }}{% endblock %}
+{% block scripts %}<script nonce="{{ request.csp_nonce }}">document.title = "ok";</script>{% endblock %}"""
+FOLIUM_LIKE = '<style>#map{height:1px}</style><div id="map"></div><script>var map = "<b>";</script>'
+
+
+def inline_page(request):
+    html = add_csp_nonce(FOLIUM_LIKE, request.csp_nonce)
+    template = engines["django"].from_string(INLINE_TEMPLATE)
+    return HttpResponse(template.render({"folium_html": html}, request))
+
+
+urlpatterns = [path("inline/", inline_page)]
+
+
+class InlineTags(HTMLParser):
+    """Inline (executable) <script> and <style> tags and their nonce attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        executable = tag == "script" and attrs.get("type", "text/javascript") in {"text/javascript", "module"}
+        if (executable and "src" not in attrs) or tag == "style":
+            self.tags.append((tag, attrs.get("nonce")))
+
+
+def inline_tags(html: str):
+    parser = InlineTags()
+    parser.feed(html)
+    return parser.tags
+
+
+def directives(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+def header_nonce(response) -> str | None:
+    match = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    return match[1] if match else None
+
+
+def assert_no_third_party_origin(response):
+    header = response["Content-Security-Policy"]
+    assert not re.search(r"https?:|\*|'unsafe-inline'|'unsafe-eval'", header), header
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_with_inline_script_and_style_gets_a_nonce_for_them(client):
+    response = client.get("/inline/")
+    policy = directives(response)
+    nonce = header_nonce(response)
+    assert nonce
+    assert policy["script-src"] == ["'self'", f"'nonce-{nonce}'"]
+    assert policy["style-src"] == ["'self'", f"'nonce-{nonce}'"]
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert_no_third_party_origin(response)
+    tags = inline_tags(response.content.decode())
+    assert tags == [("style", nonce), ("style", nonce), ("script", nonce), ("script", nonce)]
+
+
+@pytest.mark.urls(__name__)
+def test_each_response_has_its_own_nonce(client):
+    assert header_nonce(client.get("/inline/")) != header_nonce(client.get("/inline/"))
+
+
+@pytest.mark.django_db
+def test_every_public_page_has_the_policy_and_nonces_on_its_inline_tags(client, sample_data):
+    """Walks the URLconf: pages added later are checked too."""
+    checked = 0
+    for route in public_routes():
+        values = {name: real_values(converter)[0] for converter, name in route.parameters}
+        response = client.get(route.fill(values))
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        checked += 1
+        assert_no_third_party_origin(response)
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Referrer-Policy"] == "same-origin"
+        tags = inline_tags(response.content.decode())
+        if tags:
+            nonce = header_nonce(response)
+            assert nonce, f"{route}: inline tags but no nonce in the policy"
+            assert all(tag_nonce == nonce for _, tag_nonce in tags), f"{route}: {tags}"
+    assert checked >= 2
+
+
+@pytest.mark.django_db
+def test_admin_pages_are_under_the_same_policy(admin_client):
+    for url in ("/admin/", "/admin/core/incident/", "/admin/core/incident/add/"):
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        assert_no_third_party_origin(response)
+        assert inline_tags(response.content.decode()) == [], url
+
+
+class TestAddCspNonce:
+    def test_inline_script_and_style_get_the_nonce(self):
+        html = "<style>a{}</style><script>1</script>"
+        assert add_csp_nonce(html, "N") == '<style nonce="N">a{}</style><script nonce="N">1</script>'
+
+    def test_external_scripts_do_not(self):
+        # A nonce on <script src> would let that URL run from any origin.
+        html = '<script src="https://cdn.example.org/x.js"></script>'
+        assert add_csp_nonce(html, "N") == html
+
+    def test_existing_nonces_and_attributes_are_kept(self):
+        html = '<SCRIPT type="module">1</SCRIPT><script nonce="other">2</script>\n<style\nmedia="print">a{}</style>'
+        assert add_csp_nonce(html, "N") == (
+            '<SCRIPT nonce="N" type="module">1</SCRIPT><script nonce="other">2</script>\n'
+            '<style nonce="N"\nmedia="print">a{}</style>'
+        )
+
+    def test_tags_inside_script_text_are_not_touched(self):
+        html = "<script>var s = '<style>x</style>';</script>"
+        assert add_csp_nonce(html, "N") == "<script nonce=\"N\">var s = '<style>x</style>';</script>"
+
+    def test_real_folium_output(self):
+        folium = pytest.importorskip("folium")
+        figure = folium.Map(location=[27.0, 14.4], zoom_start=5, tiles=None)
+        html = add_csp_nonce(figure.get_root().render(), "N")
+        tags = inline_tags(html)
+        assert tags
+        assert all(nonce == "N" for _, nonce in tags)
+
+    def test_template_filter(self):
+        template = engines["django"].from_string("{% load ipwatch_csp %}{{ html|with_csp_nonce:nonce }}")
+        assert template.render({"html": "<script>1</script>", "nonce": "N"}) == '<script nonce="N">1</script>'
