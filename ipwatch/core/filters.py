@@ -13,6 +13,12 @@ from .choices import IncidentType
 from .countries import country_names
 from .models import Incident, Province
 
+# Abuse limits: a search longer than any real query, or hundreds of repeated values, only costs the
+# database work (each value becomes an IN-list entry or a LIKE pattern). 400, naming the parameter.
+MAX_Q_LENGTH = 200
+MAX_PROVINCE_VALUES = 50  # more than the group ever announced "provinces"
+MAX_TYPE_VALUES = len(IncidentType.choices)
+
 
 class InvalidFilter(Exception):
     """Raised for malformed filter parameters; ``errors`` maps each parameter to its message."""
@@ -70,6 +76,33 @@ class CountryFilter(django_filters.Filter):
         return queryset.in_country(value) if value else queryset
 
 
+class LimitedCountMixin:
+    """A multiple-value field that refuses more than ``max_values`` values before touching the database."""
+
+    max_values = 0
+
+    def clean(self, value):
+        if value and len(value) > self.max_values:
+            raise forms.ValidationError(f"at most {self.max_values} values may be given (got {len(value)})")
+        return super().clean(value)
+
+
+class ProvinceSlugsField(LimitedCountMixin, django_filters.ModelMultipleChoiceFilter.field_class):
+    max_values = MAX_PROVINCE_VALUES
+
+
+class ProvinceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ProvinceSlugsField
+
+
+class IncidentTypesField(LimitedCountMixin, django_filters.MultipleChoiceFilter.field_class):
+    max_values = MAX_TYPE_VALUES
+
+
+class IncidentTypeFilter(django_filters.MultipleChoiceFilter):
+    field_class = IncidentTypesField
+
+
 ISO_DATE = ["%Y-%m-%d"]
 YES_NO = [("yes", "Claimed by IS"), ("no", "Not claimed by IS")]
 
@@ -84,7 +117,7 @@ class IncidentFilterForm(forms.Form):
 
 
 class IncidentFilterSet(django_filters.FilterSet):
-    province = django_filters.ModelMultipleChoiceFilter(
+    province = ProvinceFilter(
         field_name="province__slug",
         to_field_name="slug",
         queryset=Province.objects.all(),
@@ -93,9 +126,9 @@ class IncidentFilterSet(django_filters.FilterSet):
     country = CountryFilter(label="Country (ISO code)")
     since = django_filters.DateFilter(field_name="date", lookup_expr="gte", input_formats=ISO_DATE, label="From")
     until = django_filters.DateFilter(field_name="date", lookup_expr="lte", input_formats=ISO_DATE, label="Until")
-    type = django_filters.MultipleChoiceFilter(field_name="incident_type", choices=IncidentType.choices, label="Type")
+    type = IncidentTypeFilter(field_name="incident_type", choices=IncidentType.choices, label="Type")
     claimed = django_filters.ChoiceFilter(choices=YES_NO, method="filter_claimed", label="Claim status")
-    q = django_filters.CharFilter(method="filter_text", label="Search")
+    q = django_filters.CharFilter(method="filter_text", label="Search", max_length=MAX_Q_LENGTH)
     bbox = BBoxFilter(label="Bounding box")
 
     class Meta:
