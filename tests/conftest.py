@@ -11,6 +11,9 @@ from ipwatch.core.choices import ClaimStatus, IncidentStatus, IncidentType, Loca
 from ipwatch.core.models import Incident, Place, Province, Report, Source
 from ipwatch.core.sample_data import load_sample_data
 
+# Real-browser fixtures (browser, page, page_watch) and helpers: see tests/browser.py.
+pytest_plugins = ["tests.browser"]
+
 _counter = itertools.count(1)
 
 
