@@ -116,7 +116,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")  # env: bench/load.py collects to a temp dir
+STATIC_ROOT = Path(
+    os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
+)  # env: bench/load.py collects to a temp dir
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 # Without collectstatic (development, tests) WhiteNoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
@@ -206,7 +208,8 @@ CONTENT_SECURITY_POLICY = {
         # stay blocked; styles set from JS through the CSSOM (Leaflet positioning) are not affected.
         "style-src": [SELF, NONCE],
         # Leaflet's default marker/layer icons use data: URIs; a remote tile server only if configured.
-        "img-src": [SELF, "data:", *_tile_origin(os.environ.get("IPWATCH_TILE_URL", ""))],
+        # (IPWATCH_TILE_URL is the map's tile server setting, read here from the same variable.)
+        "img-src": [SELF, "data:", *_tile_origin(os.environ.get("IPWATCH_TILE_URL", "").strip())],
         "font-src": [SELF],
         # fetch() goes only to this app's own JSON APIs.
         "connect-src": [SELF],

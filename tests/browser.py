@@ -18,6 +18,7 @@ Every test using ``page``/``page_watch``/``browser`` is marked ``browser`` autom
 
 import os
 import re
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -153,24 +154,20 @@ class PageWatch:
         assert not problems, "browser problems on " + self.page.url + ":\n  " + "\n  ".join(problems)
 
 
-def keep_database_connections():
-    """Make the test's database connections survive Playwright starting; call before starting it.
+def pytest_configure(config):
+    """Keep Django's database connections per thread, even while Playwright runs.
 
-    Between calls Playwright's sync API marks its event loop as running in this thread; Django's
-    connection store then switches from thread-local to per-context storage and would open new
-    connections, which lack the test database's state (e.g. the serialized-rollback data that
-    restores the Editors/Reviewers/Analysts groups after each live_server test). Returns a function
-    that puts the thread's connections back in place, to call once Playwright runs.
+    Between calls Playwright's sync API marks its event loop as running in the main thread. Django's
+    connection store (asgiref Local, thread-critical) then switches from thread-local to per-context
+    storage and opens *new* connections, which lack the test database's state: the serialized-
+    rollback data (Editors/Reviewers/Analysts groups, restored after each live_server test) and,
+    worse, a mismatch makes the next flush re-create content types that the next restore then
+    inserts again (IntegrityError). Plain thread-local storage is what the test suite needs: it has
+    no async views, and live_server runs in its own thread.
     """
     from django.db import connections
 
-    pinned = {alias: connections[alias] for alias in connections}
-
-    def restore():
-        for alias, connection in pinned.items():
-            connections[alias] = connection
-
-    return restore
+    connections._connections = threading.local()
 
 
 @pytest.fixture(scope="session")
@@ -178,9 +175,7 @@ def browser():
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
-    restore_connections = keep_database_connections()
     with sync_playwright() as playwright:
-        restore_connections()
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

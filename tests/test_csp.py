@@ -4,11 +4,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
-from ipwatch.core.csp import add_csp_nonce
+from ipwatch.core.csp import add_csp_nonce, remember_csp_nonce, reuse_csp_nonce
 
 from .public_urls import public_routes, real_values
 
@@ -26,7 +27,31 @@ def inline_page(request):
     return HttpResponse(template.render({"folium_html": html}, request))
 
 
-urlpatterns = [path("inline/", inline_page)]
+def naive_cache(view):
+    """A response cache inside the middleware stack, like ipwatch.core.cache.public_cache
+    (local-memory cache: responses are pickled)."""
+
+    def wrapper(request):
+        key = f"test-csp:{request.path}"
+        cached = cache.get(key)
+        if cached is not None:
+            return reuse_csp_nonce(request, cached)
+        response = view(request)
+        cache.set(key, remember_csp_nonce(request, response))
+        return response
+
+    return wrapper
+
+
+def no_inline_page(request):
+    return HttpResponse("<p>No inline script here.</p>")
+
+
+urlpatterns = [
+    path("inline/", inline_page),
+    path("cached/", naive_cache(inline_page)),
+    path("cached-plain/", naive_cache(no_inline_page)),
+]
 
 
 class InlineTags(HTMLParser):
@@ -84,6 +109,23 @@ def test_a_page_with_inline_script_and_style_gets_a_nonce_for_them(client):
 @pytest.mark.urls(__name__)
 def test_each_response_has_its_own_nonce(client):
     assert header_nonce(client.get("/inline/")) != header_nonce(client.get("/inline/"))
+
+
+@pytest.mark.urls(__name__)
+def test_a_cached_page_keeps_the_nonce_its_body_was_rendered_with(client):
+    cache.delete("test-csp:/cached/")
+    first, second = client.get("/cached/"), client.get("/cached/")
+    assert second.content == first.content
+    nonce = header_nonce(first)
+    assert nonce and header_nonce(second) == nonce
+    assert {tag_nonce for _, tag_nonce in inline_tags(second.content.decode())} == {nonce}
+
+
+@pytest.mark.urls(__name__)
+def test_a_cached_page_without_inline_tags_gets_no_nonce(client):
+    cache.delete("test-csp:/cached-plain/")
+    client.get("/cached-plain/")
+    assert header_nonce(client.get("/cached-plain/")) is None
 
 
 @pytest.mark.django_db
@@ -144,6 +186,12 @@ class TestAddCspNonce:
         tags = inline_tags(html)
         assert tags
         assert all(nonce == "N" for _, nonce in tags)
+
+    def test_color_swatch_needs_no_style_attribute(self):
+        template = engines["django"].from_string("{% load ipwatch_csp %}{% color_swatch color %}")
+        assert 'fill="#c0392b"' in template.render({"color": "#c0392b"})
+        hostile = template.render({"color": 'red" onload="alert(1)'})
+        assert "style=" not in hostile and "onload" not in hostile and 'fill="#9e9e9e"' in hostile
 
     def test_template_filter(self):
         template = engines["django"].from_string("{% load ipwatch_csp %}{{ html|with_csp_nonce:nonce }}")

@@ -68,6 +68,7 @@ def test_behind_a_tls_proxy_the_forwarded_proto_header_is_trusted_and_hsts_is_co
         SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
         SECURE_HSTS_PRELOAD="0",
         IPWATCH_TILE_URL="https://{s}.tiles.example.org/{z}/{x}/{y}.png",
+        IPWATCH_TILE_ATTRIBUTION="© Example tiles",  # the map app requires one with a tile server
     )
     assert (
         shown == "('HTTP_X_FORWARDED_PROTO', 'https') False False [\"'self'\", 'data:', 'https://*.tiles.example.org']"

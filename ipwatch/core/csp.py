@@ -59,3 +59,28 @@ def add_csp_nonce(html: str, nonce: str) -> str:
         position = offset + name_end
     pieces.append(html[position:])
     return "".join(pieces)
+
+
+# Cached responses. A response cache inside the middleware stack (ipwatch.core.cache.public_cache,
+# Django's cache_page) stores the body *before* CSPMiddleware writes the header; on a cache hit the
+# view does not run, no nonce is drawn, and the header would lack the nonce the cached body carries,
+# so its inline scripts would be blocked. The cache calls these two functions to carry the nonce
+# along. Reusing a nonce with its own, unchanged body is safe: text rendered into that body could
+# not know the nonce, which was drawn at random when the body was rendered.
+CACHED_NONCE_ATTRIBUTE = "ipwatch_csp_nonce"
+
+
+def remember_csp_nonce(request, response):
+    """Before storing ``response`` in a cache: record the nonce its body was rendered with, if any."""
+    nonce = getattr(request, "_csp_nonce", None)  # set by django-csp only when the body used a nonce
+    if isinstance(nonce, str):
+        setattr(response, CACHED_NONCE_ATTRIBUTE, nonce)  # pickled along with the response
+    return response
+
+
+def reuse_csp_nonce(request, cached_response):
+    """When answering from a cache: make this response's CSP header carry the cached body's nonce."""
+    nonce = getattr(cached_response, CACHED_NONCE_ATTRIBUTE, None)
+    if nonce:
+        request._csp_nonce = nonce  # what CSPMiddleware puts in the header (and request.csp_nonce returns)
+    return cached_response
