@@ -154,6 +154,7 @@ try:
     IPWATCH_GEOCODE_TIMEOUT = float(os.environ.get("IPWATCH_GEOCODE_TIMEOUT") or "5")
 except ValueError:
     raise ImproperlyConfigured("IPWATCH_GEOCODE_TIMEOUT must be a number of seconds") from None
+
 # --- Security (issue 9) --------------------------------------------------------------------------
 # Production defaults follow DEBUG: with DEBUG off, `manage.py check --deploy` reports no warnings.
 # Each can be switched off by env for the places that serve plain HTTP on purpose (the test suite,
