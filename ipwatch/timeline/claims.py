@@ -19,13 +19,19 @@ Method (also written on /claims/):
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Max, Prefetch, Q
-from django.db.models.functions import Trunc
+from django.db.models import Count, Max, Prefetch, Q
 
 from ipwatch.core.choices import ClaimStatus
 from ipwatch.core.models import Campaign, Report
 
-from .aggregation import NO_PROVINCE_KEY, NO_PROVINCE_LABEL, _as_date, exact_date_unless_day, place_in_period
+from .aggregation import (
+    NO_PROVINCE_KEY,
+    NO_PROVINCE_LABEL,
+    PeriodStart,
+    _as_date,
+    exact_date_unless_day,
+    place_in_period,
+)
 from .periods import period_label
 
 FIGURES = ("killed", "wounded", "killed_or_wounded")
@@ -161,7 +167,7 @@ def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
     rows = (
         queryset.order_by()
         .filter(claim_status=ClaimStatus.CLAIMED)
-        .annotate(bucket=Trunc("date", granularity, output_field=DateField()), exact=exact_date_unless_day())
+        .annotate(bucket=PeriodStart("date", granularity), exact=exact_date_unless_day())
         .values("bucket", "exact", "date_precision", "province__slug", "province__name")
         .annotate(n=Count("id"))
     )

@@ -29,7 +29,7 @@ def _published():
     return Incident.objects.published()
 
 
-def _timeline_payload(request_params):
+def _timeline_payload(request_params, *, count_synthetic=False):
     parsed = parse_timeline_request(request_params, _published())
     payload = build_timeline(
         parsed.queryset,
@@ -38,6 +38,7 @@ def _timeline_payload(request_params):
         since=parsed.cleaned.get("since"),
         until=parsed.cleaned.get("until"),
         province_slugs=parsed.province_slugs,
+        count_synthetic=count_synthetic,
     )
     return parsed, payload
 
@@ -207,7 +208,7 @@ def _querystring_without(params, *names) -> str:
 def timeline_page(request):
     context = _form_context(request)
     try:
-        parsed, payload = _timeline_payload(request.GET)
+        parsed, payload = _timeline_payload(request.GET, count_synthetic=True)
     except InvalidFilter as exc:
         context["errors"] = exc.errors
         return render(request, "timeline/timeline.html", context, status=400)
