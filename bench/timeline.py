@@ -43,7 +43,7 @@ def naive_timeline(granularity: str, group: str = "province") -> dict:
     """What one would write without the database: load every incident, bucket it in Python."""
     from ipwatch.core.models import Incident
     from ipwatch.timeline.aggregation import place_in_period
-    from ipwatch.timeline.periods import period_label, period_start
+    from ipwatch.timeline.periods import period_label
 
     points = defaultdict(lambda: {"incidents": 0, "killed": 0, "wounded": 0})
     uncertain = defaultdict(lambda: {"incidents": 0, "killed": 0, "wounded": 0})
@@ -51,9 +51,7 @@ def naive_timeline(granularity: str, group: str = "province") -> dict:
         key = incident.province.slug if incident.province else "_none"
         if group == "type":
             key = incident.incident_type
-        placement = place_in_period(
-            incident.date_precision, period_start(incident.date, granularity), incident.date, granularity
-        )
+        placement = place_in_period(incident.date_precision, incident.date, granularity)
         if placement.uncertain:
             target = uncertain[(key, period_label(placement.start, placement.uncertain))]
         else:

@@ -275,3 +275,34 @@ def test_query_count_does_not_grow_with_incidents(client, make_incident, make_pr
     # One aggregation query, one for the provinces' names and one for milestones; +1 for the date
     # span when granularity is automatic, +1 to validate province slugs, -1 when grouping by type.
     assert few == {"granularity=week": 3, "": 4, "province=gamma&group=type": 4}
+
+
+@pytest.mark.django_db
+def test_database_placement_matches_the_python_rule(client, make_incident, make_province):
+    """The SQL bucketing (native date truncation, the week's Thursday, bands) equals place_in_period."""
+    from ipwatch.timeline.aggregation import place_in_period
+    from ipwatch.timeline.periods import period_label
+
+    rng = random.Random(62)
+    province = make_province(slug="delta")
+    for _ in range(150):
+        make_incident(
+            province=province,
+            date=D(2018, 11, 1) + dt.timedelta(days=rng.randrange(500)),
+            date_precision=rng.choice(list(DatePrecision.values)),
+            killed_best=rng.choice([None, 1, 2]),
+        )
+    incidents = list(Incident.objects.published())
+    for granularity in ("week", "month", "year"):
+        expected_points, expected_bands = {}, {}
+        for incident in incidents:
+            placement = place_in_period(incident.date_precision, incident.date, granularity)
+            if placement.uncertain:
+                key = period_label(placement.start, placement.uncertain)
+                expected_bands[key] = expected_bands.get(key, 0) + 1
+            else:
+                key = period_label(placement.start, granularity)
+                expected_points[key] = expected_points.get(key, 0) + 1
+        payload = get(client, f"granularity={granularity}")
+        assert {p["period"]: p["incidents"] for p in payload["series"][0]["points"]} == expected_points
+        assert {u["period"]: u["incidents"] for u in payload["uncertain"]} == expected_bands

@@ -61,30 +61,30 @@ def test_auto_granularity_from_span(first, last, granularity):
 
 
 class TestPlaceInPeriod:
-    def test_day_precision_uses_the_database_bucket(self):
-        placement = place_in_period("day", D(2019, 4, 29), None, "week")
+    def test_day_precision_goes_to_its_period(self):
+        placement = place_in_period("day", D(2019, 5, 4), "week")
         assert placement.start == D(2019, 4, 29)
         assert placement.uncertain is None
 
     def test_month_precision_is_never_put_on_a_week(self):
-        placement = place_in_period("month", D(2019, 4, 29), D(2019, 5, 1), "week")
+        placement = place_in_period("month", D(2019, 5, 1), "week")
         assert (placement.start, placement.uncertain) == (D(2019, 5, 1), "month")
 
     def test_month_precision_counts_in_its_month_and_year(self):
-        assert place_in_period("month", D(2019, 5, 1), D(2019, 5, 1), "month").start == D(2019, 5, 1)
-        assert place_in_period("month", D(2019, 1, 1), D(2019, 5, 1), "year").start == D(2019, 1, 1)
+        assert place_in_period("month", D(2019, 5, 1), "month").start == D(2019, 5, 1)
+        assert place_in_period("month", D(2019, 5, 1), "year").start == D(2019, 1, 1)
 
     def test_year_precision_is_uncertain_below_a_year(self):
         for granularity in ("week", "month"):
-            placement = place_in_period("year", D(2019, 1, 1), D(2019, 1, 1), granularity)
+            placement = place_in_period("year", D(2019, 1, 1), granularity)
             assert (placement.start, placement.uncertain) == (D(2019, 1, 1), "year")
-        assert place_in_period("year", D(2019, 1, 1), D(2019, 1, 1), "year").uncertain is None
+        assert place_in_period("year", D(2019, 1, 1), "year").uncertain is None
 
     def test_week_precision_goes_to_the_month_holding_most_of_its_days(self):
         # Week of Mon 29 Jul 2019: Thursday is 1 Aug, so four of its days are in August.
-        assert place_in_period("week", D(2019, 7, 1), D(2019, 7, 29), "month").start == D(2019, 8, 1)
+        assert place_in_period("week", D(2019, 7, 29), "month").start == D(2019, 8, 1)
         # Week of Mon 26 Aug 2019: Thursday 29 Aug, so August.
-        assert place_in_period("week", D(2019, 8, 1), D(2019, 8, 26), "month").start == D(2019, 8, 1)
+        assert place_in_period("week", D(2019, 8, 26), "month").start == D(2019, 8, 1)
         # Week of Mon 30 Dec 2019 belongs to 2020 (ISO 8601).
-        assert place_in_period("week", D(2019, 1, 1), D(2019, 12, 30), "year").start == D(2020, 1, 1)
-        assert place_in_period("week", D(2019, 12, 30), D(2019, 12, 30), "week").start == D(2019, 12, 30)
+        assert place_in_period("week", D(2019, 12, 30), "year").start == D(2020, 1, 1)
+        assert place_in_period("week", D(2019, 12, 30), "week").start == D(2019, 12, 30)

@@ -14,7 +14,23 @@ sum(points) + sum(uncertain) == number of incidents matching the filters.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, DateField, F, Func, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Trunc
 
 from ipwatch.core.choices import DatePrecision, IncidentType
@@ -65,17 +81,20 @@ _RANK = {DatePrecision.DAY: 0, WEEK: 1, MONTH: 2, YEAR: 3}
 
 @dataclass(frozen=True)
 class Placement:
-    """Where one grouped row goes: a period of the axis, or an uncertain band."""
+    """Where an incident goes: a period of the axis, or an uncertain band."""
 
     start: dt.date  # first day of the axis period, or of the band
     uncertain: str | None = None  # None, or the band's precision: "month" / "year"
 
 
-def place_in_period(precision: str, bucket: dt.date, exact: dt.date | None, granularity: str) -> Placement:
-    """Assign an incident (by its date precision) to a period at ``granularity``.
+def is_coarser(precision: str, granularity: str) -> bool:
+    return _RANK.get(precision, 0) > _RANK[granularity]
 
-    ``bucket`` is the date truncated to the granularity in the database; ``exact`` is the stored
-    date (first day of its own period) for incidents less precise than a day.
+
+def place_in_period(precision: str, date: dt.date, granularity: str) -> Placement:
+    """Assign an incident, by its stored date and date precision, to a period at ``granularity``.
+
+    This is the reference rule; ``period_bucket``/``band_precision`` compute the same in SQL.
 
     - day: the period containing the day.
     - week: at week granularity its week; at month/year granularity the month/year holding most of
@@ -83,35 +102,20 @@ def place_in_period(precision: str, bucket: dt.date, exact: dt.date | None, gran
     - month: at week granularity the "date uncertain" band of its month; otherwise its month/year.
     - year: at week or month granularity the "date uncertain" band of its year; otherwise its year.
     """
-    if precision == DatePrecision.WEEK and exact is not None:
-        if granularity == WEEK:
-            return Placement(period_start(exact, WEEK))
-        return Placement(period_start(week_of_majority(exact), granularity))
-    if precision in (DatePrecision.MONTH, DatePrecision.YEAR) and exact is not None:
-        if _RANK[precision] > _RANK[granularity]:
-            return Placement(period_start(exact, precision), uncertain=precision)
-        return Placement(period_start(exact, granularity))
-    return Placement(bucket)
+    if is_coarser(precision, granularity):
+        return Placement(period_start(date, precision), uncertain=precision)
+    if precision == DatePrecision.WEEK and granularity != WEEK:
+        return Placement(period_start(week_of_majority(date), granularity))
+    return Placement(period_start(date, granularity))
 
 
 def _as_date(value) -> dt.date | None:
-    # Trunc of a date may come back as a datetime on some backends.
+    # Some backends return a datetime (or text) for a truncated date.
     if isinstance(value, dt.datetime):
         return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
     return value
-
-
-def exact_date_unless_day():
-    """The stored date for incidents less precise than a day, else NULL.
-
-    Grouping by it as well as by the truncated date keeps a month-precision incident's month (a
-    week bucket would lose it) while adding few groups: such dates are already period starts.
-    """
-    return Case(
-        When(~Q(date_precision=DatePrecision.DAY), then=F("date")),
-        default=Value(None, output_field=DateField()),
-        output_field=DateField(),
-    )
 
 
 class PeriodStart(Func):
@@ -149,8 +153,65 @@ class PeriodStart(Func):
         return trunc.resolve_expression(compiler.query).as_sql(compiler, connection)
 
 
+class ShiftDays(Func):
+    """``date + n days`` as a date, natively (used for the week's Thursday)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int):
+        self.days = int(days)
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{self.days:+d} days')", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + {self.days})", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        shifted = ExpressionWrapper(
+            self.source_expressions[0] + Value(dt.timedelta(days=self.days)), output_field=DateField()
+        )
+        return compiler.compile(shifted.resolve_expression(compiler.query))
+
+
+def _coarser_precisions(granularity: str) -> list[str]:
+    return [precision for precision in (MONTH, YEAR) if is_coarser(precision, granularity)]
+
+
+def period_bucket(granularity: str):
+    """SQL for ``place_in_period(...).start``: the axis period, or the band's start."""
+    whens = []
+    coarser = _coarser_precisions(granularity)
+    if coarser:
+        # Stored dates are already the first day of their own period: the band starts there.
+        whens.append(When(date_precision__in=coarser, then=F("date")))
+    if granularity != WEEK:
+        whens.append(When(date_precision=DatePrecision.WEEK, then=PeriodStart(ShiftDays(F("date"), 3), granularity)))
+    if not whens:
+        return PeriodStart(F("date"), granularity)
+    return Case(*whens, default=PeriodStart(F("date"), granularity), output_field=DateField())
+
+
+def band_precision(granularity: str):
+    """SQL for ``place_in_period(...).uncertain``: "month"/"year" for the uncertain band, else ""."""
+    coarser = _coarser_precisions(granularity)
+    if not coarser:
+        return Value("", output_field=CharField())
+    return Case(
+        When(date_precision__in=coarser, then=F("date_precision")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 def grouped_rows(queryset, granularity: str, group_field: str, *, count_synthetic: bool = False):
-    """One query: counts and casualty sums per (period, date precision, group)."""
+    """One query: counts and casualty sums per (period or band, group).
+
+    Rows are bounded by periods x groups (plus a few bands), never by the number of incidents.
+    """
     sums = {
         "incidents": Count("id"),
         "killed": Coalesce(Sum("killed_best"), Value(0), output_field=IntegerField()),
@@ -160,15 +221,32 @@ def grouped_rows(queryset, granularity: str, group_field: str, *, count_syntheti
         sums["synthetic"] = Count("id", filter=Q(is_synthetic=True))
     return (
         queryset.order_by()
-        .annotate(bucket=PeriodStart("date", granularity), exact=exact_date_unless_day())
-        .values("bucket", "exact", "date_precision", group_field)
+        .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
+        .values("bucket", "band", group_field)
         .annotate(**sums)
     )
 
 
-def _province_groups(rows) -> dict:
+def fetch_rows(queryset, names: list[str]) -> list[tuple]:
+    """Run a grouped ``values()`` query and return plain tuples in the order of ``names``.
+
+    The ORM builds and compiles the SQL; only Django's per-value converters are skipped, which for
+    ~13k week x province rows cost more than the query itself. Dates come back as ``date`` (or
+    ISO text on SQLite: see ``_as_date``), counts and sums as ``int``.
+    """
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    columns = [alias for _, _, alias in compiler.select]  # the SELECT list, in order
+    order = [columns.index(name) for name in names]
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row[i] for i in order) for row in cursor.fetchall()]
+
+
+def _province_groups(ids) -> dict:
     """(key, label, colour) per province id, in one small query (cheaper than joining 100k rows)."""
-    ids = {row["province_id"] for row in rows if row["province_id"] is not None}
+    ids = {pk for pk in ids if pk is not None}
     groups = {None: (NO_PROVINCE_KEY, NO_PROVINCE_LABEL, NO_PROVINCE_COLOR)}
     if ids:
         for pk, slug, name, color in Province.objects.filter(pk__in=ids).values_list("pk", "slug", "name", "color"):
@@ -201,16 +279,6 @@ def choose_granularity(queryset, since: dt.date | None, until: dt.date | None) -
     return auto_granularity(since or first, until or last)
 
 
-def _empty_figures() -> dict:
-    return {"incidents": 0, "killed": 0, "wounded": 0}
-
-
-def _add(target: dict, row: dict) -> None:
-    target["incidents"] += row["incidents"]
-    target["killed"] += row["killed"]
-    target["wounded"] += row["wounded"]
-
-
 def build_timeline(
     queryset,
     *,
@@ -230,88 +298,88 @@ def build_timeline(
     if granularity is None:
         granularity = choose_granularity(queryset, since, until)
 
-    series: dict[str, dict] = {}
-    uncertain: dict[tuple, dict] = {}
-    extent_first = extent_last = None
+    group_field = GROUP_FIELD[group]
+    names = ["bucket", "band", group_field, "incidents", "killed", "wounded"]
+    if count_synthetic:
+        names.append("synthetic")
+    rows = fetch_rows(grouped_rows(queryset, granularity, group_field, count_synthetic=count_synthetic), names)
+    groups = _province_groups({row[2] for row in rows}) if group == PROVINCE else {}
+
+    series: dict[str, dict] = {}  # key -> {"key", "label", "color", "points": {start: [n, killed, wounded]}}
+    bands: dict[tuple, list] = {}  # (start, precision, key) -> [n, killed, wounded]
+    dates: dict = {}  # raw bucket value -> date (a few hundred distinct values)
     synthetic = 0
-
-    rows = list(grouped_rows(queryset, granularity, GROUP_FIELD[group], count_synthetic=count_synthetic))
-    provinces = _province_groups(rows) if group == PROVINCE else {}
     for row in rows:
-        key, label, color = provinces[row["province_id"]] if group == PROVINCE else _type_group(row["incident_type"])
-        placement = place_in_period(
-            row["date_precision"], _as_date(row["bucket"]), _as_date(row["exact"]), granularity
+        raw, band, group_value, incidents, killed, wounded = row[:6]
+        start = dates.get(raw)
+        if start is None:
+            start = dates[raw] = _as_date(raw)
+        if group_value not in groups:
+            groups[group_value] = _type_group(group_value)
+        key, label, color = groups[group_value]
+        entry = series.get(key)
+        if entry is None:
+            entry = series[key] = {"key": key, "label": label, "color": color, "points": {}, "total": 0}
+        entry["total"] += incidents
+        if count_synthetic:
+            synthetic += row[6]
+        target = (
+            bands.setdefault((start, band, key), [0, 0, 0]) if band else entry["points"].setdefault(start, [0, 0, 0])
         )
-        entry = series.setdefault(key, {"key": key, "label": label, "color": color, "points": {}, "total": 0})
-        entry["total"] += row["incidents"]
-        synthetic += row.get("synthetic", 0)
-        if placement.uncertain:
-            band_end = period_end(placement.start, placement.uncertain)
-            band = uncertain.setdefault(
-                (placement.start, placement.uncertain, key),
-                {
-                    "key": key,
-                    "label": label,
-                    "precision": placement.uncertain,
-                    "start": placement.start,
-                    "end": band_end,
-                    **_empty_figures(),
-                },
-            )
-            _add(band, row)
-            first, last = placement.start, band_end
-        else:
-            point = entry["points"].setdefault(placement.start, _empty_figures())
-            _add(point, row)
-            first = last = placement.start
-        extent_first = first if extent_first is None or first < extent_first else extent_first
-        extent_last = last if extent_last is None or last > extent_last else extent_last
+        target[0] += incidents
+        target[1] += killed or 0
+        target[2] += wounded or 0
 
-    axis = _axis(extent_first, extent_last, since, until, granularity)
+    starts = [start for entry in series.values() for start in entry["points"]]
+    ends = list(starts)
+    for start, precision, _ in bands:
+        starts.append(start)
+        ends.append(period_end(start, precision))
+    axis = _axis(min(starts, default=None), max(ends, default=None), since, until, granularity)
+    labels = {start: period_label(start, granularity) for start in axis}
+
+    def label_of(start):
+        return labels.get(start) or period_label(start, granularity)
 
     ordered = sorted(series.values(), key=lambda s: (-s["total"], s["label"].lower()))
-    payload_series = [
-        {
-            "key": entry["key"],
-            "label": entry["label"],
-            "color": entry["color"],
-            "points": [
-                {"period": period_label(start, granularity), **figures}
-                for start, figures in sorted(entry["points"].items())
-            ],
-        }
-        for entry in ordered
-    ]
     order = {entry["key"]: index for index, entry in enumerate(ordered)}
-    payload_uncertain = [
-        {
-            "period": period_label(band["start"], band["precision"]),
-            "precision": band["precision"],
-            "key": band["key"],
-            "label": band["label"],
-            "incidents": band["incidents"],
-            "killed": band["killed"],
-            "wounded": band["wounded"],
-            "since": band["start"].isoformat(),
-            "until": band["end"].isoformat(),
-            "first_period": period_label(band["start"], granularity),
-            "last_period": period_label(band["end"], granularity),
-        }
-        for band in sorted(uncertain.values(), key=lambda b: (b["start"], -_RANK[b["precision"]], order[b["key"]]))
-    ]
     payload = {
         "granularity": granularity,
         "group": group,
         "periods": [
-            {
-                "period": period_label(start, granularity),
-                "since": start.isoformat(),
-                "until": period_end(start, granularity).isoformat(),
-            }
+            {"period": labels[start], "since": start.isoformat(), "until": period_end(start, granularity).isoformat()}
             for start in axis
         ],
-        "series": payload_series,
-        "uncertain": payload_uncertain,
+        "series": [
+            {
+                "key": entry["key"],
+                "label": entry["label"],
+                "color": entry["color"],
+                "points": [
+                    {"period": label_of(start), "incidents": n, "killed": k, "wounded": w}
+                    for start, (n, k, w) in sorted(entry["points"].items())
+                ],
+            }
+            for entry in ordered
+        ],
+        "uncertain": [
+            {
+                "period": period_label(start, precision),
+                "precision": precision,
+                "key": key,
+                "label": series[key]["label"],
+                "incidents": n,
+                "killed": k,
+                "wounded": w,
+                "since": start.isoformat(),
+                "until": period_end(start, precision).isoformat(),
+                "first_period": label_of(start),
+                "last_period": label_of(period_start(period_end(start, precision), granularity)),
+            }
+            for (start, precision, key), (n, k, w) in sorted(
+                bands.items(), key=lambda item: (item[0][0], -_RANK[item[0][1]], order[item[0][2]])
+            )
+        ],
         "milestones": milestones_for(axis, granularity, since, until, province_slugs),
         "total": sum(entry["total"] for entry in ordered),
     }

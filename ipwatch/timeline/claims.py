@@ -27,9 +27,10 @@ from ipwatch.core.models import Campaign, Report
 from .aggregation import (
     NO_PROVINCE_KEY,
     NO_PROVINCE_LABEL,
-    PeriodStart,
+    Placement,
     _as_date,
-    exact_date_unless_day,
+    band_precision,
+    period_bucket,
     place_in_period,
 )
 from .periods import period_label
@@ -128,7 +129,7 @@ def _has_any(prefix: str) -> Q:
 
 
 def _period_of(precision: str, date: dt.date, granularity: str) -> str:
-    placement = place_in_period(precision, date, date, granularity)
+    placement = place_in_period(precision, date, granularity)
     if placement.uncertain:
         return f"{period_label(placement.start, placement.uncertain)} ({placement.uncertain} only)"
     return period_label(placement.start, granularity)
@@ -167,15 +168,13 @@ def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
     rows = (
         queryset.order_by()
         .filter(claim_status=ClaimStatus.CLAIMED)
-        .annotate(bucket=PeriodStart("date", granularity), exact=exact_date_unless_day())
-        .values("bucket", "exact", "date_precision", "province__slug", "province__name")
+        .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
+        .values("bucket", "band", "province__slug", "province__name")
         .annotate(n=Count("id"))
     )
     counts: dict[tuple[str, str], dict] = {}
     for row in rows:
-        placement = place_in_period(
-            row["date_precision"], _as_date(row["bucket"]), _as_date(row["exact"]), granularity
-        )
+        placement = Placement(_as_date(row["bucket"]), uncertain=row["band"] or None)
         if placement.uncertain:
             period = f"{period_label(placement.start, placement.uncertain)} ({placement.uncertain} only)"
         else:
