@@ -146,6 +146,13 @@ class TestCounts:
         payload = get(client, "granularity=month&since=2019-03-01&until=2019-09-30")
         assert [p["period"] for p in payload["periods"]] == [f"2019-{m:02d}" for m in range(3, 10)]
 
+    def test_axis_stops_at_until_even_if_a_band_goes_on(self, client, hand_made):
+        payload = get(client, "granularity=week&since=2019-01-01&until=2019-06-30")
+        labels = [p["period"] for p in payload["periods"]]
+        assert (labels[0], labels[-1]) == ("2019-W01", "2019-W26")
+        year = next(u for u in payload["uncertain"] if u["precision"] == "year")
+        assert (year["first_period"], year["last_period"]) == ("2019-W01", "2020-W01")  # drawn to the edge
+
     def test_empty(self, client, db):
         payload = get(client)
         assert payload["series"] == [] and payload["uncertain"] == [] and payload["periods"] == []

@@ -52,7 +52,7 @@ def test_week_chart_band_hover_and_click(live_server, sample_data, browser_page)
 
     # The Oct 2018 raid (known only to the month) sits in a band across October's weeks.
     band = page.locator("#uncertain-strip.positioned li").first
-    assert "Oct 2018: 1 incident known only to the month" in band.inner_text()
+    assert " ".join(band.inner_text().split()) == "Oct 2018: 1 incident known only to the month (4 killed, 0 wounded)"
     box = band.bounding_box()
     first_week = page.evaluate(
         """() => { const c = Chart.getChart(document.getElementById('incidents-chart'));

@@ -124,3 +124,10 @@ def test_query_count_is_constant(client, sample_data, make_incident):
             report.incident = incident
             report.save()
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_synthetic_incidents_are_labelled(client, make_incident):
+    make_incident(claim_status=ClaimStatus.CLAIMED, is_synthetic=True)
+    html = client.get(URL).content.decode()
+    assert "These figures include generated test incidents (1 counted below), not real events." in html

@@ -345,12 +345,9 @@ def build_timeline(
         target[1] += killed or 0
         target[2] += wounded or 0
 
-    starts = [start for entry in series.values() for start in entry["points"]]
-    ends = list(starts)
-    for start, precision, _ in bands:
-        starts.append(start)
-        ends.append(period_end(start, precision))
-    axis = _axis(min(starts, default=None), max(ends, default=None), since, until, granularity)
+    point_starts = [start for entry in series.values() for start in entry["points"]]
+    band_spans = [(start, period_end(start, precision)) for start, precision, _ in bands]
+    axis = _axis(point_starts, band_spans, since, until, granularity)
     labels = {start: period_label(start, granularity) for start in axis}
 
     def label_of(start):
@@ -403,17 +400,23 @@ def build_timeline(
     return payload
 
 
-def _axis(first, last, since, until, granularity) -> list[dt.date]:
-    """Period starts from the first to the last period, stretched to since/until when sensible."""
-    wanted_first = since if since and (first is None or since < first) else first
-    wanted_last = until if until and (last is None or until > last) else last
-    if wanted_first and wanted_last:
-        starts = _period_starts(wanted_first, wanted_last, granularity)
-        if len(starts) <= MAX_AXIS_PERIODS:
-            return starts
+def _axis(point_starts, band_spans, since, until, granularity) -> list[dt.date]:
+    """The continuous list of period starts shown on the x axis.
+
+    It covers every point; the requested since/until when given (a band reaching past them is cut
+    at the edge: the chart draws it to the end of the axis); otherwise the bands too. Beyond
+    MAX_AXIS_PERIODS it shrinks to the data (a week axis from since=1900-01-01 would be absurd).
+    """
+    data_first = min([*point_starts, *(start for start, _ in band_spans)], default=None)
+    data_last = max([*point_starts, *(end for _, end in band_spans)], default=None)
+    first = min([since, *point_starts]) if since else data_first
+    last = max([until, *point_starts]) if until else data_last
     if first is None or last is None:
         return []
-    return _period_starts(first, last, granularity)
+    starts = _period_starts(first, last, granularity)
+    if len(starts) > MAX_AXIS_PERIODS and data_first is not None:
+        starts = _period_starts(data_first, data_last, granularity)
+    return starts
 
 
 def _period_starts(first: dt.date, last: dt.date, granularity: str) -> list[dt.date]:

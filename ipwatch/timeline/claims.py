@@ -99,7 +99,9 @@ class ProvincePeriodRow:
     period: str
     sort_key: tuple
     claimed_incidents: int = 0
+    synthetic_claimed: int = 0  # generated test data, labelled on the page
     compared_incidents: int = 0
+    synthetic_compared: int = 0
     claimed_casualties: int = 0
     independent_casualties: int = 0
     comparisons: list = field(default_factory=list)
@@ -170,7 +172,7 @@ def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
         .filter(claim_status=ClaimStatus.CLAIMED)
         .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
         .values("bucket", "band", "province__slug", "province__name")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), synthetic=Count("id", filter=Q(is_synthetic=True)))
     )
     counts: dict[tuple[str, str], dict] = {}
     for row in rows:
@@ -180,10 +182,10 @@ def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
         else:
             period = period_label(placement.start, granularity)
         key = (row["province__slug"] or NO_PROVINCE_KEY, period)
-        entry = counts.setdefault(
-            key, {"label": row["province__name"] or NO_PROVINCE_LABEL, "n": 0, "start": placement.start}
-        )
+        label = row["province__name"] or NO_PROVINCE_LABEL
+        entry = counts.setdefault(key, {"label": label, "n": 0, "synthetic": 0, "start": placement.start})
         entry["n"] += row["n"]
+        entry["synthetic"] += row["synthetic"]
     return counts
 
 
@@ -192,7 +194,12 @@ def province_period_table(queryset, granularity: str = "year") -> tuple[list[Pro
     rows: dict[tuple[str, str], ProvincePeriodRow] = {}
     for (key, period), entry in claimed_counts(queryset, granularity).items():
         rows[(key, period)] = ProvincePeriodRow(
-            key, entry["label"], period, (entry["label"].lower(), entry["start"], period), claimed_incidents=entry["n"]
+            key,
+            entry["label"],
+            period,
+            (entry["label"].lower(), entry["start"], period),
+            claimed_incidents=entry["n"],
+            synthetic_claimed=entry["synthetic"],
         )
     for comparison in comparisons:
         row_key = (comparison.province_key, comparison.period)
@@ -206,6 +213,7 @@ def province_period_table(queryset, granularity: str = "year") -> tuple[list[Pro
             )
         row = rows[row_key]
         row.compared_incidents += 1
+        row.synthetic_compared += int(comparison.incident.is_synthetic)
         row.claimed_casualties += comparison.claim.casualties
         row.independent_casualties += comparison.independent.casualties
         row.comparisons.append(comparison)
@@ -252,6 +260,7 @@ def totals(rows: list[ProvincePeriodRow]) -> dict:
         "claimed_casualties": claimed_casualties,
         "independent_casualties": independent,
         "ratio": claimed_casualties / independent if compared and independent else None,
+        "synthetic": sum(row.synthetic_claimed for row in rows) + sum(row.synthetic_compared for row in rows),
     }
 
 
