@@ -19,7 +19,7 @@ Method (also written on /claims/):
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from ipwatch.core.choices import ClaimStatus
 from ipwatch.core.models import Campaign, Report
@@ -29,6 +29,7 @@ from .aggregation import (
     NO_PROVINCE_LABEL,
     Placement,
     _as_date,
+    _province_groups,
     band_precision,
     period_bucket,
     place_in_period,
@@ -137,10 +138,20 @@ def _period_of(precision: str, date: dt.date, granularity: str) -> str:
     return period_label(placement.start, granularity)
 
 
+def _reports_with_figures(is_claim: bool):
+    figures = Q(killed__isnull=False) | Q(wounded__isnull=False) | Q(killed_or_wounded__isnull=False)
+    return Report.objects.filter(figures, incident=OuterRef("pk"), is_claim=is_claim)
+
+
 def compare_claims(queryset, granularity: str = "year") -> list[Comparison]:
-    """Incidents with both a claimed and an independent casualty figure (one query + one for reports)."""
+    """Incidents with both a claimed and an independent casualty figure (one query + one for reports).
+
+    The two EXISTS use the (incident, is_claim) index and leave only the compared incidents for
+    the GROUP BY over their reports (100k incidents: ~0.2 s instead of ~1 s on SQLite).
+    """
+    candidates = queryset.order_by().filter(Exists(_reports_with_figures(True)), Exists(_reports_with_figures(False)))
     rows = (
-        _annotate_sides(queryset.order_by())
+        _annotate_sides(candidates)
         .filter(_has_any("claim"))
         .filter(_has_any("independent"))
         .select_related("province", "place")
@@ -166,14 +177,16 @@ def compare_claims(queryset, granularity: str = "year") -> list[Comparison]:
 
 
 def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
-    """Claimed incidents per (province, period), counted in the database (one query)."""
+    """Claimed incidents per (province, period), counted in the database (two queries)."""
     rows = (
         queryset.order_by()
         .filter(claim_status=ClaimStatus.CLAIMED)
         .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
-        .values("bucket", "band", "province__slug", "province__name")
+        .values("bucket", "band", "province_id")
         .annotate(n=Count("id"), synthetic=Count("id", filter=Q(is_synthetic=True)))
     )
+    rows = list(rows)
+    provinces = _province_groups(row["province_id"] for row in rows)  # one small query, no join
     counts: dict[tuple[str, str], dict] = {}
     for row in rows:
         placement = Placement(_as_date(row["bucket"]), uncertain=row["band"] or None)
@@ -181,9 +194,10 @@ def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
             period = f"{period_label(placement.start, placement.uncertain)} ({placement.uncertain} only)"
         else:
             period = period_label(placement.start, granularity)
-        key = (row["province__slug"] or NO_PROVINCE_KEY, period)
-        label = row["province__name"] or NO_PROVINCE_LABEL
-        entry = counts.setdefault(key, {"label": label, "n": 0, "synthetic": 0, "start": placement.start})
+        province_key, label, _ = provinces[row["province_id"]]
+        entry = counts.setdefault(
+            (province_key, period), {"label": label, "n": 0, "synthetic": 0, "start": placement.start}
+        )
         entry["n"] += row["n"]
         entry["synthetic"] += row["synthetic"]
     return counts
