@@ -5,12 +5,15 @@ import random
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from ipwatch.core.choices import DatePrecision, IncidentStatus, IncidentType
 from ipwatch.core.filters import filter_incidents
 from ipwatch.core.models import Incident, Milestone
+from ipwatch.timeline.aggregation import PeriodStart, ShiftDays
+from ipwatch.timeline.periods import period_start
 
 D = dt.date
 URL = "/api/timeline.json"
@@ -313,3 +316,29 @@ def test_database_placement_matches_the_python_rule(client, make_incident, make_
         payload = get(client, f"granularity={granularity}")
         assert {p["period"]: p["incidents"] for p in payload["series"][0]["points"]} == expected_points
         assert {u["period"]: u["incidents"] for u in payload["uncertain"]} == expected_bands
+
+
+class _GenericPeriodStart(PeriodStart):
+    """PeriodStart as a database without a native version would run it (Django's Trunc)."""
+
+    as_sqlite = None
+    as_postgresql = None
+
+
+class _GenericShiftDays(ShiftDays):
+    as_sqlite = None
+    as_postgresql = None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("granularity", ["week", "month", "year"])
+def test_native_truncation_matches_the_generic_fallback(make_incident, granularity):
+    for offset in range(0, 800, 37):
+        make_incident(date=D(2018, 12, 1) + dt.timedelta(days=offset))
+    rows = Incident.objects.annotate(
+        native=PeriodStart(ShiftDays(F("date"), 3), granularity),
+        generic=_GenericPeriodStart(_GenericShiftDays(F("date"), 3), granularity),
+    ).values_list("date", "native", "generic")
+    for date, native, generic in rows:
+        assert native == generic
+        assert native == period_start(date + dt.timedelta(days=3), granularity)

@@ -2,8 +2,8 @@
 
 One GROUP BY query per series set: the period comes from truncating the incident date in SQL
 (``PeriodStart``, a native ``Trunc``) and the sums from ``annotate``; Python only rolls the (few)
-grouped rows into series. The number of rows is bounded by periods x groups x date precisions,
-never by the number of incidents.
+grouped rows into series. The number of rows is bounded by periods x groups (plus the uncertain
+bands), never by the number of incidents.
 
 Date precision is honoured (see ``place_in_period``): an incident known only to its month is never
 put on a week, and one known only to its year is never put on a month or week. Those incidents go
@@ -20,6 +20,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    DateTimeField,
     ExpressionWrapper,
     F,
     Func,
@@ -31,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Trunc
+from django.db.models.functions import Cast, Coalesce, Trunc
 
 from ipwatch.core.choices import DatePrecision, IncidentType
 from ipwatch.core.dates import format_at_precision
@@ -149,8 +150,8 @@ class PeriodStart(Func):
         return f"(date_trunc('{self.granularity}', ({sql})::timestamp))::date", params
 
     def as_sql(self, compiler, connection, **extra_context):
-        trunc = Trunc(self.source_expressions[0], self.granularity, output_field=DateField())
-        return trunc.resolve_expression(compiler.query).as_sql(compiler, connection)
+        trunc = Cast(Trunc(self.source_expressions[0], self.granularity, output_field=DateField()), DateField())
+        return compiler.compile(trunc.resolve_expression(compiler.query))
 
 
 class ShiftDays(Func):
@@ -171,8 +172,11 @@ class ShiftDays(Func):
         return f"(({sql}) + {self.days})", params
 
     def as_sql(self, compiler, connection, **extra_context):
-        shifted = ExpressionWrapper(
-            self.source_expressions[0] + Value(dt.timedelta(days=self.days)), output_field=DateField()
+        shifted = Cast(
+            ExpressionWrapper(
+                self.source_expressions[0] + Value(dt.timedelta(days=self.days)), output_field=DateTimeField()
+            ),
+            DateField(),
         )
         return compiler.compile(shifted.resolve_expression(compiler.query))
 
