@@ -1,0 +1,461 @@
+"""Incident counts and casualties per period and group, aggregated in the database.
+
+One GROUP BY query per series set: the period comes from truncating the incident date in SQL
+(``PeriodStart``, a native ``Trunc``) and the sums from ``annotate``; Python only rolls the (few)
+grouped rows into series. The number of rows is bounded by periods x groups (plus the uncertain
+bands), never by the number of incidents.
+
+Date precision is honoured (see ``place_in_period``): an incident known only to its month is never
+put on a week, and one known only to its year is never put on a month or week. Those incidents go
+into the ``uncertain`` band of their month (or year) instead, so that
+sum(points) + sum(uncertain) == number of incidents matching the filters.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Trunc
+
+from ipwatch.core.choices import DatePrecision, IncidentType
+from ipwatch.core.dates import format_at_precision
+from ipwatch.core.models import Milestone, Province
+
+from .periods import (
+    MONTH,
+    WEEK,
+    YEAR,
+    auto_granularity,
+    next_period_start,
+    period_end,
+    period_label,
+    period_start,
+    week_of_majority,
+)
+
+PROVINCE = "province"
+TYPE = "type"
+GROUPS = (PROVINCE, TYPE)
+
+NO_PROVINCE_KEY = "_none"
+NO_PROVINCE_LABEL = "No province recorded"
+NO_PROVINCE_COLOR = "#9e9e9e"
+
+# Colours for incident types (provinces bring their own colour). Colour-blind-safe-ish palette.
+TYPE_COLORS = {
+    IncidentType.RAID: "#1f77b4",
+    IncidentType.BOMBING: "#d62728",
+    IncidentType.SUICIDE_ATTACK: "#8c1c13",
+    IncidentType.AMBUSH: "#ff7f0e",
+    IncidentType.ASSASSINATION: "#9467bd",
+    IncidentType.EXECUTION: "#4a2b5e",
+    IncidentType.KIDNAPPING: "#2ca02c",
+    IncidentType.INDIRECT_FIRE: "#8c564b",
+    IncidentType.ARSON_SABOTAGE: "#e6ab02",
+    IncidentType.OTHER: "#7f7f7f",
+}
+
+# Beyond this many periods the axis is not stretched to the requested since/until (a week axis
+# for "since=1900-01-01" would be thousands of empty bars); it then covers the data only.
+MAX_AXIS_PERIODS = 1200
+
+# Precision rank: coarser precisions have higher rank.
+_RANK = {DatePrecision.DAY: 0, WEEK: 1, MONTH: 2, YEAR: 3}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an incident goes: a period of the axis, or an uncertain band."""
+
+    start: dt.date  # first day of the axis period, or of the band
+    uncertain: str | None = None  # None, or the band's precision: "month" / "year"
+
+
+def is_coarser(precision: str, granularity: str) -> bool:
+    return _RANK.get(precision, 0) > _RANK[granularity]
+
+
+def place_in_period(precision: str, date: dt.date, granularity: str) -> Placement:
+    """Assign an incident, by its stored date and date precision, to a period at ``granularity``.
+
+    This is the reference rule; ``period_bucket``/``band_precision`` compute the same in SQL.
+
+    - day: the period containing the day.
+    - week: at week granularity its week; at month/year granularity the month/year holding most of
+      its days (the week's Thursday, as ISO 8601 assigns weeks to years).
+    - month: at week granularity the "date uncertain" band of its month; otherwise its month/year.
+    - year: at week or month granularity the "date uncertain" band of its year; otherwise its year.
+    """
+    if is_coarser(precision, granularity):
+        return Placement(period_start(date, precision), uncertain=precision)
+    if precision == DatePrecision.WEEK and granularity != WEEK:
+        return Placement(period_start(week_of_majority(date), granularity))
+    return Placement(period_start(date, granularity))
+
+
+def _as_date(value) -> dt.date | None:
+    # Some backends return a datetime (or text) for a truncated date.
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+class PeriodStart(Func):
+    """First day of the ISO week (Monday), month or year containing a date, in native SQL.
+
+    Django's ``Trunc`` runs a Python function per row on SQLite and goes through ``timestamptz``
+    on PostgreSQL; these plain expressions are several times cheaper at 100k rows (see
+    docs/benchmarks.md). Other databases fall back to ``Trunc``.
+    """
+
+    output_field = DateField()
+
+    def __init__(self, expression, granularity: str):
+        if granularity not in (WEEK, MONTH, YEAR):
+            raise ValueError(f"unknown granularity {granularity!r}")
+        self.granularity = granularity
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # SQLite stores dates as 'YYYY-MM-DD' text.
+        if self.granularity == WEEK:
+            return f"date({sql}, 'weekday 0', '-6 days')", params  # next-or-same Sunday, back to Monday
+        if self.granularity == MONTH:
+            return f"(substr({sql}, 1, 7) || '-01')", params
+        return f"(substr({sql}, 1, 4) || '-01-01')", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # Literal granularity (validated above); timestamp without time zone: no zone arithmetic.
+        return f"(date_trunc('{self.granularity}', ({sql})::timestamp))::date", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        trunc = Cast(Trunc(self.source_expressions[0], self.granularity, output_field=DateField()), DateField())
+        return compiler.compile(trunc.resolve_expression(compiler.query))
+
+
+class ShiftDays(Func):
+    """``date + n days`` as a date, natively (used for the week's Thursday)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int):
+        self.days = int(days)
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{self.days:+d} days')", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + {self.days})", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        shifted = Cast(
+            ExpressionWrapper(
+                self.source_expressions[0] + Value(dt.timedelta(days=self.days)), output_field=DateTimeField()
+            ),
+            DateField(),
+        )
+        return compiler.compile(shifted.resolve_expression(compiler.query))
+
+
+def _coarser_precisions(granularity: str) -> list[str]:
+    return [precision for precision in (MONTH, YEAR) if is_coarser(precision, granularity)]
+
+
+def period_bucket(granularity: str):
+    """SQL for ``place_in_period(...).start``: the axis period, or the band's start."""
+    whens = []
+    coarser = _coarser_precisions(granularity)
+    if coarser:
+        # Stored dates are already the first day of their own period: the band starts there.
+        whens.append(When(date_precision__in=coarser, then=F("date")))
+    if granularity != WEEK:
+        whens.append(When(date_precision=DatePrecision.WEEK, then=PeriodStart(ShiftDays(F("date"), 3), granularity)))
+    if not whens:
+        return PeriodStart(F("date"), granularity)
+    return Case(*whens, default=PeriodStart(F("date"), granularity), output_field=DateField())
+
+
+def band_precision(granularity: str):
+    """SQL for ``place_in_period(...).uncertain``: "month"/"year" for the uncertain band, else ""."""
+    coarser = _coarser_precisions(granularity)
+    if not coarser:
+        return Value("", output_field=CharField())
+    return Case(
+        When(date_precision__in=coarser, then=F("date_precision")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def grouped_rows(queryset, granularity: str, group_field: str, *, count_synthetic: bool = False):
+    """One query: counts and casualty sums per (period or band, group).
+
+    Rows are bounded by periods x groups (plus a few bands), never by the number of incidents.
+    """
+    sums = {
+        "incidents": Count("id"),
+        "killed": Coalesce(Sum("killed_best"), Value(0), output_field=IntegerField()),
+        "wounded": Coalesce(Sum("wounded_best"), Value(0), output_field=IntegerField()),
+    }
+    if count_synthetic:
+        sums["synthetic"] = Count("id", filter=Q(is_synthetic=True))
+    return (
+        queryset.order_by()
+        .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
+        .values("bucket", "band", group_field)
+        .annotate(**sums)
+    )
+
+
+def fetch_rows(queryset, names: list[str], *, reads_most_rows: bool = False) -> list[tuple]:
+    """Run a grouped ``values()`` query and return plain tuples in the order of ``names``.
+
+    The ORM builds and compiles the SQL; only Django's per-value converters are skipped, which for
+    ~13k week x province rows cost more than the query itself. Dates come back as ``date`` (or
+    ISO text on SQLite: see ``_as_date``), counts and sums as ``int``.
+
+    ``reads_most_rows``: SQLite has no statistics on ``status`` and walks the (status, date) index
+    for "published", fetching each row by id: about twice the cost of reading the table straight
+    through when most incidents are published. It is then told not to (``NOT INDEXED``).
+    PostgreSQL chooses a sequential scan by itself.
+    """
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    columns = [alias for _, _, alias in compiler.select]  # the SELECT list, in order
+    order = [columns.index(name) for name in names]
+    connection = connections[queryset.db]
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    if reads_most_rows and connection.vendor == "sqlite" and sql.count(f" FROM {table} ") == 1:
+        sql = sql.replace(f" FROM {table} ", f" FROM {table} NOT INDEXED ")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row[i] for i in order) for row in cursor.fetchall()]
+
+
+def _province_groups(ids) -> dict:
+    """(key, label, colour) per province id, in one small query (cheaper than joining 100k rows)."""
+    ids = {pk for pk in ids if pk is not None}
+    groups = {None: (NO_PROVINCE_KEY, NO_PROVINCE_LABEL, NO_PROVINCE_COLOR)}
+    if ids:
+        for pk, slug, name, color in Province.objects.filter(pk__in=ids).values_list("pk", "slug", "name", "color"):
+            groups[pk] = (slug, name, color or NO_PROVINCE_COLOR)
+    return groups
+
+
+def _type_group(value: str) -> tuple[str, str, str]:
+    value = value or IncidentType.OTHER
+    try:
+        label = IncidentType(value).label
+    except ValueError:
+        label = value
+    return value, label, TYPE_COLORS.get(value, "#7f7f7f")
+
+
+GROUP_FIELD = {PROVINCE: "province_id", TYPE: "incident_type"}
+
+
+def date_span(queryset) -> tuple[dt.date | None, dt.date | None]:
+    span = queryset.order_by().aggregate(first=Min("date"), last=Max("date"))
+    return span["first"], span["last"]
+
+
+def choose_granularity(queryset, since: dt.date | None, until: dt.date | None) -> str:
+    """From the requested span when both ends are given, else from the data (one query)."""
+    if since and until:
+        return auto_granularity(since, until)
+    first, last = date_span(queryset)
+    return auto_granularity(since or first, until or last)
+
+
+def build_timeline(
+    queryset,
+    *,
+    granularity: str | None,
+    group: str,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    province_slugs: list[str] | None = None,
+    count_synthetic: bool = False,
+) -> dict:
+    """The `/api/timeline.json` payload for an already filtered, published-only queryset.
+
+    ``since``/``until``/``province_slugs`` are the cleaned filter values: they stretch the axis to
+    the requested span and choose which milestones apply. ``count_synthetic`` adds how many of the
+    incidents are synthetic (the page labels them).
+    """
+    if granularity is None:
+        granularity = choose_granularity(queryset, since, until)
+
+    group_field = GROUP_FIELD[group]
+    names = ["bucket", "band", group_field, "incidents", "killed", "wounded"]
+    if count_synthetic:
+        names.append("synthetic")
+    # Without a date or province filter the query reads most of the table (see fetch_rows).
+    reads_most_rows = not (since or until or province_slugs)
+    rows = fetch_rows(
+        grouped_rows(queryset, granularity, group_field, count_synthetic=count_synthetic),
+        names,
+        reads_most_rows=reads_most_rows,
+    )
+    groups = _province_groups({row[2] for row in rows}) if group == PROVINCE else {}
+
+    series: dict[str, dict] = {}  # key -> {"key", "label", "color", "points": {start: [n, killed, wounded]}}
+    bands: dict[tuple, list] = {}  # (start, precision, key) -> [n, killed, wounded]
+    dates: dict = {}  # raw bucket value -> date (a few hundred distinct values)
+    synthetic = 0
+    for row in rows:
+        raw, band, group_value, incidents, killed, wounded = row[:6]
+        start = dates.get(raw)
+        if start is None:
+            start = dates[raw] = _as_date(raw)
+        if group_value not in groups:
+            groups[group_value] = _type_group(group_value)
+        key, label, color = groups[group_value]
+        entry = series.get(key)
+        if entry is None:
+            entry = series[key] = {"key": key, "label": label, "color": color, "points": {}, "total": 0}
+        entry["total"] += incidents
+        if count_synthetic:
+            synthetic += row[6]
+        target = (
+            bands.setdefault((start, band, key), [0, 0, 0]) if band else entry["points"].setdefault(start, [0, 0, 0])
+        )
+        target[0] += incidents
+        target[1] += killed or 0
+        target[2] += wounded or 0
+
+    point_starts = [start for entry in series.values() for start in entry["points"]]
+    band_spans = [(start, period_end(start, precision)) for start, precision, _ in bands]
+    axis = _axis(point_starts, band_spans, since, until, granularity)
+    labels = {start: period_label(start, granularity) for start in axis}
+
+    def label_of(start):
+        return labels.get(start) or period_label(start, granularity)
+
+    ordered = sorted(series.values(), key=lambda s: (-s["total"], s["label"].lower()))
+    order = {entry["key"]: index for index, entry in enumerate(ordered)}
+    payload = {
+        "granularity": granularity,
+        "group": group,
+        "periods": [
+            {"period": labels[start], "since": start.isoformat(), "until": period_end(start, granularity).isoformat()}
+            for start in axis
+        ],
+        "series": [
+            {
+                "key": entry["key"],
+                "label": entry["label"],
+                "color": entry["color"],
+                "points": [
+                    {"period": label_of(start), "incidents": n, "killed": k, "wounded": w}
+                    for start, (n, k, w) in sorted(entry["points"].items())
+                ],
+            }
+            for entry in ordered
+        ],
+        "uncertain": [
+            {
+                "period": period_label(start, precision),
+                "precision": precision,
+                "key": key,
+                "label": series[key]["label"],
+                "incidents": n,
+                "killed": k,
+                "wounded": w,
+                "since": start.isoformat(),
+                "until": period_end(start, precision).isoformat(),
+                "first_period": label_of(start),
+                "last_period": label_of(period_start(period_end(start, precision), granularity)),
+            }
+            for (start, precision, key), (n, k, w) in sorted(
+                bands.items(), key=lambda item: (item[0][0], -_RANK[item[0][1]], order[item[0][2]])
+            )
+        ],
+        "milestones": milestones_for(axis, granularity, since, until, province_slugs),
+        "total": sum(entry["total"] for entry in ordered),
+    }
+    if count_synthetic:
+        payload["synthetic"] = synthetic  # generated test data is always labelled on the pages
+    return payload
+
+
+def _axis(point_starts, band_spans, since, until, granularity) -> list[dt.date]:
+    """The continuous list of period starts shown on the x axis.
+
+    It covers every point; the requested since/until when given (a band reaching past them is cut
+    at the edge: the chart draws it to the end of the axis); otherwise the bands too. Beyond
+    MAX_AXIS_PERIODS it shrinks to the data (a week axis from since=1900-01-01 would be absurd).
+    """
+    data_first = min([*point_starts, *(start for start, _ in band_spans)], default=None)
+    data_last = max([*point_starts, *(end for _, end in band_spans)], default=None)
+    first = min([since, *point_starts]) if since else data_first
+    last = max([until, *point_starts]) if until else data_last
+    if first is None or last is None:
+        return []
+    starts = _period_starts(first, last, granularity)
+    if len(starts) > MAX_AXIS_PERIODS and data_first is not None:
+        starts = _period_starts(data_first, data_last, granularity)
+    return starts
+
+
+def _period_starts(first: dt.date, last: dt.date, granularity: str) -> list[dt.date]:
+    starts = []
+    current = period_start(first, granularity)
+    while current <= last:
+        starts.append(current)
+        current = next_period_start(current, granularity)
+    return starts
+
+
+def milestones_for(axis, granularity, since, until, province_slugs) -> list[dict]:
+    """Milestones within the axis (or the requested span), global ones and the filtered provinces'."""
+    queryset = Milestone.objects.select_related("province").order_by("date", "id")
+    first = since or (axis[0] if axis else None)
+    last = until or (period_end(axis[-1], granularity) if axis else None)
+    if first is None or last is None:
+        return []
+    queryset = queryset.filter(date__gte=first, date__lte=last)
+    if province_slugs:
+        queryset = queryset.filter(Q(province__isnull=True) | Q(province__slug__in=province_slugs))
+    return [
+        {
+            "date": milestone.date.isoformat(),
+            "date_precision": milestone.date_precision,
+            "date_display": format_at_precision(milestone.date, milestone.date_precision),
+            "period": period_label(milestone.date, granularity),
+            # A milestone known only to its month (year) spans several weeks (months): drawn as a span.
+            "first_period": period_label(milestone.date, granularity),
+            "last_period": period_label(period_end(milestone.date, milestone.date_precision), granularity)
+            if _RANK.get(milestone.date_precision, 0) > _RANK[granularity]
+            else period_label(milestone.date, granularity),
+            "title": milestone.title,
+            "description": milestone.description,
+            "province": milestone.province.slug if milestone.province_id else None,
+        }
+        for milestone in queryset
+    ]

@@ -1,0 +1,281 @@
+"""Claimed vs independently reported casualties, per incident, per province and period, and per campaign.
+
+Method (also written on /claims/):
+- A report with ``is_claim`` is the group's own claim (Amaq, Al Naba…); any other report is
+  independent reporting. An incident is *compared* when at least one claim and at least one
+  independent report give a casualty figure.
+- For each side the highest figure any of its reports gives is taken, per category (killed,
+  wounded, combined "killed or wounded"): reports of one incident overlap, so they are not added.
+- Casualties of a side = killed + wounded, or its combined "killed or wounded" figure when that is
+  larger (claims often give only the combined figure: Sebha, 2019, "16 killed or wounded"). A
+  combined claim is therefore always compared with the independent killed + wounded, never with
+  deaths alone being presented as a like-for-like "killed" comparison.
+- Ratio = claimed casualties / independently reported casualties; shown only when the independent
+  figure is above zero. Independent figures are usually minimums ("at least one killed"), so the
+  ratio is an upper bound on the exaggeration, not a measurement of it.
+- Period and province totals add the per-incident figures of compared incidents only.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+
+from ipwatch.core.choices import ClaimStatus
+from ipwatch.core.models import Campaign, Report
+
+from .aggregation import (
+    NO_PROVINCE_KEY,
+    NO_PROVINCE_LABEL,
+    Placement,
+    _as_date,
+    _province_groups,
+    band_precision,
+    period_bucket,
+    place_in_period,
+)
+from .periods import period_label
+
+FIGURES = ("killed", "wounded", "killed_or_wounded")
+
+
+@dataclass
+class Side:
+    """One side's (claim or independent) highest figures for an incident."""
+
+    killed: int | None = None
+    wounded: int | None = None
+    killed_or_wounded: int | None = None
+
+    @property
+    def has_figures(self) -> bool:
+        return any(value is not None for value in (self.killed, self.wounded, self.killed_or_wounded))
+
+    @property
+    def casualties(self) -> int:
+        separate = (self.killed or 0) + (self.wounded or 0)
+        return max(separate, self.killed_or_wounded or 0)
+
+    @property
+    def only_combined(self) -> bool:
+        return self.killed_or_wounded is not None and self.killed is None and self.wounded is None
+
+    def describe(self) -> str:
+        parts = []
+        if self.killed is not None:
+            parts.append(f"{self.killed} killed")
+        if self.wounded is not None:
+            parts.append(f"{self.wounded} wounded")
+        if self.killed_or_wounded is not None:
+            parts.append(f"{self.killed_or_wounded} killed or wounded (one combined figure)")
+        return ", ".join(parts) or "no figure"
+
+
+@dataclass
+class Comparison:
+    incident: object
+    claim: Side
+    independent: Side
+    period: str = ""
+    province_key: str = ""
+    province_label: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.independent.casualties <= 0:
+            return None
+        return self.claim.casualties / self.independent.casualties
+
+    @property
+    def basis(self) -> str:
+        if self.claim.only_combined:
+            return "combined claim vs independent killed + wounded"
+        return "claimed killed + wounded vs independent killed + wounded"
+
+
+@dataclass
+class ProvincePeriodRow:
+    province_key: str
+    province_label: str
+    period: str
+    sort_key: tuple
+    claimed_incidents: int = 0
+    synthetic_claimed: int = 0  # generated test data, labelled on the page
+    compared_incidents: int = 0
+    synthetic_compared: int = 0
+    claimed_casualties: int = 0
+    independent_casualties: int = 0
+    comparisons: list = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.compared_incidents or self.independent_casualties <= 0:
+            return None
+        return self.claimed_casualties / self.independent_casualties
+
+
+def _annotate_sides(queryset):
+    """Highest claimed and independent figure per category, one GROUP BY over the reports join."""
+    annotations = {}
+    for figure in FIGURES:
+        annotations[f"claim_{figure}"] = Max(f"reports__{figure}", filter=Q(reports__is_claim=True))
+        annotations[f"independent_{figure}"] = Max(f"reports__{figure}", filter=Q(reports__is_claim=False))
+    return queryset.annotate(**annotations)
+
+
+def _has_any(prefix: str) -> Q:
+    return (
+        Q(**{f"{prefix}_killed__isnull": False})
+        | Q(**{f"{prefix}_wounded__isnull": False})
+        | Q(**{f"{prefix}_killed_or_wounded__isnull": False})
+    )
+
+
+def _period_of(precision: str, date: dt.date, granularity: str) -> str:
+    placement = place_in_period(precision, date, granularity)
+    if placement.uncertain:
+        return f"{period_label(placement.start, placement.uncertain)} ({placement.uncertain} only)"
+    return period_label(placement.start, granularity)
+
+
+def _reports_with_figures(is_claim: bool):
+    figures = Q(killed__isnull=False) | Q(wounded__isnull=False) | Q(killed_or_wounded__isnull=False)
+    return Report.objects.filter(figures, incident=OuterRef("pk"), is_claim=is_claim)
+
+
+def compare_claims(queryset, granularity: str = "year") -> list[Comparison]:
+    """Incidents with both a claimed and an independent casualty figure (one query + one for reports).
+
+    The two EXISTS use the (incident, is_claim) index and leave only the compared incidents for
+    the GROUP BY over their reports (100k incidents: ~0.2 s instead of ~1 s on SQLite).
+    """
+    candidates = queryset.order_by().filter(Exists(_reports_with_figures(True)), Exists(_reports_with_figures(False)))
+    rows = (
+        _annotate_sides(candidates)
+        .filter(_has_any("claim"))
+        .filter(_has_any("independent"))
+        .select_related("province", "place")
+        .prefetch_related(Prefetch("reports", queryset=Report.objects.select_related("source")))
+        .order_by("date", "id")
+    )
+    comparisons = []
+    for incident in rows:
+        claim = Side(*(getattr(incident, f"claim_{figure}") for figure in FIGURES))
+        independent = Side(*(getattr(incident, f"independent_{figure}") for figure in FIGURES))
+        province = incident.province
+        comparisons.append(
+            Comparison(
+                incident=incident,
+                claim=claim,
+                independent=independent,
+                period=_period_of(incident.date_precision, incident.date, granularity),
+                province_key=province.slug if province else NO_PROVINCE_KEY,
+                province_label=province.name if province else NO_PROVINCE_LABEL,
+            )
+        )
+    return comparisons
+
+
+def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
+    """Claimed incidents per (province, period), counted in the database (two queries)."""
+    rows = (
+        queryset.order_by()
+        .filter(claim_status=ClaimStatus.CLAIMED)
+        .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
+        .values("bucket", "band", "province_id")
+        .annotate(n=Count("id"), synthetic=Count("id", filter=Q(is_synthetic=True)))
+    )
+    rows = list(rows)
+    provinces = _province_groups(row["province_id"] for row in rows)  # one small query, no join
+    counts: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        placement = Placement(_as_date(row["bucket"]), uncertain=row["band"] or None)
+        if placement.uncertain:
+            period = f"{period_label(placement.start, placement.uncertain)} ({placement.uncertain} only)"
+        else:
+            period = period_label(placement.start, granularity)
+        province_key, label, _ = provinces[row["province_id"]]
+        entry = counts.setdefault(
+            (province_key, period), {"label": label, "n": 0, "synthetic": 0, "start": placement.start}
+        )
+        entry["n"] += row["n"]
+        entry["synthetic"] += row["synthetic"]
+    return counts
+
+
+def province_period_table(queryset, granularity: str = "year") -> tuple[list[ProvincePeriodRow], list[Comparison]]:
+    comparisons = compare_claims(queryset, granularity)
+    rows: dict[tuple[str, str], ProvincePeriodRow] = {}
+    for (key, period), entry in claimed_counts(queryset, granularity).items():
+        rows[(key, period)] = ProvincePeriodRow(
+            key,
+            entry["label"],
+            period,
+            (entry["label"].lower(), entry["start"], period),
+            claimed_incidents=entry["n"],
+            synthetic_claimed=entry["synthetic"],
+        )
+    for comparison in comparisons:
+        row_key = (comparison.province_key, comparison.period)
+        if row_key not in rows:
+            incident = comparison.incident
+            rows[row_key] = ProvincePeriodRow(
+                comparison.province_key,
+                comparison.province_label,
+                comparison.period,
+                (comparison.province_label.lower(), incident.date, comparison.period),
+            )
+        row = rows[row_key]
+        row.compared_incidents += 1
+        row.synthetic_compared += int(comparison.incident.is_synthetic)
+        row.claimed_casualties += comparison.claim.casualties
+        row.independent_casualties += comparison.independent.casualties
+        row.comparisons.append(comparison)
+    return sorted(rows.values(), key=lambda row: row.sort_key), comparisons
+
+
+def campaign_rows(queryset) -> list[dict]:
+    """Each campaign's own claimed count next to the incidents recorded for it (two queries)."""
+    recorded = {
+        row["campaign"]: row
+        for row in queryset.order_by()
+        .filter(campaign__isnull=False)
+        .values("campaign")
+        .annotate(
+            incidents=Count("id"),
+            countries=Count("place__country", distinct=True),
+        )
+    }
+    result = []
+    for campaign in Campaign.objects.select_related("claim_source").order_by("-start_date", "name"):
+        figures = recorded.get(campaign.pk, {"incidents": 0, "countries": 0})
+        share = None
+        if campaign.claimed_operations:
+            share = 100 * figures["incidents"] / campaign.claimed_operations
+        result.append(
+            {
+                "campaign": campaign,
+                "recorded_incidents": figures["incidents"],
+                "recorded_countries": figures["countries"],
+                "recorded_share": share,
+            }
+        )
+    return result
+
+
+def totals(rows: list[ProvincePeriodRow]) -> dict:
+    claimed = sum(row.claimed_incidents for row in rows)
+    compared = sum(row.compared_incidents for row in rows)
+    claimed_casualties = sum(row.claimed_casualties for row in rows)
+    independent = sum(row.independent_casualties for row in rows)
+    return {
+        "claimed_incidents": claimed,
+        "compared_incidents": compared,
+        "claimed_casualties": claimed_casualties,
+        "independent_casualties": independent,
+        "ratio": claimed_casualties / independent if compared and independent else None,
+        "synthetic": sum(row.synthetic_claimed for row in rows) + sum(row.synthetic_compared for row in rows),
+    }
+
+
+__all__ = ["campaign_rows", "compare_claims", "province_period_table", "totals"]

@@ -1,0 +1,271 @@
+"""/timeline/, /claims/ and /api/timeline.json. Public: published incidents only."""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ipwatch.core.choices import IncidentType
+from ipwatch.core.dates import format_at_precision
+from ipwatch.core.filters import InvalidFilter, invalid_filter_response
+from ipwatch.core.models import Incident, Milestone, Province
+
+from . import claims
+from .aggregation import build_timeline
+from .params import AUTO, parse_timeline_request
+from .periods import MONTH, WEEK, YEAR, parse_period_label
+
+INCIDENTS_URL = "/incidents/"  # the incident list (issue 7) takes the same filter parameters
+INCIDENTS_PER_PAGE = 25
+# Parameters of these pages that are not incident filters (not passed on to /incidents/ links).
+OWN_PARAMS = {"granularity", "group", "page"}
+FILTER_PARAMS = ("province", "country", "since", "until", "type", "claimed", "q", "bbox")
+
+
+def _published():
+    return Incident.objects.published()
+
+
+def _timeline_payload(request_params, *, count_synthetic=False):
+    parsed = parse_timeline_request(request_params, _published())
+    payload = build_timeline(
+        parsed.queryset,
+        granularity=parsed.granularity,
+        group=parsed.group,
+        since=parsed.cleaned.get("since"),
+        until=parsed.cleaned.get("until"),
+        province_slugs=parsed.province_slugs,
+        count_synthetic=count_synthetic,
+    )
+    return parsed, payload
+
+
+@require_GET
+def timeline_api(request):
+    try:
+        _, payload = _timeline_payload(request.GET)
+    except InvalidFilter as exc:
+        return invalid_filter_response(exc)
+    return JsonResponse(payload)
+
+
+# Page helpers -------------------------------------------------------------------------------
+
+
+def filter_params(params) -> list[tuple[str, str]]:
+    """The incident-filter parameters of a request, as (name, value) pairs, empty ones dropped."""
+    return [(name, value) for name in FILTER_PARAMS for value in params.getlist(name) if value.strip()]
+
+
+def incidents_link(params, since: dt.date, until: dt.date, *, group: str | None = None, key: str | None = None) -> str:
+    """`/incidents/?…` for one period (and group), keeping the page's other filters.
+
+    The period is intersected with the requested since/until, so a click never widens the view.
+    """
+    pairs = [(name, value) for name, value in filter_params(params) if name not in {"since", "until"}]
+    requested_since = _parse_date(params.get("since"))
+    requested_until = _parse_date(params.get("until"))
+    if requested_since and requested_since > since:
+        since = requested_since
+    if requested_until and requested_until < until:
+        until = requested_until
+    if group and key:
+        name = "province" if group == "province" else "type"
+        # Narrow to the clicked group; "no province" cannot be expressed as a filter.
+        if not key.startswith("_"):
+            pairs = [(n, v) for n, v in pairs if n != name] + [(name, key)]
+    pairs += [("since", since.isoformat()), ("until", until.isoformat())]
+    return f"{INCIDENTS_URL}?{urlencode(pairs)}"
+
+
+def _parse_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def human_period(label: str) -> str:
+    granularity, start = parse_period_label(label)
+    if granularity == WEEK:
+        end = start + dt.timedelta(days=6)
+        return f"{label} ({start.day} {start:%b}–{end.day} {end:%b %Y})"
+    if granularity == MONTH:
+        return f"{start:%b %Y}"
+    return f"{start.year}"
+
+
+def chart_table(payload: dict, params) -> dict:
+    """The chart as a table: one row per non-empty period and per date-uncertain band."""
+    series = payload["series"]
+    points = {entry["key"]: {point["period"]: point for point in entry["points"]} for entry in series}
+    rows = []
+    for period in payload["periods"]:
+        label = period["period"]
+        cells = [points[entry["key"]].get(label) for entry in series]
+        total = sum(cell["incidents"] for cell in cells if cell)
+        if not total:
+            continue
+        since, until = dt.date.fromisoformat(period["since"]), dt.date.fromisoformat(period["until"])
+        rows.append(
+            {
+                "sort": (since, 0),
+                "label": human_period(label),
+                "uncertain": False,
+                "counts": [cell["incidents"] if cell else 0 for cell in cells],
+                "total": total,
+                "killed": sum(cell["killed"] for cell in cells if cell),
+                "wounded": sum(cell["wounded"] for cell in cells if cell),
+                "link": incidents_link(params, since, until),
+            }
+        )
+    order = {entry["key"]: index for index, entry in enumerate(series)}
+    for band in uncertain_bands(payload, params):
+        counts = [0] * len(series)
+        for part in band["parts"]:
+            counts[order[part["key"]]] = part["incidents"]
+        rows.append(
+            {
+                "sort": (dt.date.fromisoformat(band["since"]), 1),
+                "label": f"{band['display']} — date known only to the {band['precision']}",
+                "uncertain": True,
+                "counts": counts,
+                "total": band["incidents"],
+                "killed": band["killed"],
+                "wounded": band["wounded"],
+                "link": band["link"],
+            }
+        )
+    rows.sort(key=lambda row: row["sort"])
+    return {
+        "columns": [entry["label"] for entry in series],
+        "rows": rows,
+        "totals": {
+            "counts": [sum(point["incidents"] for point in entry["points"]) for entry in series],
+            "killed": sum(row["killed"] for row in rows),
+            "wounded": sum(row["wounded"] for row in rows),
+        },
+    }
+
+
+def uncertain_bands(payload: dict, params) -> list[dict]:
+    """Uncertain entries merged across series: one band per month (or year) with a breakdown."""
+    bands: dict[tuple, dict] = {}
+    for entry in payload["uncertain"]:
+        band = bands.setdefault(
+            (entry["since"], entry["precision"]),
+            {
+                "period": entry["period"],
+                "precision": entry["precision"],
+                "since": entry["since"],
+                "until": entry["until"],
+                "first_period": entry["first_period"],
+                "last_period": entry["last_period"],
+                "display": format_at_precision(dt.date.fromisoformat(entry["since"]), entry["precision"]),
+                "incidents": 0,
+                "killed": 0,
+                "wounded": 0,
+                "parts": [],
+            },
+        )
+        for figure in ("incidents", "killed", "wounded"):
+            band[figure] += entry[figure]
+        band["parts"].append(entry)
+    for band in bands.values():
+        band["link"] = incidents_link(
+            params, dt.date.fromisoformat(band["since"]), dt.date.fromisoformat(band["until"])
+        )
+    return list(bands.values())
+
+
+GRANULARITY_CHOICES = [(AUTO, "Automatic"), (WEEK, "Week"), (MONTH, "Month"), (YEAR, "Year")]
+GROUP_CHOICES = [("province", "Province"), ("type", "Incident type")]
+
+
+def _form_context(request, parsed=None):
+    params = request.GET
+    return {
+        "provinces": list(Province.objects.order_by("name").values_list("slug", "name")),
+        "incident_types": IncidentType.choices,
+        "selected_provinces": params.getlist("province"),
+        "selected_types": params.getlist("type"),
+        "values": {name: params.get(name, "") for name in ("country", "since", "until", "claimed", "q", "bbox")},
+        "granularity_choices": GRANULARITY_CHOICES,
+        "group_choices": GROUP_CHOICES,
+        "granularity_value": params.get("granularity") or AUTO,
+        "group_value": params.get("group") or "province",
+    }
+
+
+def _querystring_without(params, *names) -> str:
+    pairs = [(key, value) for key in params for value in params.getlist(key) if key not in names and value != ""]
+    return urlencode(pairs)
+
+
+def timeline_page(request):
+    context = _form_context(request)
+    try:
+        parsed, payload = _timeline_payload(request.GET, count_synthetic=True)
+    except InvalidFilter as exc:
+        context["errors"] = exc.errors
+        return render(request, "timeline/timeline.html", context, status=400)
+
+    page = Paginator(parsed.queryset.with_related().chronological(), INCIDENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    milestones_in_view = {(m["date"], m["title"]) for m in payload["milestones"]}
+    all_milestones = [
+        {"milestone": milestone, "in_view": (milestone.date.isoformat(), milestone.title) in milestones_in_view}
+        for milestone in Milestone.objects.select_related("province").order_by("date", "id")
+    ]
+    context.update(
+        {
+            "payload": payload,
+            "chart_context": {
+                "incidents_url": INCIDENTS_URL,
+                "filters": filter_params(request.GET),
+                "group": payload["group"],
+            },
+            "table": chart_table(payload, request.GET),
+            "bands": uncertain_bands(payload, request.GET),
+            "page": page,
+            "page_query": _querystring_without(request.GET, "page"),
+            "all_milestones": all_milestones,
+            "granularity_label": dict(GRANULARITY_CHOICES)[payload["granularity"]].lower(),
+            "group_label": dict(GROUP_CHOICES)[payload["group"]].lower(),
+            "api_query": _querystring_without(request.GET, "page"),
+            "claims_query": urlencode(filter_params(request.GET)),
+        }
+    )
+    return render(request, "timeline/timeline.html", context)
+
+
+CLAIMS_GRANULARITIES = (MONTH, YEAR)
+
+
+def claims_page(request):
+    context = _form_context(request)
+    context["granularity_choices"] = [(YEAR, "Year"), (MONTH, "Month")]
+    context["granularity_value"] = request.GET.get("granularity") or YEAR
+    try:
+        parsed = parse_timeline_request(request.GET, _published(), granularities=CLAIMS_GRANULARITIES)
+    except InvalidFilter as exc:
+        context["errors"] = exc.errors
+        return render(request, "timeline/claims.html", context, status=400)
+    granularity = parsed.granularity or YEAR
+    rows, comparisons = claims.province_period_table(parsed.queryset, granularity)
+    context.update(
+        {
+            "granularity": granularity,
+            "rows": rows,
+            "totals": claims.totals(rows),
+            "comparisons": comparisons,
+            "campaigns": claims.campaign_rows(parsed.queryset),
+            "filtered": bool(filter_params(request.GET)),
+            "timeline_query": urlencode(filter_params(request.GET)),
+        }
+    )
+    return render(request, "timeline/claims.html", context)

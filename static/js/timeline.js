@@ -1,0 +1,310 @@
+/* /timeline/: stacked incident bars, a killed/wounded panel, milestones as labelled rules, and the
+   "date uncertain" band positioned under the axis. Data comes from json_script (escaped) blocks:
+   the same payload as /api/timeline.json. No network requests, no eval. */
+(function () {
+  "use strict";
+
+  var dataElement = document.getElementById("timeline-data");
+  if (!dataElement || !window.Chart) {
+    return;
+  }
+  var data = JSON.parse(dataElement.textContent);
+  var context = JSON.parse(document.getElementById("timeline-context").textContent);
+  var periods = data.periods;
+  var labels = periods.map(function (p) { return p.period; });
+  var indexOf = new Map(labels.map(function (label, i) { return [label, i]; }));
+  var groupParam = data.group === "type" ? "type" : "province";
+  var AXIS_WIDTH = 56; // both panels share one y-axis width so their bars line up
+  var MILESTONE_ROWS = Math.min(Math.max(data.milestones.length, 1), 3);
+  var MILESTONE_ROW_HEIGHT = 16;
+  var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  function formatDay(iso) {
+    var parts = iso.split("-");
+    return Number(parts[2]) + " " + months[Number(parts[1]) - 1] + " " + parts[0];
+  }
+
+  function periodTitle(index) {
+    var p = periods[index];
+    if (data.granularity === "week") {
+      return p.period + " (" + formatDay(p.since) + " – " + formatDay(p.until) + ")";
+    }
+    if (data.granularity === "month") {
+      return months[Number(p.period.slice(5, 7)) - 1] + " " + p.period.slice(0, 4);
+    }
+    return p.period;
+  }
+
+  // /incidents/ for one period (and group), keeping the other filters; never wider than the view.
+  function incidentsLink(since, until, key) {
+    var params = new URLSearchParams();
+    var narrowGroup = key && key.charAt(0) !== "_";
+    context.filters.forEach(function (pair) {
+      var name = pair[0];
+      var value = pair[1];
+      if (name === "since") {
+        if (value > since) { since = value; }
+        return;
+      }
+      if (name === "until") {
+        if (value < until) { until = value; }
+        return;
+      }
+      if (narrowGroup && name === groupParam) {
+        return;
+      }
+      params.append(name, value);
+    });
+    if (narrowGroup) {
+      params.append(groupParam, key);
+    }
+    params.append("since", since);
+    params.append("until", until);
+    return context.incidents_url + "?" + params.toString();
+  }
+
+  function dayFraction(iso, since, until) {
+    var day = Date.parse(iso);
+    var start = Date.parse(since);
+    var end = Date.parse(until) + 86400000;
+    return Math.min(Math.max((day - start) / (end - start), 0), 1);
+  }
+
+  function step(scale) {
+    return scale.width / Math.max(labels.length, 1);
+  }
+
+  // Milestones: a dashed rule at the day (or the start of a coarser period), a shaded span when the
+  // milestone is known less precisely than the bars (e.g. "2016" on a monthly axis).
+  var milestonePlugin = {
+    id: "ipwatchMilestones",
+    afterDatasetsDraw: function (chart, args, options) {
+      var x = chart.scales.x;
+      var area = chart.chartArea;
+      var ctx = chart.ctx;
+      var width = step(x);
+      var rowEnds = [];
+      ctx.save();
+      ctx.font = "12px system-ui, sans-serif";
+      ctx.textBaseline = "bottom";
+      data.milestones.forEach(function (m) {
+        var first = indexOf.get(m.first_period);
+        var last = indexOf.get(m.last_period);
+        if (first === undefined && last === undefined) {
+          return;
+        }
+        first = first === undefined ? 0 : first;
+        last = last === undefined ? labels.length - 1 : last;
+        var left = x.getPixelForValue(first) - width / 2;
+        var right = x.getPixelForValue(last) + width / 2;
+        var position = left;
+        if (m.first_period !== m.last_period) {
+          ctx.fillStyle = "rgba(20, 33, 61, 0.08)";
+          ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+        } else if (m.date_precision === "day") {
+          position = left + width * dayFraction(m.date, periods[first].since, periods[first].until);
+        }
+        ctx.strokeStyle = "#14213d";
+        ctx.lineWidth = 1.5;
+        ctx.setLineDash([5, 3]);
+        ctx.beginPath();
+        ctx.moveTo(position, area.top - 2);
+        ctx.lineTo(position, area.bottom);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        if (!options.labels) {
+          return;
+        }
+
+        var text = m.date_display + ": " + m.title;
+        var textWidth = ctx.measureText(text).width;
+        var textX = Math.max(2, Math.min(position + 3, chart.width - textWidth - 4));
+        var row = 0;
+        while (row < MILESTONE_ROWS - 1 && rowEnds[row] !== undefined && rowEnds[row] > textX) {
+          row += 1;
+        }
+        rowEnds[row] = textX + textWidth + 8;
+        var textY = area.top - 4 - (MILESTONE_ROWS - 1 - row) * MILESTONE_ROW_HEIGHT;
+        ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+        ctx.fillRect(textX - 2, textY - 14, textWidth + 4, 15);
+        ctx.fillStyle = "#14213d";
+        ctx.fillText(text, textX, textY);
+        ctx.beginPath();
+        ctx.moveTo(position, textY);
+        ctx.lineTo(position, area.top);
+        ctx.stroke();
+      });
+      ctx.restore();
+    },
+  };
+
+  // The "date uncertain" bands are links rendered by the server; here they are laid out under the
+  // x axis across the periods they cover (a month's weeks, a year's months).
+  var strip = document.getElementById("uncertain-strip");
+  function layoutBands(chart) {
+    if (!strip) {
+      return;
+    }
+    var list = strip.querySelector(".uncertain-bands");
+    var x = chart.scales.x;
+    var width = step(x);
+    var rowEnds = [];
+    var rows = 0;
+    Array.prototype.forEach.call(list.children, function (item) {
+      var first = indexOf.get(item.dataset.first);
+      var last = indexOf.get(item.dataset.last);
+      first = first === undefined ? 0 : first;
+      last = last === undefined ? labels.length - 1 : last;
+      var left = x.getPixelForValue(first) - width / 2;
+      var right = x.getPixelForValue(last) + width / 2;
+      var row = 0;
+      while (rowEnds[row] !== undefined && rowEnds[row] > left + 1) {
+        row += 1;
+      }
+      rowEnds[row] = right;
+      rows = Math.max(rows, row + 1);
+      item.style.left = left + "px";
+      item.style.width = Math.max(right - left, 4) + "px";
+      item.style.top = row * 1.9 + "em";
+    });
+    list.style.height = rows * 1.9 + "em";
+    strip.classList.add("positioned");
+  }
+
+  var bandPlugin = {
+    id: "ipwatchUncertainBands",
+    afterLayout: function (chart) { layoutBands(chart); },
+  };
+
+  function commonOptions(extra) {
+    return Object.assign(
+      {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false },
+        onHover: function (event, elements, chart) {
+          chart.canvas.style.cursor = elements.length ? "pointer" : "default";
+        },
+      },
+      extra
+    );
+  }
+
+  function xAxis(stacked) {
+    return {
+      stacked: stacked,
+      grid: { display: false },
+      ticks: { autoSkip: true, maxRotation: 0, autoSkipPadding: 12 },
+    };
+  }
+
+  function yAxis(stacked, title) {
+    return {
+      stacked: stacked,
+      beginAtZero: true,
+      title: { display: true, text: title },
+      ticks: { precision: 0 },
+      afterFit: function (scale) { scale.width = AXIS_WIDTH; },
+    };
+  }
+
+  var incidentDatasets = data.series.map(function (series) {
+    var values = new Array(labels.length).fill(0);
+    series.points.forEach(function (point) {
+      var i = indexOf.get(point.period);
+      if (i !== undefined) {
+        values[i] = point.incidents;
+      }
+    });
+    return { label: series.label, key: series.key, data: values, backgroundColor: series.color, borderWidth: 0 };
+  });
+
+  var incidentsCanvas = document.getElementById("incidents-chart");
+  var incidentsChart = new window.Chart(incidentsCanvas, {
+    type: "bar",
+    data: { labels: labels, datasets: incidentDatasets },
+    plugins: [milestonePlugin, bandPlugin],
+    options: commonOptions({
+      layout: { padding: { top: MILESTONE_ROWS * MILESTONE_ROW_HEIGHT + 6, right: 8 } },
+      scales: { x: xAxis(true), y: yAxis(true, "Incidents") },
+      plugins: {
+        ipwatchMilestones: { labels: true },
+        legend: { position: "bottom" },
+        tooltip: {
+          filter: function (item) { return item.raw > 0; },
+          callbacks: {
+            title: function (items) { return periodTitle(items[0].dataIndex); },
+            label: function (item) { return item.dataset.label + ": " + item.raw; },
+            footer: function (items) {
+              var total = items.reduce(function (sum, item) { return sum + item.raw; }, 0);
+              return "All incidents: " + total + " — click a bar to list them";
+            },
+          },
+        },
+      },
+      onClick: function (event, elements, chart) {
+        var hit = chart.getElementsAtEventForMode(event, "nearest", { intersect: true }, false);
+        var index;
+        var key;
+        if (hit.length) {
+          index = hit[0].index;
+          key = incidentDatasets[hit[0].datasetIndex].key;
+        } else if (elements.length) {
+          index = elements[0].index;
+        } else {
+          return;
+        }
+        window.location.href = incidentsLink(periods[index].since, periods[index].until, key);
+      },
+    }),
+  });
+
+  var killed = new Array(labels.length).fill(0);
+  var wounded = new Array(labels.length).fill(0);
+  data.series.forEach(function (series) {
+    series.points.forEach(function (point) {
+      var i = indexOf.get(point.period);
+      if (i !== undefined) {
+        killed[i] += point.killed;
+        wounded[i] += point.wounded;
+      }
+    });
+  });
+  var casualtiesCanvas = document.getElementById("casualties-chart");
+  if (casualtiesCanvas) {
+    new window.Chart(casualtiesCanvas, {
+      type: "bar",
+      data: {
+        labels: labels,
+        datasets: [
+          { label: "Killed (best estimate)", data: killed, backgroundColor: "#8c1c13", borderWidth: 0 },
+          { label: "Wounded (best estimate)", data: wounded, backgroundColor: "#e59866", borderWidth: 0 },
+        ],
+      },
+      plugins: [milestonePlugin],
+      options: commonOptions({
+        layout: { padding: { right: 8 } },
+        scales: { x: xAxis(false), y: yAxis(false, "People") },
+        plugins: {
+          ipwatchMilestones: { labels: false },
+          legend: { position: "bottom" },
+          tooltip: {
+            callbacks: {
+              title: function (items) { return periodTitle(items[0].dataIndex); },
+              footer: function () { return "Click to list the incidents"; },
+            },
+          },
+        },
+        onClick: function (event, elements) {
+          if (elements.length) {
+            var p = periods[elements[0].index];
+            window.location.href = incidentsLink(p.since, p.until);
+          }
+        },
+      }),
+    });
+  }
+
+  window.addEventListener("resize", function () { layoutBands(incidentsChart); });
+})();

@@ -1,0 +1,85 @@
+"""/timeline/ in real headless Chromium: the chart draws from vendored files only, the date-uncertain
+band is laid out under its month, hovering shows numbers and clicking a bar opens the incident list."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    if not (os.path.exists(CHROMIUM) and shutil.which("chromium")):
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is required for browser tests in CI")
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+        # Failed loads of our own files (the favicon is not ours to serve here).
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and "favicon" not in r.url and page.problems.append(f"{r.status} {r.url}"),
+        )
+        yield page
+        browser.close()
+
+
+def test_week_chart_band_hover_and_click(live_server, sample_data, browser_page):
+    page = browser_page
+    external = []
+    page.on("request", lambda r: r.url.startswith(live_server.url) or external.append(r.url))
+    page.goto(f"{live_server.url}/timeline/?granularity=week")
+    page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('incidents-chart'))")
+    assert external == []
+    assert page.problems == []
+
+    # The Oct 2018 raid (known only to the month) sits in a band across October's weeks.
+    band = page.locator("#uncertain-strip.positioned li").first
+    assert " ".join(band.inner_text().split()) == "Oct 2018: 1 incident known only to the month (4 killed, 0 wounded)"
+    box = band.bounding_box()
+    first_week = page.evaluate(
+        """() => { const c = Chart.getChart(document.getElementById('incidents-chart'));
+                   const x = c.scales.x;
+                   return [x.getPixelForValue(0), x.getPixelForValue(4), x.width / c.data.labels.length]; }"""
+    )
+    canvas = page.locator("#incidents-chart").bounding_box()
+    # Spans 2018-W40 … 2018-W44: from the left edge of the first bar slot to the right edge of the fifth.
+    assert abs(box["x"] - (canvas["x"] + first_week[0] - first_week[2] / 2)) < 3
+    assert abs(box["x"] + box["width"] - (canvas["x"] + first_week[1] + first_week[2] / 2)) < 3
+
+    # Hover the Sebha bar (Fezzan, 2019-W18) for its numbers, then click it.
+    point = page.evaluate(
+        """() => { const c = Chart.getChart(document.getElementById('incidents-chart'));
+                   const i = c.data.datasets.findIndex(d => d.key === 'fezzan');
+                   const j = c.data.labels.indexOf('2019-W18');
+                   const bar = c.getDatasetMeta(i).data[j];
+                   return {x: bar.x, y: (bar.y + bar.base) / 2}; }"""
+    )
+    page.mouse.move(canvas["x"] + point["x"], canvas["y"] + point["y"])
+    tooltip = page.evaluate(
+        """() => { const t = Chart.getChart(document.getElementById('incidents-chart')).tooltip;
+                   return [t.title, t.body.map(b => b.lines.join(' ')), t.footer]; }"""
+    )
+    assert tooltip[0] == ["2019-W18 (29 Apr 2019 – 5 May 2019)"]
+    assert tooltip[1] == ["Fezzan: 1"]
+    assert tooltip[2][0].startswith("All incidents: 1")
+    with page.expect_navigation():
+        page.mouse.click(canvas["x"] + point["x"], canvas["y"] + point["y"])
+    assert page.url.endswith("/incidents/?province=fezzan&since=2019-04-29&until=2019-05-05")
