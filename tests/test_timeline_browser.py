@@ -1,54 +1,19 @@
 """/timeline/ in real headless Chromium: the chart draws from vendored files only, the date-uncertain
 band is laid out under its month, hovering shows numbers and clicking a bar opens the incident list."""
 
-import os
-import shutil
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import save_screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def browser_page():
-    if not (os.path.exists(CHROMIUM) and shutil.which("chromium")):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is required for browser tests in CI")
-        pytest.skip("chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.problems = []
-        page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-        # Failed loads of our own files (the favicon is not ours to serve here).
-        page.on(
-            "response",
-            lambda r: r.status >= 400 and "favicon" not in r.url and page.problems.append(f"{r.status} {r.url}"),
-        )
-        yield page
-        browser.close()
-
-
-def test_week_chart_band_hover_and_click(live_server, sample_data, browser_page):
-    page = browser_page
-    external = []
-    page.on("request", lambda r: r.url.startswith(live_server.url) or external.append(r.url))
-    page.goto(f"{live_server.url}/timeline/?granularity=week")
+def test_week_chart_band_hover_and_click(page_watch, sample_data):
+    page = page_watch.page
+    page_watch.goto("/timeline/?granularity=week")
     page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('incidents-chart'))")
-    assert external == []
-    assert page.problems == []
+    page_watch.assert_clean()  # nothing from another host, no console error, no CSP violation
+    save_screenshot(page, "timeline-week")
 
     # The Oct 2018 raid (known only to the month) sits in a band across October's weeks.
     band = page.locator("#uncertain-strip.positioned li").first
