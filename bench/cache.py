@@ -103,8 +103,16 @@ def run_configuration(label: str, env_overrides: dict, args) -> dict:
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
-        [str(gunicorn), "ipwatch.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
+        [
+            str(gunicorn),
+            "ipwatch.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
     )
@@ -116,7 +124,9 @@ def run_configuration(label: str, env_overrides: dict, args) -> dict:
             for _ in range(4):
                 fetch(port, url)
             results[url] = load(port, url, args.requests, args.seconds, args.concurrency)
-            print(f"  {label:9} {url:28} {results[url]['rps']:8.1f} req/s  {results[url]['statuses']}", file=sys.stderr)
+            print(
+                f"  {label:9} {url:28} {results[url]['rps']:8.1f} req/s  {results[url]['statuses']}", file=sys.stderr
+            )
         return results
     finally:
         process.terminate()
@@ -139,7 +149,8 @@ def main() -> None:
     print("cached (locmem, PUBLIC_CACHE_TIMEOUT=600) …", file=sys.stderr)
     cached = run_configuration("cached", {"PUBLIC_CACHE_TIMEOUT": "600", "CACHE_URL": "locmem://"}, args)
 
-    print(f"gunicorn 2 sync workers, {args.concurrency} client threads, ≤{args.requests} requests / ≤{args.seconds:g}s per cell")
+    limits = f"≤{args.requests} requests / ≤{args.seconds:g}s per cell"
+    print(f"gunicorn 2 sync workers, {args.concurrency} client threads, {limits}")
     print()
     print("| URL | uncached req/s | cached req/s | speed-up | uncached median / p95 ms | cached median / p95 ms |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -148,9 +159,15 @@ def main() -> None:
         speedup = after["rps"] / before["rps"] if before["rps"] else float("nan")
         print(
             f"| `{url}` | {before['rps']:.1f} | {after['rps']:.1f} | {speedup:.1f}× "
-            f"| {before['median_ms']:.1f} / {before['p95_ms']:.1f} | {after['median_ms']:.1f} / {after['p95_ms']:.1f} |"
+            f"| {before['median_ms']:.1f} / {before['p95_ms']:.1f} "
+            f"| {after['median_ms']:.1f} / {after['p95_ms']:.1f} |"
         )
-    bad = {url: r["statuses"] for url, r in {**naive, **cached}.items() if set(r["statuses"]) - {200}}
+    bad = {
+        f"{label} {url}": result["statuses"]
+        for label, results in (("uncached", naive), ("cached", cached))
+        for url, result in results.items()
+        if set(result["statuses"]) - {200}
+    }
     if bad:
         print(f"\nwarning: non-200 answers: {bad}", file=sys.stderr)
 

@@ -31,7 +31,9 @@ DEFAULT_LOCMEM_MAX_ENTRIES = 5000
 def parse_cache_url(url: str) -> dict:
     url = (url or "").strip()
     if not url:
-        raise ImproperlyConfigured("CACHE_URL is empty; use e.g. locmem://, file:///var/cache/ipwatch or redis://host:6379/0")
+        raise ImproperlyConfigured(
+            "CACHE_URL is empty; use e.g. locmem://, file:///var/cache/ipwatch or redis://host:6379/0"
+        )
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in BACKENDS:
@@ -46,7 +48,9 @@ def parse_cache_url(url: str) -> dict:
         config["OPTIONS"] = {"MAX_ENTRIES": DEFAULT_LOCMEM_MAX_ENTRIES}
     elif scheme == "file":
         if parts.netloc:
-            raise ImproperlyConfigured(f"CACHE_URL {url!r}: a file cache needs an absolute path, e.g. file:///var/cache/ipwatch")
+            raise ImproperlyConfigured(
+                f"CACHE_URL {url!r}: a file cache needs an absolute path, e.g. file:///var/cache/ipwatch"
+            )
         if not parts.path.startswith("/"):
             raise ImproperlyConfigured(f"CACHE_URL {url!r}: the file cache path must be absolute")
         config["LOCATION"] = parts.path

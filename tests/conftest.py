@@ -120,3 +120,13 @@ def make_incident(db, make_place, make_province):
         return incident
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached public pages must not outlive the test's data."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield

@@ -142,3 +142,21 @@ def public_cache(view=None, *, timeout: int | None = None):
         return response
 
     return wrapper
+
+
+def connect_invalidation_signals() -> None:
+    """Bump the public cache version on every save/delete of a core model (incl. history rows)."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in apps.get_app_config("core").get_models():
+        uid = f"ipwatch-public-cache-{model._meta.label_lower}"
+        post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(invalidate_public_cache, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                invalidate_public_cache,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}-{field.name}",
+                weak=False,
+            )

@@ -87,7 +87,9 @@ def monthly_chart(
                 count=value,
             )
         )
-    ticks = [Tick(x=round(i * slot + 1, 2), label=str(month.year)) for i, month in enumerate(series) if month.month == 1]
+    ticks = [
+        Tick(x=round(i * slot + 1, 2), label=str(month.year)) for i, month in enumerate(series) if month.month == 1
+    ]
     if not ticks or ticks[0].x > slot * 3:
         ticks.insert(0, Tick(x=1, label=series[0].strftime("%b %Y")))
     return MonthlyChart(

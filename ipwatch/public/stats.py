@@ -40,6 +40,11 @@ class WindowFigure:
         return "up" if self.count > self.previous else "down"
 
     @property
+    def change_compact(self) -> str:
+        """For dense tables: nothing when both windows are empty."""
+        return "" if self.count == 0 and self.previous == 0 else self.change_display
+
+    @property
     def change_display(self) -> str:
         if self.previous == 0:
             return "new" if self.count else "no change"
@@ -61,6 +66,7 @@ def window_figures(queryset, on: dt.date | None = None) -> tuple[list[WindowFigu
     on = on or today()
     aggregates = {
         "total": Count("id"),
+        "synthetic_total": Count("id", filter=Q(is_synthetic=True)),
         "killed_total": Sum("killed_best"),
         "wounded_total": Sum("wounded_best"),
         "kidnapped_total": Sum("kidnapped"),
