@@ -101,6 +101,7 @@ def run_configuration(label: str, env_overrides: dict, args) -> dict:
     env.setdefault("DEBUG", "0")
     env.setdefault("SECRET_KEY", "bench-only-not-secret")
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    env.setdefault("STATIC_MANIFEST", "0")  # no collectstatic needed
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
         [

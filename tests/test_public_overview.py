@@ -78,3 +78,12 @@ def test_query_count_does_not_grow_with_the_data(client, make_incident, make_pro
         make_incident(date=days_ago(i * 9), province=more_provinces[i % 8], killed_best=i)
     assert count_queries(client, "/") == few
     assert few <= 6
+
+
+def test_chart_of_an_old_dataset_ends_at_its_last_month(client, make_incident):
+    make_incident(date=dt.date(2019, 5, 4))
+    make_incident(date=dt.date(2018, 10, 1))
+    chart = client.get("/").context["chart"]
+    assert (chart.first, chart.last) == (dt.date(2016, 6, 1), dt.date(2019, 5, 1))
+    assert chart.total == 2
+    assert "Oct 2018: 1 incident" in [bar.label for bar in chart.bars if bar.count][0]

@@ -46,7 +46,7 @@ class MonthlyChart:
 
     @property
     def description(self) -> str:
-        if not self.bars:
+        if not self.total:
             return "No published incidents to chart."
         busiest = max(self.bars, key=lambda bar: bar.count)
         return (
@@ -55,18 +55,23 @@ class MonthlyChart:
         )
 
 
-def monthly_chart(
-    counts: dict[dt.date, int], end: dt.date, *, width: int = 640, height: int = 140, months: int = 36
-) -> MonthlyChart:
-    """Bars for the `months` months ending at `end`'s month; when there is no data in that span
-    (an old dataset), the span ends at the last month that has data instead, so the chart is
-    never an empty frame. At most MAX_MONTHS bars."""
+def chart_span(last_date: dt.date | None, on: dt.date, months: int = 36) -> tuple[dt.date, dt.date]:
+    """(first month, last month) to chart: the `months` months up to `on`; when the data stops
+    before that span (an old dataset), the span ends at the last month with data instead, so the
+    chart is never an empty frame."""
     months = max(1, min(months, MAX_MONTHS))
-    end_month = end.replace(day=1)
-    if counts:
-        last_data = max(counts)
-        if last_data < add_months(end_month, -(months - 1)):
-            end_month = last_data
+    end_month = on.replace(day=1)
+    if last_date and last_date < add_months(end_month, -(months - 1)):
+        end_month = last_date.replace(day=1)
+    return add_months(end_month, -(months - 1)), end_month
+
+
+def monthly_chart(
+    counts: dict[dt.date, int], end_month: dt.date, *, width: int = 640, height: int = 140, months: int = 36
+) -> MonthlyChart:
+    """Bars for the `months` months ending with `end_month` (see chart_span). At most MAX_MONTHS bars."""
+    months = max(1, min(months, MAX_MONTHS))
+    end_month = end_month.replace(day=1)
     start_month = add_months(end_month, -(months - 1))
     series = [add_months(start_month, i) for i in range(months)]
     values = [counts.get(month, 0) for month in series]

@@ -33,11 +33,12 @@ from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import user_is_analyst
 
 from . import stats
-from .charts import monthly_chart
+from .charts import chart_span, monthly_chart
 
 LIST_PAGE_SIZE = 50
 LATEST_ON_OVERVIEW = 8
 LATEST_ON_PROVINCE = 10
+CHART_MONTHS = 36
 
 # ?sort= values for the incident list: the ordering, and what the column header says.
 SORTS = {
@@ -82,7 +83,8 @@ def overview(request):
     windows, totals = stats.window_figures(published, on)
     provinces = stats.provinces_with_activity(on)
     latest = list(published.with_related().latest_first()[:LATEST_ON_OVERVIEW])
-    chart = monthly_chart(stats.monthly_counts(published), on, months=36)
+    first_month, last_month = chart_span(totals["last_date"], on, CHART_MONTHS)
+    chart = monthly_chart(stats.monthly_counts(published, first_month, last_month), last_month, months=CHART_MONTHS)
     last_update = max(
         (moment for moment in (totals["last_published"], totals["last_updated"]) if moment), default=None
     )
@@ -255,6 +257,7 @@ def province_detail(request, slug):
         raise Http404("No such province")
     province = found[0]
     published_here = Incident.objects.published().filter(province=province)
+    first_month, last_month = chart_span(province.last_incident_on, on, CHART_MONTHS)
     latest = list(
         Incident.objects.visible_to(request.user)
         .filter(province=province)
@@ -266,7 +269,9 @@ def province_detail(request, slug):
         "on": on,
         "countries": countries_display(province.countries),
         "latest": latest,
-        "chart": monthly_chart(stats.monthly_counts(published_here), on, months=36),
+        "chart": monthly_chart(
+            stats.monthly_counts(published_here, first_month, last_month), last_month, months=CHART_MONTHS
+        ),
         "dormant_after": stats.DORMANT_AFTER_DAYS,
         "small_map": small_map_context({"province": province.slug}),
         "list_url": f"/incidents/?{urlencode({'province': province.slug})}",
