@@ -152,3 +152,13 @@ def test_post_is_never_cached(db):
         request.user = AnonymousUser()
         view(request)
     assert calls == ["POST", "POST"]
+
+
+def test_generate_synthetic_invalidates_although_bulk_create_sends_no_signal(client, sample_data):
+    from django.core.management import call_command
+
+    client.get("/")
+    version = current_version()
+    call_command("generate_synthetic", incidents=3, seed=1, verbosity=0)
+    assert current_version() != version
+    assert client.get("/").context["totals"]["total"] == 6
