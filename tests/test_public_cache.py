@@ -162,3 +162,19 @@ def test_generate_synthetic_invalidates_although_bulk_create_sends_no_signal(cli
     call_command("generate_synthetic", incidents=3, seed=1, verbosity=0)
     assert current_version() != version
     assert client.get("/").context["totals"]["total"] == 6
+
+
+def test_with_local_memory_a_bump_by_another_worker_is_seen_through_the_stamp_file(
+    client, make_incident, settings, tmp_path
+):
+    settings.PUBLIC_CACHE_STAMP_FILE = tmp_path / "stamp"
+    incident = make_incident(summary="Old text")
+    assert client.get(f"/incidents/{incident.pk}/")[STATUS] == "miss"
+    assert client.get(f"/incidents/{incident.pk}/")[STATUS] == "hit"
+    # Another gunicorn worker saved a change: its bump reaches this process only through the file.
+    Incident = type(incident)
+    Incident.objects.filter(pk=incident.pk).update(summary="New text")  # no signal in this process
+    (tmp_path / "stamp").write_text("bumped-elsewhere")
+    response = client.get(f"/incidents/{incident.pk}/")
+    assert response[STATUS] == "miss"
+    assert b"New text" in response.content

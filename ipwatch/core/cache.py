@@ -26,15 +26,19 @@ How it works, and why it cannot leak:
   from pre-commit data cannot store it under the new version.
 * Bulk writes (``bulk_create``/``update``) send no signals: call ``invalidate_public_cache()`` after them.
 
-With the default local-memory cache every gunicorn worker has its own cache and its own version,
-so a change made through one worker invalidates only that worker; the others catch up within
-``PUBLIC_CACHE_TIMEOUT`` seconds. Use a shared cache (``CACHE_URL=redis://…`` or ``file://…``)
-when running several workers.
+With the default local-memory cache every gunicorn worker has its own cache, so the version is kept
+in a small stamp file (``var/public-cache-version``, setting ``PUBLIC_CACHE_STAMP_FILE``) that all
+workers on the host read — one tiny file read per anonymous request — and a change saved through
+any worker invalidates every worker at once. With a shared cache (``CACHE_URL=redis://…`` or
+``file://…``) the version is a key in that cache, shared by every host.
 """
 
 import functools
 import hashlib
+import logging
+import os
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -46,6 +50,8 @@ KEY_PREFIX = "ipwatch:public"
 DEFAULT_TIMEOUT = 600  # seconds; the version bump is what keeps pages fresh, this bounds staleness across processes
 BROWSER_MAX_AGE = 60  # seconds browsers/proxies may reuse an anonymous response
 CACHE_STATUS_HEADER = "X-Public-Cache"
+
+logger = logging.getLogger(__name__)
 
 
 def _cache():
@@ -60,8 +66,45 @@ def public_cache_enabled() -> bool:
     return public_cache_timeout() > 0
 
 
+def _per_process(cache) -> bool:
+    """Local memory is private to each worker process: its version must live somewhere they share."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return isinstance(cache, LocMemCache)
+
+
+def stamp_file() -> Path:
+    return Path(getattr(settings, "PUBLIC_CACHE_STAMP_FILE", Path(settings.BASE_DIR) / "var" / "public-cache-version"))
+
+
+def _read_stamp() -> str | None:
+    try:
+        return stamp_file().read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_stamp(token: str) -> None:
+    path = stamp_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(token, encoding="ascii")
+        os.replace(temporary, path)  # atomic: readers see the old or the new token, never half
+    except OSError as exc:
+        logger.warning("public cache: cannot write %s (%s); other workers keep serving until the timeout", path, exc)
+
+
 def current_version() -> str:
     cache = _cache()
+    if _per_process(cache):
+        # With locmem every gunicorn worker has its own cache; a small stamp file on disk is what
+        # they share, so a change saved through one worker invalidates all of them at once.
+        token = _read_stamp()
+        if token is None:
+            token = uuid.uuid4().hex[:12]
+            _write_stamp(token)
+        return token
     version = cache.get(VERSION_KEY)
     if version is None:
         # First use, or the key was evicted: start a fresh version (safe: it only invalidates).
@@ -71,7 +114,12 @@ def current_version() -> str:
 
 
 def bump_version() -> None:
-    _cache().set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+    token = uuid.uuid4().hex[:12]
+    cache = _cache()
+    if _per_process(cache):
+        _write_stamp(token)
+    else:
+        cache.set(VERSION_KEY, token, None)
 
 
 def invalidate_public_cache(*args, **kwargs) -> None:
