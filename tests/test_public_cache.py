@@ -178,3 +178,15 @@ def test_with_local_memory_a_bump_by_another_worker_is_seen_through_the_stamp_fi
     response = client.get(f"/incidents/{incident.pk}/")
     assert response[STATUS] == "miss"
     assert b"New text" in response.content
+
+
+def test_an_unwritable_stamp_file_falls_back_to_a_per_process_version(client, make_incident, settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings.PUBLIC_CACHE_STAMP_FILE = blocker / "stamp"  # its parent is a file: cannot be created
+    incident = make_incident(summary="Before")
+    assert client.get(f"/incidents/{incident.pk}/")[STATUS] == "miss"
+    assert client.get(f"/incidents/{incident.pk}/")[STATUS] == "hit"  # still caches
+    incident.summary = "After"
+    incident.save()
+    assert b"After" in client.get(f"/incidents/{incident.pk}/").content  # and still invalidates

@@ -84,7 +84,7 @@ def _read_stamp() -> str | None:
         return None
 
 
-def _write_stamp(token: str) -> None:
+def _write_stamp(token: str) -> bool:
     path = stamp_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +93,8 @@ def _write_stamp(token: str) -> None:
         os.replace(temporary, path)  # atomic: readers see the old or the new token, never half
     except OSError as exc:
         logger.warning("public cache: cannot write %s (%s); other workers keep serving until the timeout", path, exc)
+        return False
+    return True
 
 
 def current_version() -> str:
@@ -103,8 +105,10 @@ def current_version() -> str:
         token = _read_stamp()
         if token is None:
             token = uuid.uuid4().hex[:12]
-            _write_stamp(token)
-        return token
+            if not _write_stamp(token):
+                token = None  # unwritable disk: fall back to a per-process version below
+        if token is not None:
+            return token
     version = cache.get(VERSION_KEY)
     if version is None:
         # First use, or the key was evicted: start a fresh version (safe: it only invalidates).
@@ -116,9 +120,7 @@ def current_version() -> str:
 def bump_version() -> None:
     token = uuid.uuid4().hex[:12]
     cache = _cache()
-    if _per_process(cache):
-        _write_stamp(token)
-    else:
+    if not (_per_process(cache) and _write_stamp(token)):
         cache.set(VERSION_KEY, token, None)
 
 
