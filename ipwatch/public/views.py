@@ -4,6 +4,7 @@ Every queryset starts from ``Incident.objects.published()`` or ``.visible_to(req
 anonymous responses are cached by ``public_cache`` (invalidated on any data change)."""
 
 import csv
+import functools
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -50,22 +51,33 @@ SORTS = {
 FILTER_PARAMS = ("province", "country", "since", "until", "type", "claimed", "q", "bbox")
 
 
-def leaflet_available() -> bool:
-    """True once Leaflet is vendored under static/vendor/leaflet/ (the map issue brings it)."""
+@functools.cache
+def vendored(path: str) -> bool:
+    """True once a browser asset is vendored under static/ (the map issue brings Leaflet and the basemap)."""
     from django.contrib.staticfiles import finders
 
-    return bool(finders.find("vendor/leaflet/leaflet.js"))
+    return bool(finders.find(path))
+
+
+LEAFLET_JS = "vendor/leaflet/leaflet.js"
+TOPOJSON_JS = "vendor/topojson-client/topojson-client.min.js"
+BASEMAP = "vendor/world-atlas/countries-50m.json"  # Natural Earth country outlines, drawn offline
 
 
 def small_map_context(query: dict) -> dict:
-    """What templates/public/_small_map.html needs: the GeoJSON URL for the points to draw."""
+    """What templates/public/_small_map.html needs: the GeoJSON URL for the points to draw, and the
+    vendored scripts when they exist (without them the element stays a text-and-link fallback)."""
     query_string = urlencode(query, doseq=True)
+    leaflet = vendored(LEAFLET_JS)
+    basemap = leaflet and vendored(TOPOJSON_JS) and vendored(BASEMAP)
     return {
         "geojson_url": "/api/incidents.geojson" + (f"?{query_string}" if query_string else ""),
         "map_url": "/map/" + (f"?{query_string}" if query_string else ""),
-        "leaflet": leaflet_available(),
+        "leaflet": leaflet,
         "leaflet_css": static("vendor/leaflet/leaflet.css"),
-        "leaflet_js": static("vendor/leaflet/leaflet.js"),
+        "leaflet_js": static(LEAFLET_JS),
+        "topojson_js": static(TOPOJSON_JS) if basemap else "",
+        "basemap_url": static(BASEMAP) if basemap else "",
     }
 
 
