@@ -53,3 +53,17 @@ def test_query_count_does_not_grow_with_incidents(client, make_province, make_in
     for i in range(30):
         make_incident(province=province, date=days_ago(i * 11))
     assert count_queries(client, "/provinces/counted/") == few
+
+
+def test_small_map_becomes_live_once_leaflet_and_the_basemap_are_vendored(client, make_province, monkeypatch):
+    make_province(slug="mapped")
+    html = client.get("/provinces/mapped/").content.decode()
+    if "vendor/leaflet/leaflet.js" not in html:  # not vendored in this checkout: text fallback only
+        assert "Open the interactive map" in html and "small-map.js" not in html
+    monkeypatch.setattr("ipwatch.public.views.vendored", lambda path: True)
+    from django.core.cache import cache
+
+    cache.clear()
+    html = client.get("/provinces/mapped/").content.decode()
+    assert "vendor/leaflet/leaflet.js" in html and "js/small-map.js" in html
+    assert 'data-basemap-url="/static/vendor/world-atlas/countries-50m.json"' in html
