@@ -4,6 +4,7 @@ data changes; analysts never receive a cached public page and their pages are ne
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
+from django.utils.cache import patch_vary_headers
 
 from ipwatch.core.cache import CACHE_STATUS_HEADER, current_version, public_cache
 from ipwatch.core.choices import IncidentStatus
@@ -190,3 +191,49 @@ def test_an_unwritable_stamp_file_falls_back_to_a_per_process_version(client, ma
     incident.summary = "After"
     incident.save()
     assert b"After" in client.get(f"/incidents/{incident.pk}/").content  # and still invalidates
+
+
+def test_gzip_and_identity_responses_are_cached_apart_and_etags_revalidate(db):
+    import gzip as gzip_module
+
+    calls = []
+
+    @public_cache
+    def api(request):
+        calls.append(1)
+        response = HttpResponse(b"x" * 300, content_type="application/json")
+        response["ETag"] = '"v1"'
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response.content = gzip_module.compress(response.content)
+            response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+
+    def get(**headers):
+        request = RequestFactory().get("/api/x.json", headers=headers)
+        request.user = AnonymousUser()
+        return api(request)
+
+    assert get(accept_encoding="gzip")["Content-Encoding"] == "gzip"
+    plain = get()
+    assert "Content-Encoding" not in plain and plain.content == b"x" * 300
+    assert get(accept_encoding="gzip")[STATUS] == "hit"
+    assert len(calls) == 2
+    assert get(if_none_match='"v1"').status_code == 304
+
+
+def test_responses_varying_on_other_headers_are_not_shared(db):
+    calls = []
+
+    @public_cache
+    def by_language(request):
+        calls.append(1)
+        response = HttpResponse("bonjour")
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    for _ in range(2):
+        request = RequestFactory().get("/lang/")
+        request.user = AnonymousUser()
+        by_language(request)
+    assert len(calls) == 2

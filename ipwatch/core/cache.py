@@ -43,13 +43,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control, patch_vary_headers
 
 VERSION_KEY = "ipwatch:public-cache-version"
 KEY_PREFIX = "ipwatch:public"
 DEFAULT_TIMEOUT = 600  # seconds; the version bump is what keeps pages fresh, this bounds staleness across processes
 BROWSER_MAX_AGE = 60  # seconds browsers/proxies may reuse an anonymous response
 CACHE_STATUS_HEADER = "X-Public-Cache"
+KEYED_VARY_HEADERS = {"", "cookie", "accept-encoding"}
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,9 @@ def request_is_anonymous(request) -> bool:
 def cache_key(request) -> str:
     # Sorted query so ?a=1&b=2 and ?b=2&a=1 share an entry; host because feeds/sitemaps embed it.
     query = sorted((key, value) for key, values in request.GET.lists() for value in values)
-    raw = f"{request.get_host()}|{request.path}|{query!r}"
+    # Views may gzip their body when the client accepts it (the GeoJSON API does): key on that too.
+    encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
+    raw = f"{request.get_host()}|{request.path}|{query!r}|{encoding}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"{KEY_PREFIX}:{current_version()}:{digest}"
 
@@ -156,7 +159,10 @@ def _storable(request, response) -> bool:
     if session is not None and session.modified:
         return False
     cache_control = response.get("Cache-Control", "")
-    return "private" not in cache_control and "no-store" not in cache_control
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    # The key covers the URL, cookies (anonymous only) and gzip; a response varying on anything else is not shared.
+    return not (set(cc_delim_re.split(response.get("Vary", "").lower())) - KEYED_VARY_HEADERS)
 
 
 def public_cache(view=None, *, timeout: int | None = None):
@@ -179,7 +185,11 @@ def public_cache(view=None, *, timeout: int | None = None):
         cached = cache.get(key)
         if cached is not None:
             cached[CACHE_STATUS_HEADER] = "hit"
-            return cached
+            # A client revalidating with the ETag it holds gets 304 Not Modified, as from the view.
+            conditional = get_conditional_response(
+                request, etag=cached.get("ETag"), last_modified=None, response=cached
+            )
+            return conditional if conditional is not None else cached
 
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
