@@ -138,6 +138,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Caching (issue 7): CACHE_URL picks the backend (locmem:// default, file:///path, redis://host:6379/0,
+# dummy://); PUBLIC_CACHE_TIMEOUT is how long anonymous pages/APIs stay cached (0 turns public caching off).
+from ipwatch.cache_url import parse_cache_url  # noqa: E402 - pure Python, no Django app imports
+
+CACHES = {"default": parse_cache_url(os.environ.get("CACHE_URL", "locmem://"))}
+try:
+    PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", "600"))
+except ValueError:
+    raise ImproperlyConfigured("PUBLIC_CACHE_TIMEOUT must be a whole number of seconds (0 = off)") from None
+
 # ipwatch-specific settings
 # Demo accounts with printed passwords exist only for the local SQLite demo (`make run`).
 IPWATCH_DEMO_ACCOUNTS = env_bool("IPWATCH_DEMO_ACCOUNTS", False)

@@ -123,3 +123,15 @@ def make_incident(db, make_place, make_province):
         return incident
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings, tmp_path):
+    """Each test starts with an empty cache and its own public-cache version stamp: cached public
+    pages must not outlive the test's data (and tests never write into the project's var/)."""
+    from django.core.cache import caches
+
+    settings.PUBLIC_CACHE_STAMP_FILE = tmp_path / "public-cache-version"
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield

@@ -1,11 +1,23 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
 
 app_name = "public"
 
-# Minimal pages from the foundation; the public-site issue builds the full set.
 urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("incidents/", views.incident_list, name="incident-list"),
+    path("incidents/export.csv", views.incident_export, name="incident-export"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("provinces/", views.province_list, name="province-list"),
     path("provinces/<slug:slug>/", views.province_detail, name="province-detail"),
+    path("sources/", views.source_list, name="source-list"),
+    path("about/", views.about, name="about"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
 ]

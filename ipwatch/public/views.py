@@ -1,13 +1,448 @@
-from django.shortcuts import get_object_or_404, render
+"""The public read-only site (anonymous visitors) and what analysts additionally see.
 
-from ipwatch.core.models import Incident, Province
+Every queryset starts from ``Incident.objects.published()`` or ``.visible_to(request.user)``;
+anonymous responses are cached by ``public_cache`` (invalidated on any data change)."""
+
+import csv
+import functools
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from ipwatch.core.cache import public_cache
+from ipwatch.core.choices import (
+    ClaimStatus,
+    DatePrecision,
+    IncidentStatus,
+    IncidentType,
+    LocationPrecision,
+    SourceKind,
+    TargetType,
+)
+from ipwatch.core.countries import country_name
+from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents
+from ipwatch.core.models import Incident, Province, Source
+from ipwatch.core.querysets import user_is_analyst
+
+from . import stats
+from .charts import chart_span, monthly_chart
+
+LIST_PAGE_SIZE = 50
+LATEST_ON_OVERVIEW = 8
+LATEST_ON_PROVINCE = 10
+CHART_MONTHS = 36
+
+# ?sort= values for the incident list: the ordering, and what the column header says.
+SORTS = {
+    "-date": ("-date", "-id"),
+    "date": ("date", "id"),
+    "-casualties": ("-casualties", "-date", "-id"),
+    "casualties": ("casualties", "date", "id"),
+}
+FILTER_PARAMS = ("province", "country", "since", "until", "type", "claimed", "q", "bbox")
 
 
+@functools.cache
+def vendored(path: str) -> bool:
+    """True once a browser asset is vendored under static/ (the map issue brings Leaflet and the basemap)."""
+    from django.contrib.staticfiles import finders
+
+    return bool(finders.find(path))
+
+
+LEAFLET_JS = "vendor/leaflet/leaflet.js"
+TOPOJSON_JS = "vendor/topojson-client/topojson-client.min.js"
+BASEMAP = "vendor/world-atlas/countries-50m.json"  # Natural Earth country outlines, drawn offline
+
+
+def small_map_context(query: dict) -> dict:
+    """What templates/public/_small_map.html needs: the GeoJSON URL for the points to draw, and the
+    vendored scripts when they exist (without them the element stays a text-and-link fallback)."""
+    query_string = urlencode(query, doseq=True)
+    leaflet = vendored(LEAFLET_JS)
+    basemap = leaflet and vendored(TOPOJSON_JS) and vendored(BASEMAP)
+    return {
+        "geojson_url": "/api/incidents.geojson" + (f"?{query_string}" if query_string else ""),
+        "map_url": "/map/" + (f"?{query_string}" if query_string else ""),
+        "leaflet": leaflet,
+        "leaflet_css": static("vendor/leaflet/leaflet.css"),
+        "leaflet_js": static(LEAFLET_JS),
+        "topojson_js": static(TOPOJSON_JS) if basemap else "",
+        "basemap_url": static(BASEMAP) if basemap else "",
+    }
+
+
+def countries_display(codes) -> list[dict]:
+    return [{"code": code, "name": country_name(code)} for code in codes or []]
+
+
+# Overview ----------------------------------------------------------------------------------
+
+
+@public_cache
+def overview(request):
+    on = stats.today()
+    published = Incident.objects.published()
+    windows, totals = stats.window_figures(published, on)
+    provinces = stats.provinces_with_activity(on)
+    latest = list(published.with_related().latest_first()[:LATEST_ON_OVERVIEW])
+    first_month, last_month = chart_span(totals["last_date"], on, CHART_MONTHS)
+    chart = monthly_chart(stats.monthly_counts(published, first_month, last_month), last_month, months=CHART_MONTHS)
+    last_update = max(
+        (moment for moment in (totals["last_published"], totals["last_updated"]) if moment), default=None
+    )
+    context = {
+        "on": on,
+        "windows": windows,
+        "totals": totals,
+        "active_provinces": stats.most_active(provinces),
+        "active_last_year": sum(1 for province in provinces if province.c365),
+        "province_count": len(provinces),
+        "latest": latest,
+        "chart": chart,
+        "last_update": last_update,
+        "small_map": small_map_context({}),
+    }
+    return render(request, "public/overview.html", context)
+
+
+# Incident list -----------------------------------------------------------------------------
+
+
+class IncidentListView(FilterView):
+    """/incidents/: the shared filters (same parameters as the map), sorting, pagination.
+    Malformed filters → 400 with the reasons on the page; a page beyond the last → the last page."""
+
+    filterset_class = IncidentFilterSet
+    template_name = "public/incident_list.html"
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_queryset(self):
+        return (
+            Incident.objects.visible_to(self.request.user)
+            .with_related()
+            .annotate(casualties=Coalesce("killed_best", Value(0)) + Coalesce("wounded_best", Value(0)))
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        errors = {}
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            for param, message in error_messages(self.filterset).items():
+                given = ", ".join(request.GET.getlist(param))
+                # Say what was given: a browser's date field cannot redisplay an invalid date.
+                errors[param] = f"{message} (given: {given!r})" if given and given not in message else message
+        self.sort = request.GET.get("sort") or "-date"
+        if self.sort not in SORTS:
+            errors["sort"] = f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}"
+        page = request.GET.get("page")
+        if page not in (None, "", "last") and not page.isdigit():
+            errors["page"] = f"page must be a page number, not {page!r}"
+        if errors:
+            return self.render_invalid(errors)
+        self.object_list = self.filterset.qs.order_by(*SORTS[self.sort])
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def render_invalid(self, errors):
+        self.object_list = Incident.objects.none()
+        context = {
+            "filter": self.filterset,
+            "errors": errors,
+            "sort": self.sort if self.sort in SORTS else "-date",
+            "is_analyst": user_is_analyst(self.request.user),
+            "provinces": Province.objects.only("slug", "name"),
+        }
+        return render(self.request, self.template_name, context, status=400)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        # get_page() answers a page beyond the last with the last page (and "last" with it too).
+        page_number = self.request.GET.get("page") or 1
+        page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filter_query = {key: self.request.GET.getlist(key) for key in FILTER_PARAMS if self.request.GET.getlist(key)}
+        context.update(
+            {
+                "sort": self.sort,
+                "filter_query": urlencode(filter_query, doseq=True),
+                "page_query": urlencode({**filter_query, "sort": self.sort}, doseq=True),
+                "export_query": urlencode(filter_query, doseq=True),
+                "active_filters": bool(filter_query),
+                "is_analyst": user_is_analyst(self.request.user),
+                "provinces": Province.objects.only("slug", "name"),
+                "selected_provinces": self.request.GET.getlist("province"),
+                "selected_types": self.request.GET.getlist("type"),
+                "type_choices": IncidentType.choices,
+                "map_url": "/map/" + (f"?{urlencode(filter_query, doseq=True)}" if filter_query else ""),
+            }
+        )
+        return context
+
+
+incident_list = public_cache(IncidentListView.as_view())
+
+
+# Incident detail ---------------------------------------------------------------------------
+
+
+def _neighbours(incident, queryset):
+    """Previous and next incident in the same province, in (date, id) order."""
+    if not incident.province_id:
+        return None, None
+    same = queryset.filter(province_id=incident.province_id).select_related("place")
+    earlier = Q(date__lt=incident.date) | Q(date=incident.date, id__lt=incident.id)
+    later = Q(date__gt=incident.date) | Q(date=incident.date, id__gt=incident.id)
+    previous = same.filter(earlier).order_by("-date", "-id").first()
+    following = same.filter(later).order_by("date", "id").first()
+    return previous, following
+
+
+def _incident_map(incident):
+    """The incident's own point, plus the published incidents around it (±1°) for context."""
+    place = incident.place
+    if not (place and place.has_coordinates):
+        return None
+    lat, lon = place.latitude, place.longitude
+    bbox = f"{max(lon - 1, -180):.3f},{max(lat - 1, -90):.3f},{min(lon + 1, 180):.3f},{min(lat + 1, 90):.3f}"
+    return {**small_map_context({"bbox": bbox}), "latitude": lat, "longitude": lon, "label": place.name}
+
+
+@public_cache
 def incident_detail(request, pk):
-    incident = get_object_or_404(Incident.objects.visible_to(request.user).with_related(), pk=pk)
-    return render(request, "public/incident_detail.html", {"incident": incident})
+    visible = Incident.objects.visible_to(request.user)
+    incident = visible.with_related().filter(pk=pk).first()
+    if incident is None:
+        # A retracted incident's URL says so (410 Gone) without showing anything of it.
+        if Incident.objects.filter(pk=pk, status=IncidentStatus.RETRACTED).exists():
+            return render(request, "public/incident_retracted.html", {"incident_id": pk}, status=410)
+        raise Http404("No such incident")
+    reports = list(incident.reports.select_related("source").order_by("published_on", "id"))
+    previous, following = _neighbours(incident, visible)
+    is_analyst = user_is_analyst(request.user)
+    context = {
+        "incident": incident,
+        "claims": [report for report in reports if report.is_claim],
+        "independent": [report for report in reports if not report.is_claim],
+        "previous": previous,
+        "next": following,
+        "is_analyst": is_analyst,
+        "country": country_name(incident.place.country) if incident.place_id else "",
+        "small_map": _incident_map(incident),
+    }
+    return render(request, "public/incident_detail.html", context)
 
 
+# Provinces ---------------------------------------------------------------------------------
+
+
+@public_cache
+def province_list(request):
+    on = stats.today()
+    provinces = stats.provinces_with_activity(on)
+    for province in provinces:
+        province.country_list = countries_display(province.countries)
+    context = {"provinces": provinces, "on": on, "dormant_after": stats.DORMANT_AFTER_DAYS}
+    return render(request, "public/province_list.html", context)
+
+
+@public_cache
 def province_detail(request, slug):
-    province = get_object_or_404(Province, slug=slug)
-    return render(request, "public/province_detail.html", {"province": province})
+    on = stats.today()
+    queryset = Province.objects.filter(slug=slug).prefetch_related(
+        Prefetch("merged_provinces", queryset=Province.objects.only("id", "name", "slug", "merged_into"))
+    )
+    found = stats.provinces_with_activity(on, queryset)
+    if not found:
+        raise Http404("No such province")
+    province = found[0]
+    published_here = Incident.objects.published().filter(province=province)
+    first_month, last_month = chart_span(province.last_incident_on, on, CHART_MONTHS)
+    latest = list(
+        Incident.objects.visible_to(request.user)
+        .filter(province=province)
+        .with_related()
+        .latest_first()[:LATEST_ON_PROVINCE]
+    )
+    context = {
+        "province": province,
+        "on": on,
+        "countries": countries_display(province.countries),
+        "latest": latest,
+        "chart": monthly_chart(
+            stats.monthly_counts(published_here, first_month, last_month), last_month, months=CHART_MONTHS
+        ),
+        "dormant_after": stats.DORMANT_AFTER_DAYS,
+        "small_map": small_map_context({"province": province.slug}),
+        "list_url": f"/incidents/?{urlencode({'province': province.slug})}",
+        "timeline_url": f"/timeline/?{urlencode({'province': province.slug})}",
+    }
+    return render(request, "public/province_detail.html", context)
+
+
+# Sources -----------------------------------------------------------------------------------
+
+
+@public_cache
+def source_list(request):
+    published = Q(reports__incident__status=IncidentStatus.PUBLISHED)
+    # Only outlets cited by at least one published incident: a source entered for a draft is not public yet.
+    sources = (
+        Source.objects.annotate(
+            published_reports=Count("reports", filter=published),
+            claim_reports=Count("reports", filter=published & Q(reports__is_claim=True)),
+            incidents=Count("reports__incident", filter=published, distinct=True),
+        )
+        .filter(published_reports__gt=0)
+        .order_by("kind", "name")
+    )
+    kinds = dict(SourceKind.choices)
+    grouped: dict[str, list] = {}
+    for source in sources:
+        grouped.setdefault(kinds.get(source.kind, source.kind), []).append(source)
+    return render(request, "public/source_list.html", {"grouped": grouped, "source_count": len(sources)})
+
+
+# About -------------------------------------------------------------------------------------
+
+
+# Plain-language definitions shown on /about/ (the codes are those of ipwatch.core.choices).
+TYPE_DEFINITIONS = {
+    IncidentType.RAID: "Armed assault on a position, camp, checkpoint, prison or town by attackers on the ground.",
+    IncidentType.BOMBING: "Explosive device (IED, car bomb, planted charge) not carried by an attacker who dies.",
+    IncidentType.SUICIDE_ATTACK: "Attack in which the attacker intends to die: suicide vest, vehicle or assault.",
+    IncidentType.AMBUSH: "Surprise attack on a moving convoy, patrol or vehicle.",
+    IncidentType.ASSASSINATION: "Targeted killing of a named or identifiable person (official, elder, officer).",
+    IncidentType.EXECUTION: "Killing of captives or residents under the group's control, often publicised.",
+    IncidentType.KIDNAPPING: "Abduction of one or more people, where that is the main act.",
+    IncidentType.INDIRECT_FIRE: "Mortar, rocket or artillery fire at a distance.",
+    IncidentType.ARSON_SABOTAGE: "Burning of houses or stores, cutting power or telecoms, destroying infrastructure.",
+    IncidentType.OTHER: "Anything else recorded, described in the summary.",
+}
+DATE_PRECISION_DEFINITIONS = {
+    DatePrecision.DAY: "The day is known: “4 May 2019”.",
+    DatePrecision.WEEK: "Only the week is known: “week of 1 Apr 2019” (stored as its Monday).",
+    DatePrecision.MONTH: "Only the month is known, e.g. “late October” → “Oct 2018” (stored as the 1st).",
+    DatePrecision.YEAR: "Only the year is known: “2018” (stored as 1 January).",
+}
+LOCATION_PRECISION_DEFINITIONS = {
+    LocationPrecision.EXACT: "The site itself (a camp, a checkpoint) is located.",
+    LocationPrecision.NEAR: "The town or village is known; the point is its centre.",
+    LocationPrecision.DISTRICT: "Only the district is known; the point is its centre, drawn as approximate.",
+    LocationPrecision.PROVINCE: "Only the region is known; drawn as approximate.",
+    LocationPrecision.COUNTRY: "Only the country is known; drawn as approximate.",
+}
+CLAIM_DEFINITIONS = {
+    ClaimStatus.CLAIMED: "The group claimed it through its own media (e.g. Amaq, Al Naba).",
+    ClaimStatus.ATTRIBUTED: "Not claimed, but officials, journalists or researchers attribute it to the group.",
+    ClaimStatus.UNCLAIMED: "Neither claimed nor firmly attributed; recorded because sources link it to the group.",
+    ClaimStatus.DISPUTED: "The group's involvement, or the claim itself, is contested by other sources.",
+}
+
+
+def _defined(choices, definitions):
+    return [(value, label, definitions.get(value, "")) for value, label in choices]
+
+
+class AboutView(TemplateView):
+    template_name = "public/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "incident_types": _defined(IncidentType.choices, TYPE_DEFINITIONS),
+                "target_types": TargetType.choices,
+                "claim_statuses": _defined(ClaimStatus.choices, CLAIM_DEFINITIONS),
+                "date_precisions": _defined(DatePrecision.choices, DATE_PRECISION_DEFINITIONS),
+                "location_precisions": _defined(LocationPrecision.choices, LOCATION_PRECISION_DEFINITIONS),
+                "source_kinds": SourceKind.choices,
+                "dormant_after": stats.DORMANT_AFTER_DAYS,
+            }
+        )
+        return context
+
+
+about = public_cache(AboutView.as_view())
+
+
+# Analyst export ----------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "id", "status", "date", "date_precision", "end_date", "place", "country", "latitude", "longitude",
+    "location_precision", "province", "incident_type", "target_type", "claim_status", "campaign",
+    "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high", "kidnapped",
+    "is_synthetic", "summary", "internal_notes", "url",
+]  # fmt: skip
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas (=, +, -, @ at the start of a text cell)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text and text[0] in "=+-@\t\r" and not text.lstrip("-").replace(".", "", 1).isdigit():
+        return "'" + text
+    return text
+
+
+def _export_row(incident, base_url: str) -> list[str]:
+    place = incident.place
+    values = [
+        incident.pk, incident.status, incident.date.isoformat(), incident.date_precision,
+        incident.end_date.isoformat() if incident.end_date else "",
+        place.name if place else "", place.country if place else "",
+        place.latitude if place else "", place.longitude if place else "",
+        place.location_precision if place else "",
+        incident.province.slug if incident.province_id else "",
+        incident.incident_type, incident.target_type, incident.claim_status,
+        incident.campaign.name if incident.campaign_id else "",
+        incident.killed_low, incident.killed_best, incident.killed_high,
+        incident.wounded_low, incident.wounded_best, incident.wounded_high, incident.kidnapped,
+        "yes" if incident.is_synthetic else "no", incident.summary, incident.internal_notes,
+        base_url + incident.get_absolute_url(),
+    ]  # fmt: skip
+    return [_csv_safe(value) for value in values]
+
+
+@login_required
+def incident_export(request):
+    """/incidents/export.csv for analysts: the filtered list incl. review items and internal notes.
+    (The public CSV for everyone is the exchange app's /api/incidents.csv.)"""
+    if not user_is_analyst(request.user):
+        raise PermissionDenied("Only analysts may export internal data.")
+    try:
+        incidents = filter_incidents(request.GET, Incident.objects.visible_to(request.user).with_related())
+    except InvalidFilter as exc:
+        message = "; ".join(f"{param}: {text}" for param, text in exc.errors.items())
+        return HttpResponseBadRequest(f"Invalid filter — {message}\n", content_type="text/plain; charset=utf-8")
+    writer = csv.writer(_Echo())
+    base_url = request.build_absolute_uri("/").rstrip("/")
+
+    def rows():
+        yield writer.writerow(EXPORT_COLUMNS)
+        for incident in incidents.order_by("date", "id").iterator(chunk_size=2000):
+            yield writer.writerow(_export_row(incident, base_url))
+
+    stamp = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ipwatch-incidents-analyst-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

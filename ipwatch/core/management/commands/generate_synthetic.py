@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from ipwatch.core.cache import invalidate_public_cache
 from ipwatch.core.synthetic import delete_synthetic, generate_synthetic
 
 
@@ -30,4 +31,5 @@ class Command(BaseCommand):
                 created = generate_synthetic(incidents, seed=seed, progress=bar.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
+        invalidate_public_cache()  # bulk_create sends no signals; a shared cache (CACHE_URL) must drop stale pages
         self.stdout.write(self.style.SUCCESS(f"Created {created} SYNTHETIC incidents (not real events)."))

@@ -1,0 +1,163 @@
+"""Activity figures for the public pages: counts per window, change vs the previous window,
+per-province activity index. Each function is a fixed number of queries whatever the data size."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.models import Incident, Province
+
+WINDOWS = (30, 90, 365)
+DORMANT_AFTER_DAYS = 180  # a province with no published incident for this long is shown as dormant
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@dataclass
+class WindowFigure:
+    days: int
+    count: int
+    previous: int
+    killed: int = 0
+
+    @property
+    def change(self) -> int | None:
+        """Percentage change vs the previous window of the same length; None when undefined."""
+        if self.previous == 0:
+            return None
+        return round((self.count - self.previous) * 100 / self.previous)
+
+    @property
+    def trend(self) -> str:
+        if self.count == self.previous:
+            return "flat"
+        return "up" if self.count > self.previous else "down"
+
+    @property
+    def change_compact(self) -> str:
+        """For dense tables: nothing when both windows are empty."""
+        return "" if self.count == 0 and self.previous == 0 else self.change_display
+
+    @property
+    def change_display(self) -> str:
+        if self.previous == 0:
+            return "new" if self.count else "no change"
+        change = self.change
+        if change == 0:
+            return "no change"
+        return f"{change:+d}%"
+
+
+def _window_bounds(days: int, on: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(previous window start, current window start, end): current = (start, on], previous before it."""
+    current_start = on - dt.timedelta(days=days)
+    previous_start = current_start - dt.timedelta(days=days)
+    return previous_start, current_start, on
+
+
+def window_figures(queryset, on: dt.date | None = None) -> tuple[list[WindowFigure], dict]:
+    """Counts in the last 30/90/365 days and the windows before, plus totals: one query."""
+    on = on or today()
+    aggregates = {
+        "total": Count("id"),
+        "synthetic_total": Count("id", filter=Q(is_synthetic=True)),
+        "killed_total": Sum("killed_best"),
+        "wounded_total": Sum("wounded_best"),
+        "kidnapped_total": Sum("kidnapped"),
+        "last_date": Max("date"),
+        "last_published": Max("published_at"),
+        "last_updated": Max("updated_at"),
+    }
+    for days in WINDOWS:
+        previous_start, current_start, end = _window_bounds(days, on)
+        in_current = Q(date__gt=current_start, date__lte=end)
+        aggregates[f"c{days}"] = Count("id", filter=in_current)
+        aggregates[f"p{days}"] = Count("id", filter=Q(date__gt=previous_start, date__lte=current_start))
+        aggregates[f"k{days}"] = Sum("killed_best", filter=in_current)
+    row = queryset.aggregate(**aggregates)
+    windows = [
+        WindowFigure(days=days, count=row[f"c{days}"], previous=row[f"p{days}"], killed=row[f"k{days}"] or 0)
+        for days in WINDOWS
+    ]
+    totals = {key: row[key] for key in aggregates if not key[1:].isdigit()}
+    return windows, totals
+
+
+def _published(prefix: str = "incidents__") -> Q:
+    return Q(**{f"{prefix}status": IncidentStatus.PUBLISHED})
+
+
+def provinces_with_activity(on: dt.date | None = None, queryset=None):
+    """Provinces annotated with published-incident counts per window, previous windows, last date.
+    One query. Adds Python attributes: windows (list[WindowFigure]), days_since, dormant."""
+    on = on or today()
+    queryset = queryset if queryset is not None else Province.objects.all()
+    annotations = {
+        "incident_total": Count("incidents", filter=_published()),
+        "last_incident_on": Max("incidents__date", filter=_published()),
+    }
+    for days in WINDOWS:
+        previous_start, current_start, end = _window_bounds(days, on)
+        annotations[f"c{days}"] = Count(
+            "incidents", filter=_published() & Q(incidents__date__gt=current_start, incidents__date__lte=end)
+        )
+        annotations[f"p{days}"] = Count(
+            "incidents",
+            filter=_published() & Q(incidents__date__gt=previous_start, incidents__date__lte=current_start),
+        )
+    provinces = list(queryset.annotate(**annotations).select_related("merged_into"))
+    for province in provinces:
+        decorate_activity(province, on)
+    return provinces
+
+
+def decorate_activity(province, on: dt.date) -> None:
+    province.windows = [
+        WindowFigure(days=days, count=getattr(province, f"c{days}"), previous=getattr(province, f"p{days}"))
+        for days in WINDOWS
+    ]
+    if province.last_incident_on:
+        province.days_since = max((on - province.last_incident_on).days, 0)
+        province.dormant = province.days_since > DORMANT_AFTER_DAYS
+    else:
+        province.days_since = None
+        province.dormant = True
+
+
+def most_active(provinces, limit: int = 6):
+    """Rank by the last year, then all time; provinces with no published incident are left out."""
+    ranked = sorted(
+        (p for p in provinces if p.incident_total),
+        key=lambda p: (-p.c365, -p.incident_total, p.name),
+    )
+    return ranked[:limit]
+
+
+def monthly_counts(queryset, first_month: dt.date, last_month: dt.date) -> dict[dt.date, int]:
+    """{first day of month: incidents} between two months inclusive: one query, reading only the
+    rows of the charted span (month truncation is a Python function on SQLite: keep it to few rows)."""
+    after_last = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    rows = (
+        queryset.filter(date__gte=first_month, date__lt=after_last)
+        .order_by()
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(n=Count("id"))
+    )
+    counts = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        counts[month] = row["n"]
+    return counts
+
+
+def published_incidents():
+    return Incident.objects.published()

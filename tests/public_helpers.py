@@ -1,0 +1,14 @@
+"""Helpers shared by the public page tests."""
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(client, url: str, expected_status: int = 200) -> int:
+    """Queries one uncached request to ``url`` makes (the public cache is cleared first)."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == expected_status, (url, response.status_code)
+    return len(captured)

@@ -1,0 +1,69 @@
+"""/provinces/<slug>/ — one province: names, dates, activity index, chart, map link, latest incidents."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from ipwatch.core.choices import IncidentStatus
+from tests.public_helpers import count_queries
+
+
+def days_ago(n: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=n)
+
+
+def test_real_province_page(client, sample_data):
+    response = client.get("/provinces/fezzan/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Fezzan" in html and "Libya" in html
+    assert 'lang="ar"' in html
+    assert "Sebha" in html
+    assert 'data-geojson-url="/api/incidents.geojson?province=fezzan"' in html
+    assert 'href="/timeline/?province=fezzan"' in html
+    assert 'href="/incidents/?province=fezzan"' in html
+
+
+def test_activity_index_and_merger(client, make_province, make_incident):
+    west_africa = make_province(name="West Africa", slug="west-africa")
+    sahara = make_province(name="Greater Sahara", slug="greater-sahara", merged_into=west_africa)
+    make_incident(province=west_africa, date=days_ago(10))
+    make_incident(province=west_africa, date=days_ago(35))
+    make_incident(province=west_africa, date=days_ago(12), status=IncidentStatus.DRAFT)
+    context = client.get("/provinces/west-africa/").context
+    province = context["province"]
+    assert [w.count for w in province.windows] == [1, 2, 2]
+    assert province.windows[0].previous == 1
+    assert province.days_since == 10 and not province.dormant
+    assert [o.name for o in province.merged_provinces.all()] == ["Greater Sahara"]
+    assert len(context["latest"]) == 2
+    html = client.get(f"/provinces/{sahara.slug}/").content.decode()
+    assert "Merged into" in html and 'href="/provinces/west-africa/"' in html
+    assert "dormant" in html
+
+
+def test_unknown_province_is_404(client, db):
+    assert client.get("/provinces/atlantis/").status_code == 404
+
+
+def test_query_count_does_not_grow_with_incidents(client, make_province, make_incident):
+    province = make_province(slug="counted")
+    make_incident(province=province)
+    few = count_queries(client, "/provinces/counted/")
+    for i in range(30):
+        make_incident(province=province, date=days_ago(i * 11))
+    assert count_queries(client, "/provinces/counted/") == few
+
+
+def test_small_map_becomes_live_once_leaflet_and_the_basemap_are_vendored(client, make_province, monkeypatch):
+    make_province(slug="mapped")
+    html = client.get("/provinces/mapped/").content.decode()
+    if "vendor/leaflet/leaflet.js" not in html:  # not vendored in this checkout: text fallback only
+        assert "Open the interactive map" in html and "small-map.js" not in html
+    monkeypatch.setattr("ipwatch.public.views.vendored", lambda path: True)
+    from django.core.cache import cache
+
+    cache.clear()
+    html = client.get("/provinces/mapped/").content.decode()
+    assert "vendor/leaflet/leaflet.js" in html and "js/small-map.js" in html
+    assert 'data-basemap-url="/static/vendor/world-atlas/countries-50m.json"' in html
