@@ -20,7 +20,7 @@ from .choices import (
 )
 from .countries import validate_country_code, validate_country_list
 from .dates import format_at_precision, period_end, period_start
-from .querysets import IncidentQuerySet, PlaceQuerySet
+from .querysets import CampaignQuerySet, IncidentQuerySet, PlaceQuerySet
 
 
 def validate_alias_list(value) -> None:
@@ -159,6 +159,8 @@ class Campaign(models.Model):
     claim_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
     claim_reference = models.CharField(max_length=300, blank=True, help_text='e.g. "Al Naba 177 infographic"')
     description = models.TextField(blank=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "name"]

@@ -18,6 +18,13 @@ class PlaceQuerySet(models.QuerySet):
         return self.filter(country=country.upper())
 
 
+class CampaignQuerySet(models.QuerySet):
+    def public(self):
+        """Campaigns shown to the public: those with at least one published incident (a campaign
+        recorded only for drafts must not leak through its name)."""
+        return self.filter(incidents__status=IncidentStatus.PUBLISHED).distinct()
+
+
 class IncidentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=IncidentStatus.PUBLISHED)

@@ -247,7 +247,7 @@ def campaign_rows(queryset) -> list[dict]:
         )
     }
     result = []
-    for campaign in Campaign.objects.select_related("claim_source").order_by("-start_date", "name"):
+    for campaign in Campaign.objects.public().select_related("claim_source").order_by("-start_date", "name"):
         figures = recorded.get(campaign.pk, {"incidents": 0, "countries": 0})
         share = None
         if campaign.claimed_operations:
