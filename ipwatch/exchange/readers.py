@@ -1,0 +1,191 @@
+"""Stream the rows of a CSV or XLSX file as {column: text} dicts, one row at a time.
+
+Nothing here holds more than one row in memory, so a 100k-row file costs what a 10-row file does.
+Encoding problems are reported per cell (row and column) rather than as one opaque decode error:
+the CSV is decoded with ``surrogateescape`` so bytes that are not UTF-8 survive as lone surrogates,
+which we find and report with the text shown as Windows-1252 would read it.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import RowError
+
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 binary Excel format
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+# Ten-megabyte fields would be a broken file, not a note; the csv module's 128 KiB default is too
+# small for some GTD summaries, so raise it to 1 MiB.
+csv.field_size_limit(1024 * 1024)
+
+
+class Table:
+    """An open table: `header` (lower-cased column names), `file_errors`, and `rows()`."""
+
+    def __init__(self, header: list[str], rows: Iterator[tuple[int, list[str]]], file_errors: list[RowError]):
+        self.header = header
+        self._rows = rows
+        self.file_errors = file_errors
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str], list[RowError]]]:
+        """Yield (row number, {column: text}, cell errors). Blank rows are skipped."""
+        width = len(self.header)
+        for number, cells in self._rows:
+            if not any(cells):
+                continue
+            errors = []
+            if len(cells) > width:
+                extra = next((i for i in range(width, len(cells)) if cells[i]), None)
+                if extra is not None:
+                    errors.append(
+                        RowError(number, str(extra + 1), f"{cells[extra]!r} is beyond the {width} header columns")
+                    )
+            row = dict(zip(self.header, cells, strict=False))
+            for column, value in row.items():
+                if not value.isascii() and _SURROGATE.search(value):
+                    errors.append(RowError(number, column, _encoding_message(value)))
+            yield number, row, errors
+
+
+def _encoding_message(value: str) -> str:
+    raw = value.encode("utf-8", "surrogateescape")
+    shown = raw.decode("cp1252", "replace")
+    return f"{shown!r} is not valid UTF-8 (the file looks like Latin-1/Windows-1252; save it as UTF-8)"
+
+
+def _normalise_header(cells: list[str]) -> tuple[list[str], list[RowError]]:
+    header, errors, seen = [], [], set()
+    for cell in cells:
+        name = cell.strip().lower()
+        if _SURROGATE.search(name):
+            errors.append(RowError(1, name.encode("utf-8", "surrogateescape").decode("cp1252"), "header is not UTF-8"))
+        if name and name in seen:
+            errors.append(RowError(1, name, "the column appears twice in the header"))
+        seen.add(name)
+        header.append(name)
+    return header, errors
+
+
+@contextmanager
+def open_table(source: str | os.PathLike | BinaryIO, filename: str = ""):
+    """Open a CSV or XLSX file (a path, or a binary file object such as a Django upload)."""
+    if isinstance(source, str | os.PathLike):
+        filename = filename or str(source)
+        handle = open(source, "rb")  # noqa: SIM115 - closed below
+        owns_handle = True
+    else:
+        handle, owns_handle = source, False
+    try:
+        start = handle.read(4)
+        handle.seek(0)
+        if start == XLSX_MAGIC or Path(filename).suffix.lower() == ".xlsx":
+            with _open_xlsx(handle) as table:
+                yield table
+        elif start == XLS_MAGIC:
+            yield _failed("this is an old binary Excel (.xls) file: save it as .xlsx or as UTF-8 CSV")
+        elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            yield _failed("the file is UTF-16 (Excel's 'Unicode text'): save it as UTF-8 CSV")
+        else:
+            yield _open_csv(handle)
+    finally:
+        if owns_handle:
+            handle.close()
+
+
+def _failed(message: str) -> Table:
+    return Table([], iter(()), [RowError(None, "", message)])
+
+
+def _open_csv(handle: BinaryIO) -> Table:
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    first_line = text.readline()
+    if not first_line.strip():
+        return _failed("the file is empty (no header row)")
+    # Pick the delimiter the header uses most; ACLED/GTD/UCDP exports use commas, European
+    # spreadsheets save with semicolons, some tools with tabs.
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    header_cells = next(csv.reader([first_line], delimiter=delimiter))
+    header, errors = _normalise_header(header_cells)
+    reader = csv.reader(text, delimiter=delimiter)
+
+    def rows():
+        number = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a NUL byte, a field over the size limit…
+                number += 1
+                errors_in_row = RowError(number, "*", f"unreadable CSV: {exc}")
+                raise _CsvBroken(errors_in_row) from exc
+            number += 1
+            yield number, [cell.strip() for cell in cells]
+
+    return Table(header, _stop_at_broken(rows(), errors), errors)
+
+
+class _CsvBroken(Exception):
+    def __init__(self, error: RowError):
+        self.error = error
+
+
+def _stop_at_broken(rows, file_errors):
+    """A CSV the csv module cannot parse further ends the table; the error joins file_errors."""
+    try:
+        yield from rows
+    except _CsvBroken as broken:
+        file_errors.append(broken.error)
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@contextmanager
+def _open_xlsx(handle: BinaryIO):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        # read_only streams the sheet XML instead of building every cell object up front.
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        yield _failed(f"not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})")
+        return
+    try:
+        sheet = workbook.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        first = next(values, None)
+        if first is None:
+            yield _failed("the workbook's first sheet is empty (no header row)")
+            return
+        header, errors = _normalise_header([_xlsx_text(v) for v in first])
+
+        def rows():
+            for number, row in enumerate(values, start=2):
+                yield number, [_xlsx_text(v) for v in row]
+
+        yield Table(header, rows(), errors)
+    finally:
+        workbook.close()
