@@ -53,32 +53,26 @@ def _candidates(actor: str) -> list[str]:
 # Libya had three wilayat, following the country's historical regions: Barqa (Cyrenaica, the east),
 # Tarabulus (Tripolitania, the west, including Sirte) and Fezzan (the south-west desert).
 # We decide by the row's first-level region (ACLED/GTD/UCDP spellings of the shabiyat) and fall back
-# to coordinates. Decisions worth knowing: Al Jufrah (Hun, Waddan, al-Fuqaha) goes to Fezzan — it is
-# desert south of the 29.5°N line where the group's southern networks operated; Surt (Sirte) to
-# Tarabulus; Al Kufrah and Al Wahat (Ajdabiya, Brega) to Barqa.
+# to coordinates. Decisions worth knowing (ours, not the group's own boundaries): Al Jufrah (Hun,
+# Waddan, al-Fuqaha) goes to Fezzan, with the rest of the desert south of 29.5°N; Surt (Sirte) to
+# Tarabulus; Al Kufrah and Al Wahat (Ajdabiya, Brega) to Barqa, with everything east of 19°E.
+# Spellings after _admin_key() (lower case, no accents, no "al"/"district"…), "|"-separated.
 _LIBYA_ADMIN1 = {
-    "barqa": [
-        "butnan", "tobruk", "tubruq", "darnah", "derna", "jabal akhdar", "green mountain", "bayda",
-        "qubbah", "marj", "benghazi", "banghazi", "wahat", "ajdabiya", "ajdabiyah", "ajdabiya", "kufrah",
-        "kufra", "cyrenaica", "barqa",
-    ],
-    "tarabulus": [
-        "tripoli", "tarabulus", "tripolitania", "jfara", "jifarah", "jafara", "jafarah", "zawiyah", "zawiya",
-        "zawia", "nuqat khams", "zuwara", "zuwarah", "sabratha", "sabratha surman", "jabal gharbi", "nafusa",
-        "gharyan", "yafran", "mizdah", "nalut", "ghadamis", "ghadames", "misrata", "misratah", "misurata",
-        "murqub", "murgub", "marqab", "khoms", "khums", "tarhuna", "tarhuna wa msallata", "bani walid",
-        "surt", "sirte", "sirt",
-    ],
-    "fezzan": [
-        "sabha", "sebha", "fezzan", "fazzan", "jufrah", "jufra", "hun", "wadi shati", "wadi shatii",
-        "shati", "wadi hayaa", "wadi hayat", "ubari", "awbari", "ghat", "murzuq", "murzuk",
-    ],
+    "barqa": "butnan|tobruk|tubruq|darnah|derna|jabal akhdar|green mountain|bayda|qubbah|marj|benghazi|banghazi"
+    "|wahat|ajdabiya|ajdabiyah|kufrah|kufra|cyrenaica|barqa",
+    "tarabulus": "tripoli|tarabulus|tripolitania|jfara|jifarah|jafara|jafarah|zawiyah|zawiya|zawia|nuqat khams"
+    "|zuwara|zuwarah|sabratha|sabratha surman|jabal gharbi|nafusa|gharyan|yafran|mizdah|nalut|ghadamis|ghadames"
+    "|misrata|misratah|misurata|murqub|murgub|marqab|khoms|khums|tarhuna|tarhuna wa msallata|bani walid|surt|sirte"
+    "|sirt",
+    "fezzan": "sabha|sebha|fezzan|fazzan|jufrah|jufra|hun|wadi shati|wadi shatii|shati|wadi hayaa|wadi hayat|ubari"
+    "|awbari|ghat|murzuq|murzuk",
 }
-_ADMIN_NOISE = {
-    "al", "el", "ash", "as", "az", "an", "ad", "at", "ar", "ath", "district", "municipality",
-    "shabiyat", "region", "province", "governorate", "mintaqat",
-}
-_LIBYA_BY_ADMIN1 = {name: slug for slug, names in _LIBYA_ADMIN1.items() for name in names}
+# Articles and admin-unit words that spellings add or drop ("Al Jufrah", "Surt district").
+_ADMIN_NOISE = frozenset(
+    {"al", "el", "ash", "as", "az", "an", "ad", "at", "ar", "ath"}  # articles
+    | {"district", "municipality", "shabiyat", "region", "province", "governorate"}
+)
+_LIBYA_BY_ADMIN1 = {name: slug for slug, names in _LIBYA_ADMIN1.items() for name in names.split("|")}
 
 
 def _admin_key(admin1: str) -> str:
@@ -141,9 +135,7 @@ class ProvinceMap:
 
     def knows(self, actors) -> bool:
         """Cheap first test: does any of these names appear in the map at all?"""
-        return any(
-            raw and any(name in self.actors for name in _candidates(normalise_actor(raw))) for raw in actors
-        )
+        return any(raw and any(name in self.actors for name in _candidates(normalise_actor(raw))) for raw in actors)
 
     def match(self, actors, country: str, admin1: str, latitude, longitude) -> Match | None:
         """The first of `actors` the map knows, with its province here; None if none is known."""
@@ -191,7 +183,10 @@ def _read_map(path: Path) -> dict[tuple[str, str], str]:
     missing = {"actor", "province"} - set(columns)
     if missing:
         raise ProvinceMapError(
-            [RowError(reader.line_num, name, f"required column is missing from {path.name}") for name in sorted(missing)]
+            [
+                RowError(reader.line_num, name, f"required column is missing from {path.name}")
+                for name in sorted(missing)
+            ]
         )
     entries, errors = {}, []
     for cells in reader:

@@ -45,7 +45,7 @@ class IncidentRecord:
     external_id: str
     date: dt.date
     date_precision: str
-    place: PlaceRecord
+    place: PlaceRecord | None  # None only for an ipwatch row of an incident without a place
     province: str | None  # slug
     incident_type: str
     summary: str

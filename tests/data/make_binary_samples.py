@@ -36,7 +36,8 @@ def _is_number(text):
 def acled_cp1252():
     rows = [
         "event_id_cnty,event_date,time_precision,actor1,country,iso,admin1,location,latitude,longitude,notes,is_synthetic",
-        "SYN-ENC-0001,2019-05-04,1,Islamic State (Libya),Libya,434,Sabha,Synthetic A,27.03,14.42,SYNTHETIC plain ASCII row,1",
+        "SYN-ENC-0001,2019-05-04,1,Islamic State (Libya),Libya,434,Sabha,Synthetic A,27.03,14.42,"
+        "SYNTHETIC plain ASCII row,1",
         "SYN-ENC-0002,2019-05-05,1,Islamic State (Libya),Libya,434,Sabha,Sebh\u00e2 synth\u00e9tique,27.03,14.42,"
         "SYNTHETIC caf\u00e9 \u2013 saved as Windows-1252,1",
     ]

@@ -57,15 +57,17 @@ class AcledFormat(Format):
     def parse_row(self, cells: Cells, provinces, actors) -> Parsed:
         event_id = cells.value("event_id_cnty", str, required=True)
         date = cells.value("event_date", parse_date, required=True)
-        precision = cells.value("time_precision", parse_choice, default="day", choices=TIME_PRECISION,
-                                what="ACLED time precision")
+        precision = cells.value(
+            "time_precision", parse_choice, default="day", choices=TIME_PRECISION, what="ACLED time precision"
+        )
         if cells.text("iso"):
             country = cells.value("iso", country_from_iso_number)
         else:
             country = cells.value("country", country_from_name, required=True)
         latitude, longitude = coordinates(cells)
-        location_precision = cells.value("geo_precision", parse_choice, default="exact", choices=GEO_PRECISION,
-                                         what="ACLED geo precision")
+        location_precision = cells.value(
+            "geo_precision", parse_choice, default="exact", choices=GEO_PRECISION, what="ACLED geo precision"
+        )
         fatalities = cells.value("fatalities", parse_count)
         synthetic = synthetic_flag(cells)
         if cells.errors:

@@ -1,5 +1,7 @@
 """What the formats share: header checks, coordinates, and turning a province match into a record."""
 
+import itertools
+
 from ..errors import RowError
 from ..fields import parse_bool, parse_latitude, parse_longitude
 from ..provinces import ProvinceMap
@@ -55,7 +57,7 @@ def coordinates(cells: Cells, lat_column: str = "latitude", lon_column: str = "l
 def check_order(cells: Cells, estimates: list[tuple[str, int | None]]) -> None:
     """low ≤ best ≤ high, for whichever of the three are given."""
     given = [(column, value) for column, value in estimates if value is not None]
-    for (low_column, low), (high_column, high) in zip(given, given[1:], strict=False):
+    for (low_column, low), (high_column, high) in itertools.pairwise(given):
         if low > high:
             cells.error(high_column, f"{high} is below {low_column} ({low})")
 

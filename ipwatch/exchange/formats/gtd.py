@@ -66,8 +66,11 @@ class GtdFormat(Format):
         country = cells.value("country_txt", country_from_name, required=True)
         latitude, longitude = coordinates(cells)
         location_precision = cells.value(
-            "specificity", parse_choice, default="exact" if latitude is not None else "country",
-            choices=SPECIFICITY, what="GTD specificity",
+            "specificity",
+            parse_choice,
+            default="exact" if latitude is not None else "country",
+            choices=SPECIFICITY,
+            what="GTD specificity",
         )
         killed = cells.value("nkill", gtd_count)
         wounded = cells.value("nwound", gtd_count)

@@ -46,10 +46,28 @@ COLUMNS = [
 ]
 # Columns written as numbers: never formula-guarded (a negative longitude stays a number).
 NUMERIC_COLUMNS = frozenset(
-    {"id", "latitude", "longitude", "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
-     "wounded_high", "kidnapped"}
+    {
+        "id",
+        "latitude",
+        "longitude",
+        "killed_low",
+        "killed_best",
+        "killed_high",
+        "wounded_low",
+        "wounded_best",
+        "wounded_high",
+        "kidnapped",
+    }
 )
-FIGURE_COLUMNS = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high", "kidnapped")
+FIGURE_COLUMNS = (
+    "killed_low",
+    "killed_best",
+    "killed_high",
+    "wounded_low",
+    "wounded_best",
+    "wounded_high",
+    "kidnapped",
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
@@ -67,13 +85,20 @@ LOCATION_PRECISIONS = {value: value for value in ("exact", "near", "district", "
 INCIDENT_TYPES = {
     value: value
     for value in (
-        "raid", "bombing", "suicide_attack", "ambush", "assassination", "execution", "kidnapping",
-        "indirect_fire", "arson_sabotage", "other",
+        "raid",
+        "bombing",
+        "suicide_attack",
+        "ambush",
+        "assassination",
+        "execution",
+        "kidnapping",
+        "indirect_fire",
+        "arson_sabotage",
+        "other",
     )
 }
 TARGET_TYPES = {
-    value: value
-    for value in ("military", "police", "civilians", "government", "religious", "infrastructure", "other")
+    value: value for value in ("military", "police", "civilians", "government", "religious", "infrastructure", "other")
 }
 CLAIM_STATUSES = {value: value for value in ("claimed", "attributed", "unclaimed", "disputed")}
 _SLUG = re.compile(r"^[-a-z0-9_]+$")
@@ -102,7 +127,7 @@ def parse_source(text: str) -> str:
 class IpwatchFormat(Format):
     name = "ipwatch"
     label = "ipwatch CSV"
-    required_columns = ("id", "date", "date_precision", "country", "incident_type")
+    required_columns = ("id", "date", "date_precision", "country", "incident_type", "summary")
 
     def parse(self, cells: Cells, provinces) -> Parsed:
         # Undo the export's formula guard before anything reads the text.
@@ -118,22 +143,29 @@ class IpwatchFormat(Format):
         if not source and row_id is None and not cells.text("id"):
             cells.error("id", "is empty (needed as the import key when external_source/external_id are blank)")
         date = cells.value("date", parse_date, required=True)
-        precision = cells.value("date_precision", parse_choice, required=True, choices=DATE_PRECISIONS,
-                                what="date precision")
+        precision = cells.value(
+            "date_precision", parse_choice, required=True, choices=DATE_PRECISIONS, what="date precision"
+        )
         end_date = cells.value("end_date", parse_date)
         province = cells.value("province", parse_slug)
-        country = cells.value("country", parse_country_code, required=True)
+        has_place = any(cells.text(c) for c in ("place", "place_ar", "admin1", "latitude", "longitude"))
+        country = cells.value("country", parse_country_code, required=has_place)
         latitude, longitude = coordinates(cells)
-        location_precision = cells.value("location_precision", parse_choice, default="near",
-                                         choices=LOCATION_PRECISIONS, what="location precision")
-        incident_type = cells.value("incident_type", parse_choice, required=True, choices=INCIDENT_TYPES,
-                                    what="incident type")
+        location_precision = cells.value(
+            "location_precision", parse_choice, default="near", choices=LOCATION_PRECISIONS, what="location precision"
+        )
+        incident_type = cells.value(
+            "incident_type", parse_choice, required=True, choices=INCIDENT_TYPES, what="incident type"
+        )
         target_type = cells.value("target_type", parse_choice, default="", choices=TARGET_TYPES, what="target type")
-        claim_status = cells.value("claim_status", parse_choice, default="unclaimed", choices=CLAIM_STATUSES,
-                                   what="claim status")
+        claim_status = cells.value(
+            "claim_status", parse_choice, default="unclaimed", choices=CLAIM_STATUSES, what="claim status"
+        )
         figures = {name: cells.value(name, parse_count) for name in FIGURE_COLUMNS}
         for figure in ("killed", "wounded"):
-            check_order(cells, [(f"{figure}_{bound}", figures[f"{figure}_{bound}"]) for bound in ("low", "best", "high")])
+            check_order(
+                cells, [(f"{figure}_{bound}", figures[f"{figure}_{bound}"]) for bound in ("low", "best", "high")]
+            )
         synthetic = cells.value("is_synthetic", parse_bool, default=False)
         summary = cells.value("summary", str, required=True)
         if date and end_date and end_date < date:
@@ -141,7 +173,17 @@ class IpwatchFormat(Format):
         if cells.errors:
             return Parsed(errors=cells.errors)
 
-        place_name = cells.text("place") or cells.text("admin1") or country
+        place = None  # an incident may have no place at all
+        if country:
+            place = PlaceRecord(
+                name=cells.text("place") or cells.text("admin1") or country,
+                name_ar=cells.text("place_ar"),
+                country=country,
+                admin1=cells.text("admin1"),
+                latitude=latitude,
+                longitude=longitude,
+                precision=location_precision,
+            )
         record = IncidentRecord(
             row=cells.number,
             external_source=source or "ipwatch",
@@ -149,15 +191,7 @@ class IpwatchFormat(Format):
             date=date,
             date_precision=precision,
             end_date=end_date,
-            place=PlaceRecord(
-                name=place_name,
-                name_ar=cells.text("place_ar"),
-                country=country,
-                admin1=cells.text("admin1"),
-                latitude=latitude,
-                longitude=longitude,
-                precision=location_precision,
-            ),
+            place=place,
             province=province,
             province_column="province",
             incident_type=incident_type,

@@ -1,0 +1,130 @@
+"""Incidents out: the ipwatch CSV (which `import_incidents --format ipwatch` reads back) and GeoJSON.
+
+Both stream: rows come from the database in chunks (`.iterator()`) and go out as they are made,
+so memory does not grow with the number of incidents.
+"""
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+
+from django.urls import NoReverseMatch
+
+from ipwatch.core.models import Incident
+
+from .formats.ipwatch import COLUMNS, NUMERIC_COLUMNS, guard_formula
+
+CHUNK_SIZE = 2000
+
+
+def export_queryset(queryset):
+    """Only the columns the exports write, with place and province joined in."""
+    return queryset.select_related("place", "province").order_by("date", "id")
+
+
+def incident_url(incident: Incident) -> str:
+    try:
+        return incident.get_absolute_url()
+    except NoReverseMatch:  # the public pages' URLs are not installed (issue 7): same path by contract
+        return f"/incidents/{incident.pk}/"
+
+
+def incident_values(incident: Incident, base_url: str = "") -> dict:
+    place, province = incident.place, incident.province
+    return {
+        "id": incident.pk,
+        "external_source": incident.external_source,
+        "external_id": incident.external_id,
+        "date": incident.date.isoformat(),
+        "date_precision": incident.date_precision,
+        "end_date": incident.end_date.isoformat() if incident.end_date else None,
+        "province": province.slug if province else None,
+        "province_name": province.name if province else None,
+        "place": place.name if place else None,
+        "place_ar": place.name_ar if place else None,
+        "country": place.country if place else None,
+        "admin1": place.admin1 if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "location_precision": place.location_precision if place else None,
+        "incident_type": incident.incident_type,
+        "target_type": incident.target_type,
+        "claim_status": incident.claim_status,
+        "killed_low": incident.killed_low,
+        "killed_best": incident.killed_best,
+        "killed_high": incident.killed_high,
+        "wounded_low": incident.wounded_low,
+        "wounded_best": incident.wounded_best,
+        "wounded_high": incident.wounded_high,
+        "kidnapped": incident.kidnapped,
+        "summary": incident.summary,
+        "is_synthetic": incident.is_synthetic,
+        "url": base_url + incident_url(incident),
+    }
+
+
+def csv_row(values: dict) -> list[str]:
+    """Numbers stay numbers (a negative longitude is not a formula); every text cell is guarded.
+    None is an empty cell."""
+    row = []
+    for column in COLUMNS:
+        value = values[column]
+        if value is None:
+            row.append("")
+        elif column in NUMERIC_COLUMNS:
+            row.append(str(value))
+        elif isinstance(value, bool):
+            row.append("1" if value else "0")
+        else:
+            row.append(guard_formula(str(value)))
+    return row
+
+
+class _Line:
+    """A file-like object whose write() hands back what it was given (for csv.writer)."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(incidents: Iterable[Incident], base_url: str = "") -> Iterator[str]:
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield writer.writerow(COLUMNS)
+    for incident in incidents:
+        yield writer.writerow(csv_row(incident_values(incident, base_url)))
+
+
+# GeoJSON -----------------------------------------------------------------------------------------
+# Issue 5 builds the map's serialiser (ipwatch/maps/geojson.py) in parallel; until the two are
+# unified, the export writes the same attribute set as the CSV.
+GEOJSON_PROPERTIES = [c for c in COLUMNS if c not in ("latitude", "longitude")]
+
+
+def geojson_feature(incident: Incident, base_url: str = "") -> dict:
+    values = incident_values(incident, base_url)
+    latitude, longitude = values["latitude"], values["longitude"]
+    geometry = None
+    if latitude is not None and longitude is not None:
+        geometry = {"type": "Point", "coordinates": [longitude, latitude]}
+    return {
+        "type": "Feature",
+        "id": incident.pk,
+        "geometry": geometry,
+        "properties": {name: values[name] for name in GEOJSON_PROPERTIES},
+    }
+
+
+def geojson_chunks(incidents: Iterable[Incident], base_url: str = "") -> Iterator[str]:
+    """A FeatureCollection, written feature by feature. UTF-8 as is (ensure_ascii=False): Arabic
+    names stay readable, as GeoJSON (RFC 7946) requires UTF-8."""
+    yield '{"type": "FeatureCollection", "features": [\n'
+    first = True
+    for incident in incidents:
+        feature = json.dumps(geojson_feature(incident, base_url), ensure_ascii=False)
+        yield feature if first else ",\n" + feature
+        first = False
+    yield "\n]}\n"
+
+
+def iterate(queryset) -> Iterator[Incident]:
+    return export_queryset(queryset).iterator(chunk_size=CHUNK_SIZE)

@@ -1,0 +1,337 @@
+"""Import a dataset file into the database: one code path for `manage.py import_incidents` and the
+admin upload.
+
+- All or nothing: the whole file runs in one transaction. Any bad row makes the import roll back;
+  every bad row is reported (parsing carries on after the first error, writing stops).
+- Dry run: the same run, rolled back at the end, so its counts are exactly what a real run does.
+- Idempotent: incidents are keyed on (external_source, external_id). An unchanged row writes
+  nothing; a changed row updates the incident, and django-simple-history records the change.
+- Constant memory: rows stream from the file and are written in batches (bulk_create /
+  bulk_update with history); the place cache is bounded.
+"""
+
+import datetime as dt
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ipwatch.core.choices import GeocoderKind, IncidentStatus
+from ipwatch.core.dates import period_start
+from ipwatch.core.models import Incident, Place, Province
+
+from .errors import RowError
+from .parsing import parse_file
+from .provinces import ProvinceMap
+from .records import OWNED_FIELDS, IncidentRecord, PlaceRecord
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+PLACE_CACHE_SIZE = 20_000
+UPDATE_FIELDS = [*OWNED_FIELDS, "place", "province", "updated_at", "updated_by"]
+IMPORT_STATUSES = (IncidentStatus.DRAFT, IncidentStatus.PUBLISHED)
+
+
+def geocode_offline(name: str, country: str) -> tuple[float, float, str] | None:
+    """(lat, lon, gazetteer id) from the offline gazetteer, or None.
+
+    The gazetteer (`ipwatch.geocoding`, issue 4) is built in parallel with this importer: until it
+    is there, or when it finds nothing unambiguous, the place is created without coordinates.
+    """
+    try:
+        from ipwatch.geocoding.gazetteer import geocode
+    except ImportError:
+        return None
+    try:
+        result = geocode(name, country=country)
+    except Exception:  # a gazetteer problem must not abort an import; the place stays uncoded
+        logger.warning("offline geocoding failed for %r (%s)", name, country, exc_info=True)
+        return None
+    best = getattr(result, "best", None)
+    if best is None or getattr(result, "ambiguous", False):
+        return None
+    return float(best.lat), float(best.lon), str(getattr(best, "source", ""))
+
+
+@dataclass
+class ImportResult:
+    format: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_other_actor: int = 0
+    skipped_no_province: int = 0
+    places_created: int = 0
+    places_geocoded: int = 0
+    places_without_coordinates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def skipped(self) -> int:
+        return self.skipped_other_actor + self.skipped_no_province
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        return (
+            f"{self.rows} rows: {self.created} incidents {verb} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged; {self.skipped} skipped ({self.skipped_other_actor} other actors, "
+            f"{self.skipped_no_province} with no province); {self.places_created} places {verb} created "
+            f"({self.places_geocoded} geocoded offline, {self.places_without_coordinates} without coordinates)"
+        )
+
+
+class _Rollback(Exception):
+    pass
+
+
+class PlaceResolver:
+    """Finds or creates the Place for each record: same name and country, else same coordinates,
+    else a new place from the row's coordinates, else one geocoded offline, else one without
+    coordinates. Remembers recent answers in a bounded cache."""
+
+    def __init__(self, result: ImportResult, user=None, reason: str = ""):
+        self.result = result
+        self.user = user
+        self.reason = reason
+        self.cache: OrderedDict[tuple, int] = OrderedDict()
+
+    def _remember(self, key: tuple, place_id: int) -> None:
+        self.cache[key] = place_id
+        self.cache.move_to_end(key)
+        if len(self.cache) > PLACE_CACHE_SIZE:
+            self.cache.popitem(last=False)
+
+    def _cached(self, place: PlaceRecord) -> int | None:
+        for key in _keys(place):
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+        return None
+
+    def _load(self, places: list[PlaceRecord]) -> None:
+        names = {p.name for p in places}
+        countries = {p.country for p in places}
+        found = list(
+            Place.objects.filter(country__in=countries, name__in=names).values_list(
+                "id", "name", "country", "latitude", "longitude"
+            )
+        )
+        coordinates = [p for p in places if p.latitude is not None]
+        if coordinates:
+            found += Place.objects.filter(
+                latitude__in={p.latitude for p in coordinates}, longitude__in={p.longitude for p in coordinates}
+            ).values_list("id", "name", "country", "latitude", "longitude")
+        # Oldest first, so that when two places share a key the first one made wins.
+        for place_id, name, country, latitude, longitude in sorted(found, reverse=True):
+            for key in _keys(PlaceRecord(name=name, country=country, latitude=latitude, longitude=longitude)):
+                self._remember(key, place_id)
+
+    def resolve(self, records: list[IncidentRecord]) -> list[int | None]:
+        places = [record.place for record in records if record.place is not None]
+        missing = [p for p in places if self._cached(p) is None]
+        if missing:
+            self._load(missing)
+        # Rows without coordinates whose name is new: ask the offline gazetteer once per name.
+        geocoded = []
+        for place in places:
+            if place.latitude is None and self._cached(place) is None:
+                found = geocode_offline(place.name, place.country)
+                if found:
+                    place.latitude, place.longitude, gazetteer_id = found
+                    place.precision = "near"
+                    geocoded.append((place, gazetteer_id))
+        if geocoded:
+            self._load([place for place, _ in geocoded])
+        gazetteer_ids = {id(place): gid for place, gid in geocoded}
+        new: dict[tuple, Place] = {}
+        for place in places:
+            if self._cached(place) is not None or any(key in new for key in _keys(place)):
+                continue
+            if id(place) in gazetteer_ids:
+                geocoder, gazetteer_id = GeocoderKind.GAZETTEER, gazetteer_ids[id(place)]
+            elif place.latitude is not None:
+                geocoder, gazetteer_id = GeocoderKind.IMPORT, ""
+            else:
+                geocoder, gazetteer_id = GeocoderKind.NONE, ""
+            obj = Place(
+                name=place.name[:200],
+                name_ar=place.name_ar[:200],
+                country=place.country,
+                admin1=place.admin1[:200],
+                latitude=place.latitude,
+                longitude=place.longitude,
+                location_precision=place.precision,
+                geocoder=geocoder,
+                gazetteer_id=gazetteer_id[:50],
+            )
+            for key in _keys(place):
+                new[key] = obj
+        created = list({id(obj): obj for obj in new.values()}.values())
+        if created:
+            bulk_create_with_history(
+                created, Place, batch_size=BATCH_SIZE, default_user=self.user, default_change_reason=self.reason
+            )
+            self.result.places_created += len(created)
+            self.result.places_geocoded += sum(obj.geocoder == GeocoderKind.GAZETTEER for obj in created)
+            self.result.places_without_coordinates += sum(obj.latitude is None for obj in created)
+            for key, obj in new.items():
+                self._remember(key, obj.pk)
+        return [self._cached(record.place) if record.place is not None else None for record in records]
+
+
+def _keys(place: PlaceRecord) -> list[tuple]:
+    keys = [("name", place.name, place.country)]
+    if place.latitude is not None and place.longitude is not None:
+        keys.append(("at", place.latitude, place.longitude))
+    return keys
+
+
+class Importer:
+    def __init__(
+        self,
+        format_name: str,
+        *,
+        status: str = IncidentStatus.DRAFT,
+        province_map: str | None = None,
+        user=None,
+        batch_size: int = BATCH_SIZE,
+        progress=None,
+    ):
+        if status not in IMPORT_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
+        self.format_name = format_name
+        self.status = status
+        self.provinces = ProvinceMap.load(province_map)  # may raise ProvinceMapError
+        self.user = user if getattr(user, "pk", None) else None
+        self.batch_size = batch_size
+        self.progress = progress
+
+    def run(self, source: str | BinaryIO, filename: str = "", dry_run: bool = False) -> ImportResult:
+        """Import (or with dry_run, rehearse) the file. Never raises for bad rows: they are in
+        `result.errors`, and nothing was written."""
+        result = ImportResult(format=self.format_name, dry_run=dry_run)
+        name = filename or (source if isinstance(source, str) else "upload")
+        self.reason = f"Imported from {self.format_name} file {str(name).rsplit('/', 1)[-1]}"[:100]
+        try:
+            with transaction.atomic():
+                self._run(source, filename, result)
+                if result.errors or dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        return result
+
+    def _run(self, source, filename: str, result: ImportResult) -> None:
+        province_ids = dict(Province.objects.values_list("slug", "id"))
+        places = PlaceResolver(result, self.user, self.reason)
+        now = timezone.now()
+        batch: list[tuple[IncidentRecord, int | None]] = []
+        for parsed in parse_file(source, self.format_name, self.provinces, filename):
+            if parsed.record or parsed.skip or any(e.row and e.row > 1 for e in parsed.errors):
+                result.rows += 1
+                if self.progress:
+                    self.progress(1)
+            if parsed.errors:
+                result.errors.extend(parsed.errors)
+                continue
+            if parsed.skip:
+                if parsed.skip.reason == "no province":
+                    result.skipped_no_province += 1
+                else:
+                    result.skipped_other_actor += 1
+                continue
+            record = parsed.record
+            province_id = None
+            if record.province:
+                province_id = province_ids.get(record.province)
+                if province_id is None:
+                    result.errors.append(RowError(record.row, record.province_column, _unknown_province(record)))
+                    continue
+            if result.errors:
+                continue  # the import will roll back; keep reading only to report every bad row
+            record.date = period_start(record.date, record.date_precision)
+            batch.append((record, province_id))
+            if len(batch) >= self.batch_size:
+                self._write(batch, places, result, now)
+                batch = []
+        if batch and not result.errors:
+            self._write(batch, places, result, now)
+
+    def _write(self, batch, places: PlaceResolver, result: ImportResult, now: dt.datetime) -> None:
+        records = [record for record, _ in batch]
+        place_ids = places.resolve(records)
+        existing = {}
+        by_source: dict[str, list[str]] = {}
+        for record in records:
+            by_source.setdefault(record.external_source, []).append(record.external_id)
+        for source, ids in by_source.items():
+            for incident in Incident.objects.filter(external_source=source, external_id__in=ids):
+                existing[(source, incident.external_id)] = incident
+        to_create, to_update = [], []
+        for (record, province_id), place_id in zip(batch, place_ids, strict=True):
+            values = record.owned_values()
+            incident = existing.get((record.external_source, record.external_id))
+            if incident is None:
+                to_create.append(
+                    Incident(
+                        **values,
+                        place_id=place_id,
+                        province_id=province_id,
+                        status=self.status,
+                        published_at=now if self.status == IncidentStatus.PUBLISHED else None,
+                        external_source=record.external_source,
+                        external_id=record.external_id,
+                        internal_notes=record.internal_notes,
+                        created_by=self.user,
+                        updated_by=self.user,
+                    )
+                )
+                continue
+            values.update(place_id=place_id, province_id=province_id)
+            if all(getattr(incident, name) == value for name, value in values.items()):
+                result.unchanged += 1
+                continue
+            for name, value in values.items():
+                setattr(incident, name, value)
+            incident.updated_at = now  # bulk_update does not apply auto_now
+            incident.updated_by = self.user
+            to_update.append(incident)
+        if to_create:
+            bulk_create_with_history(
+                to_create,
+                Incident,
+                batch_size=self.batch_size,
+                default_user=self.user,
+                default_change_reason=self.reason,
+            )
+            result.created += len(to_create)
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Incident,
+                UPDATE_FIELDS,
+                batch_size=self.batch_size,
+                default_user=self.user,
+                default_change_reason=self.reason,
+            )
+            result.updated += len(to_update)
+
+
+def _unknown_province(record: IncidentRecord) -> str:
+    if record.actor:
+        return (
+            f"province {record.province!r} (mapped from {record.actor!r}) is not in the database: "
+            "load the provinces (manage.py load_sample_data) or fix the province map"
+        )
+    return f"{record.province!r} is not a province slug in this database"

@@ -1,0 +1,56 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.http import QueryDict
+
+from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.filters import InvalidFilter, filter_incidents
+from ipwatch.core.models import Incident
+from ipwatch.exchange.export import csv_lines, geojson_chunks, iterate
+
+
+class Command(BaseCommand):
+    help = (
+        "Write incidents as the ipwatch CSV (re-importable with import_incidents --format ipwatch) or as "
+        "GeoJSON to standard output, e.g. `export_incidents --format geojson --province fezzan > f.geojson`. "
+        "Published incidents only unless --status says otherwise."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", required=True, choices=["csv", "geojson"])
+        parser.add_argument(
+            "--status",
+            choices=[*IncidentStatus.values, "all"],
+            default=IncidentStatus.PUBLISHED,
+            help="which incidents (default: published)",
+        )
+        # The same filters as the map, timeline and /api/incidents.csv (ipwatch/core/filters.py).
+        parser.add_argument("--province", action="append", default=[], help="province slug (repeatable)")
+        parser.add_argument("--country", help="ISO 3166-1 alpha-2 code")
+        parser.add_argument("--since", help="YYYY-MM-DD")
+        parser.add_argument("--until", help="YYYY-MM-DD")
+        parser.add_argument("--type", action="append", default=[], help="incident type (repeatable)")
+        parser.add_argument("--claimed", choices=["yes", "no"])
+        parser.add_argument("--q", help="text search")
+        parser.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat")
+
+    def handle(self, *args, format, status, **options):
+        params = QueryDict(mutable=True)
+        for name in ("province", "type"):
+            params.setlist(name, options[name])
+        for name in ("country", "since", "until", "claimed", "q", "bbox"):
+            if options[name]:
+                params[name] = options[name]
+        incidents = Incident.objects.all() if status == "all" else Incident.objects.filter(status=status)
+        try:
+            incidents = filter_incidents(params, incidents)
+        except InvalidFilter as exc:
+            raise CommandError("; ".join(f"--{param}: {message}" for param, message in exc.errors.items())) from exc
+        chunks = csv_lines(iterate(incidents)) if format == "csv" else geojson_chunks(iterate(incidents))
+        # Bytes straight to the binary stream when there is one: UTF-8 whatever the terminal's locale.
+        buffer = getattr(self.stdout, "buffer", None)
+        for chunk in chunks:
+            if buffer is not None:
+                buffer.write(chunk.encode("utf-8"))
+            else:
+                self.stdout.write(chunk, ending="")
+        if buffer is not None:
+            buffer.flush()

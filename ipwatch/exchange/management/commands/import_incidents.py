@@ -1,0 +1,67 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from ipwatch.exchange.formats import FORMATS
+from ipwatch.exchange.importer import IMPORT_STATUSES, Importer
+from ipwatch.exchange.provinces import ProvinceMapError
+from ipwatch.exchange.readers import XLSX_MAGIC
+
+
+def estimate_rows(path: Path) -> int | None:
+    """Lines in a CSV (a quick byte count, for the progress bar's total); None for a workbook."""
+    with open(path, "rb") as handle:
+        if handle.read(4) == XLSX_MAGIC:
+            return None
+        handle.seek(0)
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return max(lines - 1, 0)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import incidents from an ACLED, GTD or UCDP GED file, or an ipwatch CSV export. All or nothing: "
+        "any bad row aborts the import and every bad row is listed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the CSV (or, for GTD, XLSX) file")
+        parser.add_argument("--format", required=True, choices=list(FORMATS), help="the file's format")
+        parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+        parser.add_argument(
+            "--status",
+            choices=list(IMPORT_STATUSES),
+            default="draft",
+            help="status of newly created incidents (default: draft); existing incidents keep theirs",
+        )
+        parser.add_argument(
+            "--province-map", metavar="FILE", help="CSV actor,country,province layered over fixtures/province_map.csv"
+        )
+
+    def handle(self, *args, file, format, dry_run, status, province_map, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        if province_map and not Path(province_map).is_file():
+            raise CommandError(f"--province-map {province_map}: no such file")
+        try:
+            importer = Importer(format, status=status, province_map=province_map)
+        except ProvinceMapError as exc:
+            for error in exc.errors:
+                self.stderr.write(f"province map: {error}")
+            raise CommandError("the province map has errors; nothing was imported") from exc
+
+        quiet = options["verbosity"] < 1
+        with tqdm(total=estimate_rows(path), unit="row", disable=True if quiet else None, file=sys.stderr) as bar:
+            importer.progress = bar.update
+            result = importer.run(str(path), filename=path.name, dry_run=dry_run)
+
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            rows = len({error.row for error in result.errors})
+            raise CommandError(f"{len(result.errors)} error(s) in {rows} row(s) of {path.name}; nothing was imported")
+        prefix = "Dry run (nothing written): " if dry_run else ""
+        self.stdout.write(self.style.SUCCESS(prefix + result.summary()))
