@@ -19,7 +19,7 @@ CHUNK_SIZE = 2000
 
 def export_queryset(queryset):
     """Only the columns the exports write, with place and province joined in."""
-    return queryset.select_related("place", "province").order_by("date", "id")
+    return queryset.select_related("place", "province", "campaign").order_by("date", "id")
 
 
 def incident_url(incident: Incident) -> str:
@@ -50,6 +50,7 @@ def incident_values(incident: Incident, base_url: str = "") -> dict:
         "incident_type": incident.incident_type,
         "target_type": incident.target_type,
         "claim_status": incident.claim_status,
+        "campaign": incident.campaign.slug if incident.campaign_id else None,
         "killed_low": incident.killed_low,
         "killed_best": incident.killed_best,
         "killed_high": incident.killed_high,

@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from ipwatch.core.choices import GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
-from ipwatch.core.models import Incident, Place, Province
+from ipwatch.core.models import Campaign, Incident, Place, Province
 
 from .errors import RowError
 from .parsing import parse_file
@@ -234,9 +234,10 @@ class Importer:
 
     def _run(self, source, filename: str, result: ImportResult) -> None:
         province_ids = dict(Province.objects.values_list("slug", "id"))
+        campaign_ids = dict(Campaign.objects.values_list("slug", "id"))
         places = PlaceResolver(result, self.user, self.reason)
         now = timezone.now()
-        batch: list[tuple[IncidentRecord, int | None]] = []
+        batch: list[tuple[IncidentRecord, dict]] = []
         for parsed in parse_file(source, self.format_name, self.provinces, filename):
             if parsed.record or parsed.skip or any(e.row and e.row > 1 for e in parsed.errors):
                 result.rows += 1
@@ -258,10 +259,18 @@ class Importer:
                 if province_id is None:
                     result.errors.append(RowError(record.row, record.province_column, _unknown_province(record)))
                     continue
+            if record.campaign and record.campaign not in campaign_ids:
+                result.errors.append(
+                    RowError(record.row, "campaign", f"{record.campaign!r} is not a campaign slug in this database")
+                )
+                continue
             if result.errors:
                 continue  # the import will roll back; keep reading only to report every bad row
             record.date = period_start(record.date, record.date_precision)
-            batch.append((record, province_id))
+            related = {"province_id": province_id}
+            if record.campaign is not None:  # only the ipwatch CSV says which campaign ("" for none)
+                related["campaign_id"] = campaign_ids.get(record.campaign)
+            batch.append((record, related))
             if len(batch) >= self.batch_size:
                 self._write(batch, places, result, now)
                 batch = []
@@ -279,15 +288,14 @@ class Importer:
             for incident in Incident.objects.filter(external_source=source, external_id__in=ids):
                 existing[(source, incident.external_id)] = incident
         to_create, to_update = [], []
-        for (record, province_id), place_id in zip(batch, place_ids, strict=True):
-            values = record.owned_values()
+        update_fields = set(UPDATE_FIELDS)
+        for (record, related), place_id in zip(batch, place_ids, strict=True):
+            values = {**record.owned_values(), **related, "place_id": place_id}
             incident = existing.get((record.external_source, record.external_id))
             if incident is None:
                 to_create.append(
                     Incident(
                         **values,
-                        place_id=place_id,
-                        province_id=province_id,
                         status=self.status,
                         published_at=now if self.status == IncidentStatus.PUBLISHED else None,
                         external_source=record.external_source,
@@ -298,7 +306,6 @@ class Importer:
                     )
                 )
                 continue
-            values.update(place_id=place_id, province_id=province_id)
             if all(getattr(incident, name) == value for name, value in values.items()):
                 result.unchanged += 1
                 continue
@@ -307,6 +314,7 @@ class Importer:
             incident.updated_at = now  # bulk_update does not apply auto_now
             incident.updated_by = self.user
             to_update.append(incident)
+            update_fields.update(name.removesuffix("_id") for name in related)
         if to_create:
             bulk_create_with_history(
                 to_create,
@@ -320,7 +328,7 @@ class Importer:
             bulk_update_with_history(
                 to_update,
                 Incident,
-                UPDATE_FIELDS,
+                sorted(update_fields),
                 batch_size=self.batch_size,
                 default_user=self.user,
                 default_change_reason=self.reason,

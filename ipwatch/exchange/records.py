@@ -63,6 +63,7 @@ class IncidentRecord:
     internal_notes: str = ""  # provenance, written on creation only
     actor: str = ""  # the dataset's actor name the province came from (for messages)
     province_column: str = ""  # the column an unknown-province error should point at
+    campaign: str | None = None  # slug; only the ipwatch CSV carries it (None: leave the campaign alone)
 
     def owned_values(self) -> dict:
         return {name: getattr(self, name) for name in OWNED_FIELDS}

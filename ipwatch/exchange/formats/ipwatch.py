@@ -33,6 +33,7 @@ COLUMNS = [
     "incident_type",
     "target_type",
     "claim_status",
+    "campaign",
     "killed_low",
     "killed_best",
     "killed_high",
@@ -107,7 +108,7 @@ _SOURCE = re.compile(r"^[a-z0-9_-]{1,20}$")
 
 def parse_slug(text: str) -> str:
     if not _SLUG.match(text):
-        raise FieldError(f"{text!r} is not a province slug (e.g. fezzan, west-africa)")
+        raise FieldError(f"{text!r} is not a slug (lower-case letters, digits and hyphens, e.g. west-africa)")
     return text
 
 
@@ -148,6 +149,8 @@ class IpwatchFormat(Format):
         )
         end_date = cells.value("end_date", parse_date)
         province = cells.value("province", parse_slug)
+        # Without a campaign column (a hand-made file) the import leaves campaigns alone.
+        campaign = cells.value("campaign", parse_slug, default="") if "campaign" in cells.row else None
         has_place = any(cells.text(c) for c in ("place", "place_ar", "admin1", "latitude", "longitude"))
         country = cells.value("country", parse_country_code, required=has_place)
         latitude, longitude = coordinates(cells)
@@ -194,6 +197,7 @@ class IpwatchFormat(Format):
             place=place,
             province=province,
             province_column="province",
+            campaign=campaign,
             incident_type=incident_type,
             target_type=target_type,
             summary=summary,
