@@ -245,3 +245,37 @@ def test_query_count_does_not_grow_with_rows(sample_data, tmp_path, django_asser
     with django_assert_max_num_queries(40):
         result = Importer("acled").run(str(path))
     assert result.ok and result.created == 200 and result.places_created == 200
+
+
+def history_snapshot():
+    """History rows without what differs between two runs (row ids, timestamps)."""
+    varying = {"history_id", "id", "place_id", "history_date", "created_at", "updated_at", "published_at"}
+    history = Incident.history.model.objects.filter(external_source="acled").exclude(history_type="-")
+    fields = [f.attname for f in Incident.history.model._meta.concrete_fields if f.attname not in varying]
+    return sorted(tuple(str(row[f]) for f in fields) for row in history.values(*fields))
+
+
+@pytest.mark.django_db
+def test_history_rows_match_simple_historys_own_bulk_utilities(sample_data, tmp_path, editor):
+    (tmp_path / "one").mkdir(), (tmp_path / "two").mkdir()
+    first = acled_file(tmp_path / "one", [acled_row("SYN-1"), acled_row("SYN-2", date="2019-05-05")], name="a.csv")
+    changed = acled_file(
+        tmp_path / "two", [acled_row("SYN-1", fatalities="9"), acled_row("SYN-2", date="2019-05-05")], "a.csv"
+    )
+    snapshots = []
+    for simple_history_utils in (True, False):
+        Incident.objects.filter(external_source="acled").delete()
+        Incident.history.model.objects.filter(external_source="acled").delete()
+        importer = Importer("acled", user=editor, simple_history_utils=simple_history_utils)
+        importer.run(str(first))
+        importer.run(str(changed))
+        snapshots.append(history_snapshot())
+    assert snapshots[0] == snapshots[1]
+    types = sorted(h.history_type for h in Incident.history.filter(external_source="acled"))  # the last run
+    assert types == ["+", "+", "~"]
+    latest = Incident.objects.get(external_id="SYN-1").history.latest()
+    assert (latest.killed_best, latest.history_user, latest.history_change_reason) == (
+        9,
+        editor,
+        "Imported from acled file a.csv",
+    )

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -25,6 +25,7 @@ from ipwatch.core.dates import period_start
 from ipwatch.core.models import Campaign, Incident, Place, Province
 
 from .errors import RowError
+from .history import write_history
 from .parsing import parse_file
 from .provinces import ProvinceMap
 from .records import OWNED_FIELDS, IncidentRecord, PlaceRecord
@@ -95,15 +96,44 @@ class _Rollback(Exception):
     pass
 
 
+class Writer:
+    """bulk_create / bulk_update in batches, each with its history rows (see history.py). With
+    `simple_history_utils` it uses simple_history's bulk_*_with_history instead (the bench compares)."""
+
+    def __init__(self, batch_size: int, user, reason: str, now: dt.datetime, simple_history_utils: bool = False):
+        self.batch_size, self.user, self.reason, self.now = batch_size, user, reason, now
+        # Our history writer needs the new rows' ids back from bulk_create (SQLite ≥ 3.35, PostgreSQL).
+        self.simple_history_utils = simple_history_utils or not connection.features.can_return_rows_from_bulk_insert
+
+    def create(self, model, objs) -> None:
+        if self.simple_history_utils:
+            bulk_create_with_history(
+                objs, model, batch_size=self.batch_size, default_user=self.user, default_change_reason=self.reason,
+                default_date=self.now,
+            )  # fmt: skip
+            return
+        model.objects.bulk_create(objs, batch_size=self.batch_size)
+        write_history(objs, model, "+", self.user, self.reason, self.now)
+
+    def update(self, model, objs, fields) -> None:
+        if self.simple_history_utils:
+            bulk_update_with_history(
+                objs, model, fields, batch_size=self.batch_size, default_user=self.user,
+                default_change_reason=self.reason, default_date=self.now,
+            )  # fmt: skip
+            return
+        model.objects.bulk_update(objs, fields, batch_size=self.batch_size)
+        write_history(objs, model, "~", self.user, self.reason, self.now)
+
+
 class PlaceResolver:
     """Finds or creates the Place for each record: same name and country, else same coordinates,
     else a new place from the row's coordinates, else one geocoded offline, else one without
     coordinates. Remembers recent answers in a bounded cache."""
 
-    def __init__(self, result: ImportResult, user=None, reason: str = ""):
+    def __init__(self, result: ImportResult, writer: Writer):
         self.result = result
-        self.user = user
-        self.reason = reason
+        self.writer = writer
         self.cache: OrderedDict[tuple, int] = OrderedDict()
 
     def _remember(self, key: tuple, place_id: int) -> None:
@@ -179,9 +209,7 @@ class PlaceResolver:
                 new[key] = obj
         created = list({id(obj): obj for obj in new.values()}.values())
         if created:
-            bulk_create_with_history(
-                created, Place, batch_size=BATCH_SIZE, default_user=self.user, default_change_reason=self.reason
-            )
+            self.writer.create(Place, created)
             self.result.places_created += len(created)
             self.result.places_geocoded += sum(obj.geocoder == GeocoderKind.GAZETTEER for obj in created)
             self.result.places_without_coordinates += sum(obj.latitude is None for obj in created)
@@ -207,6 +235,7 @@ class Importer:
         user=None,
         batch_size: int = BATCH_SIZE,
         progress=None,
+        simple_history_utils: bool = False,
     ):
         if status not in IMPORT_STATUSES:
             raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
@@ -216,6 +245,7 @@ class Importer:
         self.user = user if getattr(user, "pk", None) else None
         self.batch_size = batch_size
         self.progress = progress
+        self.simple_history_utils = simple_history_utils
 
     def run(self, source: str | BinaryIO, filename: str = "", dry_run: bool = False) -> ImportResult:
         """Import (or with dry_run, rehearse) the file. Never raises for bad rows: they are in
@@ -235,8 +265,9 @@ class Importer:
     def _run(self, source, filename: str, result: ImportResult) -> None:
         province_ids = dict(Province.objects.values_list("slug", "id"))
         campaign_ids = dict(Campaign.objects.values_list("slug", "id"))
-        places = PlaceResolver(result, self.user, self.reason)
         now = timezone.now()
+        writer = Writer(self.batch_size, self.user, self.reason, now, self.simple_history_utils)
+        places = PlaceResolver(result, writer)
         batch: list[tuple[IncidentRecord, dict]] = []
         for parsed in parse_file(source, self.format_name, self.provinces, filename):
             if parsed.record or parsed.skip or any(e.row and e.row > 1 for e in parsed.errors):
@@ -272,12 +303,13 @@ class Importer:
                 related["campaign_id"] = campaign_ids.get(record.campaign)
             batch.append((record, related))
             if len(batch) >= self.batch_size:
-                self._write(batch, places, result, now)
+                self._write(batch, places, writer, result)
                 batch = []
         if batch and not result.errors:
-            self._write(batch, places, result, now)
+            self._write(batch, places, writer, result)
 
-    def _write(self, batch, places: PlaceResolver, result: ImportResult, now: dt.datetime) -> None:
+    def _write(self, batch, places: PlaceResolver, writer: Writer, result: ImportResult) -> None:
+        now = writer.now
         records = [record for record, _ in batch]
         place_ids = places.resolve(records)
         existing = {}
@@ -316,23 +348,10 @@ class Importer:
             to_update.append(incident)
             update_fields.update(name.removesuffix("_id") for name in related)
         if to_create:
-            bulk_create_with_history(
-                to_create,
-                Incident,
-                batch_size=self.batch_size,
-                default_user=self.user,
-                default_change_reason=self.reason,
-            )
+            writer.create(Incident, to_create)
             result.created += len(to_create)
         if to_update:
-            bulk_update_with_history(
-                to_update,
-                Incident,
-                sorted(update_fields),
-                batch_size=self.batch_size,
-                default_user=self.user,
-                default_change_reason=self.reason,
-            )
+            writer.update(Incident, to_update, sorted(update_fields))
             result.updated += len(to_update)
 
 
