@@ -194,16 +194,25 @@ def run_worker(args: list[str], env: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def suite(sizes: list[int], naive_size: int) -> None:
+def median_of(runs: int, args: list[str], env: dict) -> dict:
+    """The median run by time; the spread shows how noisy the (shared) machine was."""
+    results = sorted((run_worker(args, env) for _ in range(runs)), key=lambda r: r["seconds"])
+    result = results[len(results) // 2]
+    result["spread"] = f"{results[0]['seconds']}–{results[-1]['seconds']}" if runs > 1 else ""
+    return result
+
+
+def suite(sizes: list[int], naive_size: int, runs: int) -> None:
     env = dict(os.environ)
     env.setdefault("SECRET_KEY", "bench-only")
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     for rows in [*sizes, naive_size]:
         generate(rows)
-    results = [run_worker(["--approach", "naive", "--rows", str(naive_size)], env)]
-    results.append(run_worker(["--approach", "bulk-simple-history", "--rows", str(min(sizes))], env))
-    results += [run_worker(["--approach", "bulk", "--rows", str(rows)], env) for rows in sizes]
-    results.append(run_worker(["--approach", "bulk", "--rows", str(max(sizes)), "--repeat"], env))
+    results = [median_of(runs, ["--approach", "naive", "--rows", str(naive_size)], env)]
+    results.append(median_of(runs, ["--approach", "bulk-simple-history", "--rows", str(min(sizes))], env))
+    results += [median_of(runs, ["--approach", "bulk", "--rows", str(rows)], env) for rows in sizes]
+    results.append(median_of(runs, ["--approach", "bulk", "--rows", str(max(sizes)), "--repeat"], env))
+    print(f"median of {runs} run(s); load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
     print_table(results)
     traced = [run_worker(["--approach", "bulk", "--rows", str(rows), "--tracemalloc"], env) for rows in sizes]
     print("\nPython heap peak during the import (tracemalloc; a separate, slower run):\n")
@@ -213,8 +222,8 @@ def suite(sizes: list[int], naive_size: int) -> None:
 
 
 def print_table(results: list[dict]) -> None:
-    header = ["backend", "approach", "rows", "seconds", "rows/s", "peak RSS MB", "RSS growth MB"]
-    keys = ["backend", "approach", "rows", "seconds", "rows_per_s", "peak_rss_mb", "rss_growth_mb"]
+    header = ["backend", "approach", "rows", "seconds", "spread s", "rows/s", "peak RSS MB", "RSS growth MB"]
+    keys = ["backend", "approach", "rows", "seconds", "spread", "rows_per_s", "peak_rss_mb", "rss_growth_mb"]
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for result in results:
@@ -231,6 +240,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
     parser.add_argument("--naive-size", type=int, default=NAIVE_SIZE)
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is shown)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--suite", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--approach", choices=["bulk", "bulk-simple-history", "naive"])
@@ -243,11 +253,12 @@ def main() -> None:
         print(json.dumps(measure(args.approach, args.rows, args.repeat, args.tracemalloc)))
         return
     if args.suite:  # inside a backend's environment (DATABASE_URL set)
-        suite(sizes, args.naive_size)
+        suite(sizes, args.naive_size, args.runs)
         return
     for backend in args.backends.split(","):
         print(f"\n## {backend}\n", flush=True)
         own = [PYTHON, __file__, "--suite", "--sizes", args.sizes, "--naive-size", str(args.naive_size)]
+        own += ["--runs", str(args.runs)]
         if backend == "sqlite":
             database = BENCH_DIR / "import-bench.sqlite3"
             BENCH_DIR.mkdir(parents=True, exist_ok=True)
