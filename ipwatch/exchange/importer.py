@@ -153,15 +153,21 @@ class PlaceResolver:
         names = {p.name for p in places}
         countries = {p.country for p in places}
         found = list(
-            Place.objects.filter(country__in=countries, name__in=names).values_list(
-                "id", "name", "country", "latitude", "longitude"
-            )
+            Place.objects.filter(country__in=countries, name__in=names)
+            .order_by()
+            .values_list("id", "name", "country", "latitude", "longitude")
         )
         coordinates = [p for p in places if p.latitude is not None]
         if coordinates:
-            found += Place.objects.filter(
-                latitude__in={p.latitude for p in coordinates}, longitude__in={p.longitude for p in coordinates}
-            ).values_list("id", "name", "country", "latitude", "longitude")
+            found += (
+                Place.objects.filter(  # country__in: the (country, name) index narrows the search
+                    country__in={p.country for p in coordinates},
+                    latitude__in={p.latitude for p in coordinates},
+                    longitude__in={p.longitude for p in coordinates},
+                )
+                .order_by()
+                .values_list("id", "name", "country", "latitude", "longitude")
+            )
         # Oldest first, so that when two places share a key the first one made wins.
         for place_id, name, country, latitude, longitude in sorted(found, reverse=True):
             for key in _keys(PlaceRecord(name=name, country=country, latitude=latitude, longitude=longitude)):
@@ -317,7 +323,10 @@ class Importer:
         for record in records:
             by_source.setdefault(record.external_source, []).append(record.external_id)
         for source, ids in by_source.items():
-            for incident in Incident.objects.filter(external_source=source, external_id__in=ids):
+            # exclude(external_id="") repeats the unique index's condition so the database can use
+            # that (partial) index instead of scanning every incident; order_by() drops the sort.
+            lookup = Incident.objects.filter(external_source=source, external_id__in=ids).exclude(external_id="")
+            for incident in lookup.order_by():
                 existing[(source, incident.external_id)] = incident
         to_create, to_update = [], []
         update_fields = set(UPDATE_FIELDS)
