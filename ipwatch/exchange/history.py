@@ -2,18 +2,15 @@
 
 simple_history's own `bulk_history_create` (behind `bulk_create_with_history`) builds one
 historical model instance per row and then runs Django's bulk_create over them; for an import that
-was over half of the write time. Here the same rows go in as plain parameter rows: a multi-row
-INSERT per batch on PostgreSQL, one `executemany` on SQLite. The columns come from the historical
-model's own fields (so a field added to Incident is picked up), and each value is prepared by that
-field's `get_db_prep_save`, as Django would.
+was over half of the write time. Here the same rows go in with one `executemany` per batch: the
+columns come from the historical model's own fields (so a field added to Incident is picked up), and
+each value is prepared by that field's `get_db_prep_save`, as Django would.
 If the historical model has a column we do not know how to fill, we use simple_history's own path.
 """
 
 import datetime as dt
 
 from django.db import connections, router
-
-MAX_POSTGRES_PARAMETERS = 65_535  # the protocol's limit on bind parameters per statement
 
 
 def write_history(objs, model, history_type: str, user=None, reason: str = "", when: dt.datetime | None = None):
@@ -49,17 +46,10 @@ def write_history(objs, model, history_type: str, user=None, reason: str = "", w
         for obj in objs
     ]
     # Table and column names come from the model's _meta, quoted; values are parameters.
-    insert = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
-        quote(history_model._meta.db_table), ", ".join(quote(field.column) for field in columns)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(history_model._meta.db_table),
+        ", ".join(quote(field.column) for field in columns),
+        ", ".join(["%s"] * len(columns)),
     )
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One multi-row INSERT per chunk: PostgreSQL runs it far faster than a statement per row.
-            per_statement = max(1, MAX_POSTGRES_PARAMETERS // len(columns))
-            for start in range(0, len(rows), per_statement):
-                chunk = rows[start : start + per_statement]
-                cursor.execute(insert + ", ".join([placeholders] * len(chunk)), [v for row in chunk for v in row])
-        else:
-            # SQLite allows only 999 parameters per statement; executemany reuses one prepared statement.
-            cursor.executemany(insert + placeholders, rows)
+        cursor.executemany(sql, rows)
