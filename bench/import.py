@@ -194,25 +194,28 @@ def run_worker(args: list[str], env: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def median_of(runs: int, args: list[str], env: dict) -> dict:
-    """The median run by time; the spread shows how noisy the (shared) machine was."""
-    results = sorted((run_worker(args, env) for _ in range(runs)), key=lambda r: r["seconds"])
-    result = results[len(results) // 2]
-    result["spread"] = f"{results[0]['seconds']}–{results[-1]['seconds']}" if runs > 1 else ""
-    return result
-
-
 def suite(sizes: list[int], naive_size: int, runs: int) -> None:
     env = dict(os.environ)
     env.setdefault("SECRET_KEY", "bench-only")
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     for rows in [*sizes, naive_size]:
         generate(rows)
-    results = [median_of(runs, ["--approach", "naive", "--rows", str(naive_size)], env)]
-    results.append(median_of(runs, ["--approach", "bulk-simple-history", "--rows", str(min(sizes))], env))
-    results += [median_of(runs, ["--approach", "bulk", "--rows", str(rows)], env) for rows in sizes]
-    results.append(median_of(runs, ["--approach", "bulk", "--rows", str(max(sizes)), "--repeat"], env))
-    print(f"median of {runs} run(s); load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
+    measurements = [
+        ["--approach", "naive", "--rows", str(naive_size)],
+        ["--approach", "bulk-simple-history", "--rows", str(min(sizes))],
+        *(["--approach", "bulk", "--rows", str(rows)] for rows in sizes),
+        ["--approach", "bulk", "--rows", str(max(sizes)), "--repeat"],
+    ]
+    # Rounds of every measurement, interleaved, so that a busy spell on this shared machine hits all
+    # approaches alike; the table shows each one's median run and the spread.
+    rounds = [[run_worker(args, env) for args in measurements] for _ in range(runs)]
+    results = []
+    for index in range(len(measurements)):
+        runs_of = sorted((round_[index] for round_ in rounds), key=lambda r: r["seconds"])
+        result = runs_of[len(runs_of) // 2]
+        result["spread"] = f"{runs_of[0]['seconds']}–{runs_of[-1]['seconds']}" if runs > 1 else ""
+        results.append(result)
+    print(f"median of {runs} interleaved run(s); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
     print_table(results)
     traced = [run_worker(["--approach", "bulk", "--rows", str(rows), "--tracemalloc"], env) for rows in sizes]
     print("\nPython heap peak during the import (tracemalloc; a separate, slower run):\n")
