@@ -1,3 +1,6 @@
+import os
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
@@ -47,10 +50,15 @@ class Command(BaseCommand):
         chunks = csv_lines(iterate(incidents)) if format == "csv" else geojson_chunks(iterate(incidents))
         # Bytes straight to the binary stream when there is one: UTF-8 whatever the terminal's locale.
         buffer = getattr(self.stdout, "buffer", None)
-        for chunk in chunks:
+        try:
+            for chunk in chunks:
+                if buffer is not None:
+                    buffer.write(chunk.encode("utf-8"))
+                else:
+                    self.stdout.write(chunk, ending="")
             if buffer is not None:
-                buffer.write(chunk.encode("utf-8"))
-            else:
-                self.stdout.write(chunk, ending="")
-        if buffer is not None:
-            buffer.flush()
+                buffer.flush()
+        except BrokenPipeError:
+            # `export_incidents … | head`: the reader has gone; stop quietly (and let exit-time
+            # flushing write to /dev/null rather than fail again).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
