@@ -166,7 +166,10 @@ def test_gtd_workbook_with_unknown_day_and_month(sample_data):
     assert "4 incidents were created" in out and "1 skipped (1 other actors" in out
     year_only = Incident.objects.get(external_source="gtd", external_id="209901010003")
     assert (year_only.date, year_only.date_precision, year_only.province.slug) == (dt.date(2018, 1, 1), "year", "sham")
-    assert year_only.place.latitude is None
+    # No coordinates in the row: the offline gazetteer (ipwatch.geocoding) finds the name, and the
+    # place stays as coarse as GTD said (specificity 5: the country).
+    assert year_only.place.geocoder == "gazetteer" and year_only.place.latitude is not None
+    assert year_only.place.location_precision == "country"
     claimed = Incident.objects.get(external_source="gtd", external_id="209901010001")
     assert (claimed.claim_status, claimed.killed_best, claimed.wounded_best) == ("claimed", 2, 3)
 

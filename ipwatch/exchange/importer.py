@@ -36,6 +36,7 @@ BATCH_SIZE = 1000
 PLACE_CACHE_SIZE = 20_000
 UPDATE_FIELDS = [*OWNED_FIELDS, "place", "province", "updated_at", "updated_by"]
 IMPORT_STATUSES = (IncidentStatus.DRAFT, IncidentStatus.PUBLISHED)
+PRECISION_ORDER = ["exact", "near", "district", "province", "country"]  # finest first
 
 
 def geocode_offline(name: str, country: str) -> tuple[float, float, str] | None:
@@ -185,7 +186,9 @@ class PlaceResolver:
                 found = geocode_offline(place.name, place.country)
                 if found:
                     place.latitude, place.longitude, gazetteer_id = found
-                    place.precision = "near"
+                    # A town's point, but never more precise than the row was (GTD specificity 5 is
+                    # "somewhere in the country" even when the name geocodes to a town).
+                    place.precision = max(place.precision, "near", key=PRECISION_ORDER.index)
                     geocoded.append((place, gazetteer_id))
         if geocoded:
             self._load([place for place, _ in geocoded])
