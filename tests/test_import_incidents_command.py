@@ -282,3 +282,16 @@ def test_history_rows_match_simple_historys_own_bulk_utilities(sample_data, tmp_
         editor,
         "Imported from acled file a.csv",
     )
+
+
+@pytest.mark.django_db
+def test_a_published_import_shows_at_once_on_cached_public_pages(sample_data, tmp_path, client):
+    before = client.get("/incidents/").content.decode()
+    assert "Synthetic Cache Town" not in before
+    run(
+        acled_file(tmp_path, [acled_row("SYN-CACHE-1", location="Synthetic Cache Town")]),
+        "acled",
+        "--status",
+        "published",
+    )
+    assert "Synthetic Cache Town" in client.get("/incidents/").content.decode()

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ipwatch.core.cache import invalidate_public_cache
 from ipwatch.core.choices import GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
 from ipwatch.core.models import Campaign, Incident, Place, Province
@@ -268,7 +269,9 @@ class Importer:
                 if result.errors or dry_run:
                     raise _Rollback
         except _Rollback:
-            pass
+            return result
+        # Bulk writes send no model signals: drop cached public pages so the import shows at once.
+        invalidate_public_cache()
         return result
 
     def _run(self, source, filename: str, result: ImportResult) -> None:
