@@ -1,0 +1,548 @@
+/*
+ * ipwatch incident map (client side of /map/).
+ *
+ * The page skeleton is rendered with folium (ipwatch/maps/folium_map.py); its script calls
+ *   IpwatchMap.addOfflineBasemap(map, topojsonUrl, attribution)   (unless a tile server is configured)
+ *   IpwatchMap.attachIncidents(map, configElementId)
+ * Incidents are fetched from /api/incidents.geojson with the page's current filters, clustered with
+ * supercluster (indexes 100k points in well under a second) and drawn as canvas circle markers.
+ *
+ * Safety: every piece of stored text (place, province and source names, ...) reaches the DOM
+ * through textContent or a text node, never innerHTML, so markup in the data shows as text.
+ */
+(function () {
+  "use strict";
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var APPROXIMATE = { district: true, province: true, country: true };
+  var MIXED_COLOR = "#4b5563";
+  var FALLBACK_COLOR = "#6b7280";
+  var COLOR_RE = /^#[0-9a-fA-F]{6}$/;
+
+  // Same rules as Incident.date_display: "4 May 2019", "Oct 2018", "2018", "week of 1 Apr 2019".
+  function formatDate(iso, precision) {
+    if (!iso) return "Date unknown";
+    var parts = iso.split("-");
+    var year = parts[0];
+    var month = MONTHS[parseInt(parts[1], 10) - 1];
+    var day = String(parseInt(parts[2], 10));
+    if (precision === "year") return year;
+    if (precision === "month") return month + " " + year;
+    if (precision === "week") return "week of " + day + " " + month + " " + year;
+    return day + " " + month + " " + year;
+  }
+
+  // Create an element; text goes in as textContent, so it is never parsed as HTML.
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function safeColor(color) {
+    return COLOR_RE.test(color || "") ? color : FALLBACK_COLOR;
+  }
+
+  // Only http(s) links, resolved against the page, end up in an href.
+  function safeHref(url) {
+    try {
+      var parsed = new URL(url, window.location.href);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function casualties(props) {
+    return (props.killed || 0) + (props.wounded || 0);
+  }
+
+  // Marker radius grows with the square root of killed + wounded, capped so big events stay readable.
+  function radiusFor(total) {
+    return 5 + Math.min(13, 2.2 * Math.sqrt(total));
+  }
+
+  function figure(value) {
+    return value === null || value === undefined ? "\u2014" : String(value);
+  }
+
+  /* ---------------------------------------------------------------- offline basemap */
+
+  function addOfflineBasemap(map, url, attribution) {
+    var pane = map.createPane("ipwatch-basemap");
+    pane.style.zIndex = 150; // under tiles (200), vector overlays (400) and markers (600)
+    pane.style.pointerEvents = "none";
+    var renderer = L.canvas({ pane: "ipwatch-basemap", padding: 0.5 });
+    if (attribution) map.attributionControl.addAttribution(attribution);
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (topology) {
+        var countries = window.topojson.feature(topology, topology.objects.countries);
+        L.geoJSON(countries, {
+          pane: "ipwatch-basemap",
+          renderer: renderer,
+          interactive: false,
+          style: { color: "#a8a29e", weight: 0.8, fillColor: "#f5f1e8", fillOpacity: 1 },
+        }).addTo(map);
+        map.getContainer().setAttribute("data-basemap", "loaded");
+      })
+      .catch(function (error) {
+        map.getContainer().setAttribute("data-basemap", "failed");
+        if (window.console) window.console.error("ipwatch: basemap failed to load", error);
+      });
+  }
+
+  /* ---------------------------------------------------------------- incidents */
+
+  function IncidentLayer(map, config) {
+    var self = this;
+    this.map = map;
+    this.config = config;
+    this.container = map.getContainer();
+    this.provinceBySlug = {};
+    config.provinces.forEach(function (province) {
+      self.provinceBySlug[province.slug] = province;
+    });
+    this.features = [];
+    this.hidden = {}; // province slug ("" = no province) -> true when toggled off
+    this.index = null;
+    this.request = null;
+    this.renderer = L.canvas({ padding: 0.3 });
+    this.layer = L.layerGroup().addTo(map);
+    this.form = document.getElementById(config.formId);
+    this.statusBox = document.getElementById(config.statusId);
+    this.errorBox = document.getElementById(config.errorsId);
+    this.emptyBox = this.buildEmptyMessage();
+    this.legend = this.buildLegend();
+
+    map.on("moveend", function () {
+      self.render();
+    });
+    if (this.form) {
+      this.form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var query = self.queryFromForm();
+        var url = window.location.pathname + (query ? "?" + query : "");
+        window.history.pushState({ ipwatchMap: true }, "", url);
+        self.load(query);
+      });
+    }
+    // Back/forward: the URL is the source of truth for the filters.
+    window.addEventListener("popstate", function () {
+      self.fillForm(window.location.search);
+      self.load(window.location.search.replace(/^\?/, ""));
+    });
+    this.load(window.location.search.replace(/^\?/, ""));
+  }
+
+  IncidentLayer.prototype.queryFromForm = function () {
+    var params = new URLSearchParams();
+    new FormData(this.form).forEach(function (value, key) {
+      if (typeof value === "string" && value.trim() !== "") params.append(key, value.trim());
+    });
+    return params.toString();
+  };
+
+  IncidentLayer.prototype.fillForm = function (search) {
+    if (!this.form) return;
+    var params = new URLSearchParams(search);
+    Array.prototype.forEach.call(this.form.elements, function (field) {
+      if (!field.name) return;
+      var values = params.getAll(field.name);
+      if (field.type === "select-multiple") {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = values.indexOf(option.value) !== -1;
+        });
+      } else if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = values.indexOf(field.value) !== -1;
+      } else if (field.type !== "submit" && field.type !== "button") {
+        field.value = values.length ? values[0] : "";
+      }
+    });
+  };
+
+  IncidentLayer.prototype.setStatus = function (state, text) {
+    this.container.setAttribute("data-state", state);
+    if (this.statusBox) this.statusBox.textContent = text;
+  };
+
+  IncidentLayer.prototype.showErrors = function (errors) {
+    var box = this.errorBox;
+    if (!box) return;
+    while (box.firstChild) box.removeChild(box.firstChild);
+    var names = Object.keys(errors || {});
+    box.hidden = names.length === 0;
+    if (this.form) {
+      Array.prototype.forEach.call(this.form.elements, function (field) {
+        if (field.name) field.removeAttribute("aria-invalid");
+      });
+    }
+    if (!names.length) return;
+    var list = el("ul");
+    names.forEach(function (name) {
+      var messages = [].concat(errors[name]);
+      list.appendChild(el("li", null, name + ": " + messages.join(" ")));
+    });
+    box.appendChild(list);
+    if (this.form) {
+      names.forEach(function (name) {
+        var field = this.form.elements.namedItem(name);
+        if (field && field.setAttribute) field.setAttribute("aria-invalid", "true");
+      }, this);
+    }
+  };
+
+  IncidentLayer.prototype.load = function (query) {
+    var self = this;
+    if (this.request) this.request.abort();
+    var controller = new AbortController();
+    this.request = controller;
+    this.setStatus("loading", "Loading incidents\u2026");
+    var url = this.config.apiUrl + (query ? "?" + query : "");
+    return fetch(url, {
+      signal: controller.signal,
+      credentials: "same-origin",
+      headers: { Accept: "application/geo+json, application/json" },
+    })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          return { ok: response.ok, status: response.status, body: body };
+        });
+      })
+      .then(function (result) {
+        if (controller.signal.aborted) return;
+        if (!result.ok) {
+          self.setData([], 0);
+          self.showErrors(result.body.errors || { request: result.body.error || "HTTP " + result.status });
+          self.setStatus("error", result.body.error || "The filters could not be applied.");
+          return;
+        }
+        self.showErrors({});
+        self.setData(result.body.features || [], result.body.without_coordinates || 0);
+      })
+      .catch(function (error) {
+        if (error && error.name === "AbortError") return;
+        self.setStatus("error", "Could not load incidents (" + error.message + ").");
+      });
+  };
+
+  IncidentLayer.prototype.setData = function (features, withoutCoordinates) {
+    this.features = features;
+    this.withoutCoordinates = withoutCoordinates;
+    this.updateLegendCounts();
+    this.rebuildIndex();
+    this.fitToData();
+    var shown = features.length;
+    var text = shown === 1 ? "1 incident on the map" : shown.toLocaleString("en") + " incidents on the map";
+    if (withoutCoordinates) {
+      text += "; " + withoutCoordinates.toLocaleString("en") + " more match but have no coordinates";
+    }
+    this.emptyBox.hidden = shown !== 0;
+    this.container.setAttribute("data-feature-count", String(shown));
+    this.setStatus(shown ? "loaded" : "empty", shown ? text + "." : "No incidents match.");
+  };
+
+  IncidentLayer.prototype.visibleFeatures = function () {
+    var hidden = this.hidden;
+    return this.features.filter(function (feature) {
+      return !hidden[feature.properties.province || ""];
+    });
+  };
+
+  IncidentLayer.prototype.rebuildIndex = function () {
+    this.index = new window.Supercluster({
+      radius: 55,
+      maxZoom: 13,
+      // Clusters remember whether all their incidents share a province (to colour them) and the casualties.
+      map: function (props) {
+        return { province: props.province || "", casualties: casualties(props) };
+      },
+      reduce: function (accumulated, props) {
+        if (accumulated.province !== props.province) accumulated.province = "*";
+        accumulated.casualties += props.casualties;
+      },
+    }).load(this.visibleFeatures());
+    this.render();
+  };
+
+  IncidentLayer.prototype.fitToData = function () {
+    var features = this.visibleFeatures();
+    if (!features.length) return;
+    var minLon = 180, minLat = 90, maxLon = -180, maxLat = -90;
+    for (var i = 0; i < features.length; i++) {
+      var c = features[i].geometry.coordinates;
+      if (c[0] < minLon) minLon = c[0];
+      if (c[0] > maxLon) maxLon = c[0];
+      if (c[1] < minLat) minLat = c[1];
+      if (c[1] > maxLat) maxLat = c[1];
+    }
+    this.map.fitBounds(
+      [
+        [minLat, minLon],
+        [maxLat, maxLon],
+      ],
+      { padding: [40, 40], maxZoom: 8, animate: false }
+    );
+  };
+
+  IncidentLayer.prototype.colorOf = function (slug) {
+    if (slug === "*") return MIXED_COLOR;
+    var province = this.provinceBySlug[slug];
+    return province ? safeColor(province.color) : FALLBACK_COLOR;
+  };
+
+  IncidentLayer.prototype.render = function () {
+    var self = this;
+    this.layer.clearLayers();
+    if (!this.index) return;
+    var bounds = this.map.getBounds();
+    var west = bounds.getWest(), east = bounds.getEast();
+    // supercluster wants longitudes within [-180, 180]; a wrapped or very wide view asks for everything.
+    if (east - west >= 360) {
+      west = -180;
+      east = 180;
+    }
+    var clusters = this.index.getClusters(
+      [Math.max(west, -180), Math.max(bounds.getSouth(), -90), Math.min(east, 180), Math.min(bounds.getNorth(), 90)],
+      Math.round(this.map.getZoom())
+    );
+    clusters.forEach(function (item) {
+      var coords = item.geometry.coordinates;
+      var latlng = [coords[1], coords[0]];
+      if (item.properties.cluster) {
+        self.layer.addLayer(self.clusterMarker(item, latlng));
+      } else {
+        self.layer.addLayer(self.incidentMarker(item, latlng));
+      }
+    });
+    this.container.setAttribute("data-rendered", String(clusters.length));
+  };
+
+  IncidentLayer.prototype.clusterMarker = function (cluster, latlng) {
+    var self = this;
+    var count = cluster.properties.point_count;
+    var size = Math.round(26 + Math.min(26, 6 * Math.log10(count)));
+    var icon = el("div", "ipw-cluster", cluster.properties.point_count_abbreviated);
+    icon.style.backgroundColor = this.colorOf(cluster.properties.province);
+    icon.style.width = icon.style.height = icon.style.lineHeight = size + "px";
+    var marker = L.marker(latlng, {
+      icon: L.divIcon({ html: icon, className: "ipw-cluster-icon", iconSize: [size, size] }),
+      title: count + " incidents",
+      keyboard: true,
+    });
+    marker.on("click", function () {
+      var zoom = self.index.getClusterExpansionZoom(cluster.properties.cluster_id);
+      if (zoom > self.index.options.maxZoom || zoom > self.map.getMaxZoom()) {
+        // Incidents at the same spot never separate: list them instead of zooming.
+        marker.bindPopup(self.clusterPopup(cluster), { maxWidth: 320 }).openPopup();
+      } else {
+        self.map.setView(latlng, zoom);
+      }
+    });
+    return marker;
+  };
+
+  IncidentLayer.prototype.clusterPopup = function (cluster) {
+    var limit = 50;
+    var leaves = this.index.getLeaves(cluster.properties.cluster_id, limit);
+    var box = el("div", "ipw-popup");
+    box.appendChild(el("p", "ipw-popup-title", cluster.properties.point_count + " incidents at this location"));
+    var list = el("ul", "ipw-popup-list");
+    leaves.forEach(function (leaf) {
+      var props = leaf.properties;
+      var item = el("li");
+      var link = el("a", null, formatDate(props.date, props.date_precision) + " \u2013 " + (props.place || "unknown place"));
+      var href = safeHref(props.url);
+      if (href) link.href = href;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    if (cluster.properties.point_count > limit) {
+      box.appendChild(el("p", "ipw-popup-note", "Showing the first " + limit + "; zoom in or filter to see the rest."));
+    }
+    return box;
+  };
+
+  IncidentLayer.prototype.incidentMarker = function (feature, latlng) {
+    var self = this;
+    var props = feature.properties;
+    var color = this.colorOf(props.province || "");
+    var approximate = APPROXIMATE[props.location_precision] === true;
+    var marker = L.circleMarker(latlng, {
+      renderer: this.renderer,
+      radius: radiusFor(casualties(props)),
+      color: color,
+      weight: approximate ? 2.5 : 1,
+      opacity: 1,
+      fillColor: color,
+      // Hollow (nearly transparent, still clickable) when only the district/province is known.
+      fillOpacity: approximate ? 0.05 : 0.75,
+      dashArray: approximate ? "4 3" : null,
+    });
+    marker.on("click", function () {
+      marker.bindPopup(self.incidentPopup(props), { maxWidth: 340 }).openPopup();
+    });
+    return marker;
+  };
+
+  IncidentLayer.prototype.incidentPopup = function (props) {
+    var labels = this.config.labels;
+    var box = el("div", "ipw-popup");
+    box.appendChild(el("p", "ipw-popup-title", formatDate(props.date, props.date_precision)));
+    var place = props.place || "Unknown place";
+    if (props.country) place += " (" + props.country + ")";
+    box.appendChild(el("p", "ipw-popup-place", place));
+
+    var facts = el("dl", "ipw-popup-facts");
+    function fact(term, value) {
+      facts.appendChild(el("dt", null, term));
+      facts.appendChild(el("dd", null, value));
+    }
+    fact("Province", props.province_name || "Not assigned");
+    fact("Type", labels.incident_type[props.incident_type] || props.incident_type || "\u2014");
+    fact("Claim", labels.claim_status[props.claim_status] || props.claim_status || "\u2014");
+    box.appendChild(facts);
+
+    // Claimed figures (the group's own statements) next to independently reported ones.
+    var table = el("table", "ipw-figures");
+    var head = el("tr");
+    head.appendChild(el("th", null, ""));
+    head.appendChild(el("th", null, "Claimed"));
+    head.appendChild(el("th", null, "Independent"));
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody"));
+    function row(label, claimed, independent) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, label));
+      tr.appendChild(el("td", null, figure(claimed)));
+      tr.appendChild(el("td", null, figure(independent)));
+      body.appendChild(tr);
+    }
+    row("Killed", props.claimed_killed, props.killed);
+    row("Wounded", props.claimed_wounded, props.wounded);
+    if (props.claimed_killed_or_wounded !== null && props.claimed_killed_or_wounded !== undefined) {
+      row("Killed or wounded", props.claimed_killed_or_wounded, null);
+    }
+    box.appendChild(table);
+
+    if (APPROXIMATE[props.location_precision]) {
+      var level = labels.location_precision[props.location_precision] || props.location_precision;
+      box.appendChild(
+        el(
+          "p",
+          "ipw-popup-note",
+          "Location known only to " + level.toLowerCase() + " level: the marker shows the area, not the exact spot."
+        )
+      );
+    }
+    var href = safeHref(props.url);
+    if (href) {
+      var link = el("a", "ipw-popup-link", "Incident page \u203a");
+      link.href = href;
+      box.appendChild(link);
+    }
+    return box;
+  };
+
+  IncidentLayer.prototype.buildEmptyMessage = function () {
+    var box = el("div", "ipw-empty", "No incidents match.");
+    box.setAttribute("role", "status");
+    box.hidden = true;
+    this.container.appendChild(box);
+    return box;
+  };
+
+  IncidentLayer.prototype.buildLegend = function () {
+    var self = this;
+    var Legend = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        var box = el("div", "ipw-legend leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        box.appendChild(el("p", "ipw-legend-title", "Provinces"));
+        var list = el("ul", "ipw-legend-provinces");
+        self.legendRows = {};
+        var entries = self.config.provinces.concat([{ slug: "", name: "No province", color: FALLBACK_COLOR }]);
+        entries.forEach(function (province) {
+          var item = el("li");
+          var label = el("label");
+          var checkbox = el("input");
+          checkbox.type = "checkbox";
+          checkbox.checked = true;
+          checkbox.value = province.slug;
+          checkbox.addEventListener("change", function () {
+            if (checkbox.checked) delete self.hidden[province.slug];
+            else self.hidden[province.slug] = true;
+            self.rebuildIndex();
+          });
+          var swatch = el("span", "ipw-swatch");
+          swatch.style.backgroundColor = safeColor(province.color);
+          var count = el("span", "ipw-legend-count", "");
+          label.appendChild(checkbox);
+          label.appendChild(swatch);
+          label.appendChild(el("span", "ipw-legend-name", province.name));
+          label.appendChild(count);
+          item.appendChild(label);
+          item.hidden = true; // shown once the data has incidents in this province
+          list.appendChild(item);
+          self.legendRows[province.slug] = { item: item, count: count };
+        });
+        box.appendChild(list);
+
+        box.appendChild(el("p", "ipw-legend-title", "Killed + wounded"));
+        var sizes = el("ul", "ipw-legend-sizes");
+        [0, 10, 50].forEach(function (total) {
+          var item = el("li");
+          var dot = el("span", "ipw-dot");
+          var diameter = Math.round(2 * radiusFor(total));
+          dot.style.width = dot.style.height = diameter + "px";
+          item.appendChild(dot);
+          item.appendChild(el("span", null, total === 50 ? "50 or more" : String(total)));
+          sizes.appendChild(item);
+        });
+        var hollow = el("li");
+        hollow.appendChild(el("span", "ipw-dot ipw-dot-hollow"));
+        hollow.appendChild(el("span", null, "Location known only to district/province"));
+        sizes.appendChild(hollow);
+        box.appendChild(sizes);
+        return box;
+      },
+    });
+    var legend = new Legend();
+    legend.addTo(this.map);
+    return legend;
+  };
+
+  IncidentLayer.prototype.updateLegendCounts = function () {
+    var counts = {};
+    this.features.forEach(function (feature) {
+      var slug = feature.properties.province || "";
+      counts[slug] = (counts[slug] || 0) + 1;
+    });
+    var rows = this.legendRows || {};
+    Object.keys(rows).forEach(function (slug) {
+      var n = counts[slug] || 0;
+      rows[slug].count.textContent = n.toLocaleString("en");
+      rows[slug].item.hidden = n === 0;
+    });
+  };
+
+  function attachIncidents(map, configElementId) {
+    var config = JSON.parse(document.getElementById(configElementId).textContent);
+    var layer = new IncidentLayer(map, config);
+    window.ipwatchIncidentLayer = layer; // handy for debugging and browser tests
+    return layer;
+  }
+
+  window.IpwatchMap = {
+    addOfflineBasemap: addOfflineBasemap,
+    attachIncidents: attachIncidents,
+    formatDate: formatDate,
+  };
+})();
