@@ -245,3 +245,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ipwatch.core.auth.lockout_response"  # templates/registration/locked_out.html, 429
 AXES_CLIENT_IP_CALLABLE = "ipwatch.core.auth.client_ip"
+
+# Map (issue 5): base layer of /map/. Empty: the offline Natural Earth basemap shipped in static/.
+# Set a tile server only when one is reachable from users' browsers, e.g.
+# IPWATCH_TILE_URL=https://tiles.example.org/{z}/{x}/{y}.png and its IPWATCH_TILE_ATTRIBUTION.
+IPWATCH_TILE_URL = os.environ.get("IPWATCH_TILE_URL", "").strip()
+IPWATCH_TILE_ATTRIBUTION = os.environ.get("IPWATCH_TILE_ATTRIBUTION", "").strip()
+if IPWATCH_TILE_URL and not IPWATCH_TILE_ATTRIBUTION:
+    raise ImproperlyConfigured("IPWATCH_TILE_ATTRIBUTION must be set with IPWATCH_TILE_URL (tile licences need it).")

@@ -1,1 +1,10 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "maps"
+
+urlpatterns = [
+    path("map/", views.map_page, name="map"),
+    path("api/incidents.geojson", views.incidents_geojson, name="incidents-geojson"),
+]

@@ -116,6 +116,7 @@
     this.form = document.getElementById(config.formId);
     this.statusBox = document.getElementById(config.statusId);
     this.errorBox = document.getElementById(config.errorsId);
+    this.downloadLink = document.getElementById(config.downloadId);
     this.emptyBox = this.buildEmptyMessage();
     this.legend = this.buildLegend();
 
@@ -203,6 +204,7 @@
     this.request = controller;
     this.setStatus("loading", "Loading incidents\u2026");
     var url = this.config.apiUrl + (query ? "?" + query : "");
+    if (this.downloadLink) this.downloadLink.href = url;
     return fetch(url, {
       signal: controller.signal,
       credentials: "same-origin",
@@ -217,6 +219,7 @@
         if (controller.signal.aborted) return;
         if (!result.ok) {
           self.setData([], 0);
+          self.emptyBox.hidden = true; // the filters are wrong, not the data: say so instead
           self.showErrors(result.body.errors || { request: result.body.error || "HTTP " + result.status });
           self.setStatus("error", result.body.error || "The filters could not be applied.");
           return;
@@ -237,7 +240,10 @@
     this.rebuildIndex();
     this.fitToData();
     var shown = features.length;
+    var synthetic = 0;
+    for (var i = 0; i < shown; i++) if (features[i].properties.synthetic) synthetic++;
     var text = shown === 1 ? "1 incident on the map" : shown.toLocaleString("en") + " incidents on the map";
+    if (synthetic) text += " (" + synthetic.toLocaleString("en") + " of them SYNTHETIC test data, not real events)";
     if (withoutCoordinates) {
       text += "; " + withoutCoordinates.toLocaleString("en") + " more match but have no coordinates";
     }
@@ -285,8 +291,14 @@
         [minLat, minLon],
         [maxLat, maxLon],
       ],
-      { padding: [40, 40], maxZoom: 8, animate: false }
+      // Keep markers clear of the zoom buttons (top left) and the legend (top right).
+      { paddingTopLeft: [50, 30], paddingBottomRight: [this.legendWidth() + 30, 30], maxZoom: 6, animate: false }
     );
+  };
+
+  IncidentLayer.prototype.legendWidth = function () {
+    var box = this.legend && this.legend.getContainer();
+    return box ? box.offsetWidth : 0;
   };
 
   IncidentLayer.prototype.colorOf = function (slug) {
@@ -338,12 +350,27 @@
       var zoom = self.index.getClusterExpansionZoom(cluster.properties.cluster_id);
       if (zoom > self.index.options.maxZoom || zoom > self.map.getMaxZoom()) {
         // Incidents at the same spot never separate: list them instead of zooming.
-        marker.bindPopup(self.clusterPopup(cluster), { maxWidth: 320 }).openPopup();
+        self.openPopup(latlng, self.clusterPopup(cluster), size / 2);
       } else {
         self.map.setView(latlng, zoom);
       }
     });
     return marker;
+  };
+
+  // Popups belong to the map, not to a marker: markers are redrawn on every move (including the
+  // popup's own auto-pan), which would otherwise close them.
+  IncidentLayer.prototype.openPopup = function (latlng, content, markerRadius) {
+    var legend = this.legendWidth();
+    L.popup({
+      maxWidth: 340,
+      offset: [0, 7 - markerRadius],
+      autoPanPaddingTopLeft: [50, 20],
+      autoPanPaddingBottomRight: [legend ? legend + 25 : 20, 20],
+    })
+      .setLatLng(latlng)
+      .setContent(content)
+      .openOn(this.map);
   };
 
   IncidentLayer.prototype.clusterPopup = function (cluster) {
@@ -355,7 +382,9 @@
     leaves.forEach(function (leaf) {
       var props = leaf.properties;
       var item = el("li");
-      var link = el("a", null, formatDate(props.date, props.date_precision) + " \u2013 " + (props.place || "unknown place"));
+      var text = (props.date_display || formatDate(props.date, props.date_precision)) + " \u2013 " + (props.place || "unknown place");
+      if (props.synthetic) text += " (synthetic)";
+      var link = el("a", null, text);
       var href = safeHref(props.url);
       if (href) link.href = href;
       item.appendChild(link);
@@ -384,8 +413,9 @@
       fillOpacity: approximate ? 0.05 : 0.75,
       dashArray: approximate ? "4 3" : null,
     });
+    marker.feature = feature;
     marker.on("click", function () {
-      marker.bindPopup(self.incidentPopup(props), { maxWidth: 340 }).openPopup();
+      self.openPopup(latlng, self.incidentPopup(props), marker.getRadius());
     });
     return marker;
   };
@@ -393,7 +423,8 @@
   IncidentLayer.prototype.incidentPopup = function (props) {
     var labels = this.config.labels;
     var box = el("div", "ipw-popup");
-    box.appendChild(el("p", "ipw-popup-title", formatDate(props.date, props.date_precision)));
+    if (props.synthetic) box.appendChild(el("p", "badge synthetic", "SYNTHETIC \u2014 not a real event"));
+    box.appendChild(el("p", "ipw-popup-title", props.date_display || formatDate(props.date, props.date_precision)));
     var place = props.place || "Unknown place";
     if (props.country) place += " (" + props.country + ")";
     box.appendChild(el("p", "ipw-popup-place", place));

@@ -1,0 +1,164 @@
+"""/map/ (the page) and /api/incidents.geojson (the data it loads).
+
+The page never contains incidents: it is a folium map plus a filter form, the same size whatever the
+database holds. The browser fetches the API with the page's filters (kept in the URL).
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
+
+from ipwatch.core.choices import ClaimStatus, IncidentType, LocationPrecision
+from ipwatch.core.countries import country_names
+from ipwatch.core.filters import (
+    YES_NO,
+    IncidentFilterSet,
+    InvalidFilter,
+    error_messages,
+    filter_incidents,
+    invalid_filter_response,
+)
+from ipwatch.core.models import Incident, Place, Province, Report
+
+from .folium_map import build_map
+from .geojson import collection_stats, feature_collection_json
+
+GEOJSON_CONTENT_TYPE = "application/geo+json"
+# Bump when the GeoJSON output changes shape, so cached copies are not reused across versions.
+GEOJSON_FORMAT_VERSION = 1
+CONFIG_ELEMENT_ID = "ipw-map-config"
+
+
+# ------------------------------------------------------------------------------------ the page
+
+
+@require_safe
+@gzip_page
+def map_page(request):
+    filterset = IncidentFilterSet(request.GET, queryset=Incident.objects.none())
+    errors = {} if filterset.is_valid() else error_messages(filterset)
+    provinces = list(Province.objects.order_by("name").values("slug", "name", "color", "countries"))
+    names = country_names()
+    countries = sorted({code for province in provinces for code in province["countries"]}, key=names.get)
+    rendered = build_map(
+        config_element_id=CONFIG_ELEMENT_ID,
+        tile_url=settings.IPWATCH_TILE_URL,
+        tile_attribution=settings.IPWATCH_TILE_ATTRIBUTION,
+    )
+    config = {
+        "apiUrl": reverse("maps:incidents-geojson"),
+        "formId": "ipw-map-filters",
+        "statusId": "ipw-map-status",
+        "errorsId": "ipw-map-errors",
+        "downloadId": "ipw-map-download",
+        "provinces": [{"slug": p["slug"], "name": p["name"], "color": p["color"]} for p in provinces],
+        "labels": {
+            "incident_type": dict(IncidentType.choices),
+            "claim_status": dict(ClaimStatus.choices),
+            "location_precision": dict(LocationPrecision.choices),
+        },
+    }
+    context = {
+        # folium's output holds only static URLs and constants: stored text travels in `config`,
+        # which json_script escapes.
+        "map_head": mark_safe(rendered.head),  # noqa: S308
+        "map_html": mark_safe(rendered.html),  # noqa: S308
+        "map_script": mark_safe(rendered.script),  # noqa: S308
+        "map_config": config,
+        "config_element_id": CONFIG_ELEMENT_ID,
+        "errors": errors,
+        "provinces": provinces,
+        "countries": [(code, names.get(code, code)) for code in countries],
+        "incident_types": IncidentType.choices,
+        "claimed_choices": YES_NO,
+        "selected": {
+            "province": request.GET.getlist("province"),
+            "country": request.GET.get("country", ""),
+            "since": request.GET.get("since", ""),
+            "until": request.GET.get("until", ""),
+            "type": request.GET.getlist("type"),
+            "claimed": request.GET.get("claimed", ""),
+            "q": request.GET.get("q", ""),
+        },
+        "api_query": request.GET.urlencode(),
+    }
+    return render(request, "maps/map.html", context, status=400 if errors else 200)
+
+
+# ------------------------------------------------------------------------------------- the API
+
+
+def reference_data_version() -> tuple:
+    """Markers that change when places, provinces or claim reports change (one cheap query).
+
+    django-simple-history writes a row for every save and delete, so the highest history id moves
+    whenever an editor renames a place or a province or edits a report; the highest report id also
+    catches reports added in bulk by imports.
+    """
+    # Table names come from the models' metadata, never from the request.
+    quote = connection.ops.quote_name
+    history_tables = [model.history.model._meta.db_table for model in (Place, Province, Report)]
+    parts = [f"(SELECT MAX(history_id) FROM {quote(table)})" for table in history_tables]  # noqa: S608
+    parts.append(f"(SELECT MAX(id) FROM {quote(Report._meta.db_table)})")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
+
+
+def geojson_etag(request, stats: dict) -> str:
+    """A weak ETag from what the response is made of, computed without building the response.
+
+    Any published change (an incident saved, published, retracted or deleted; a place, province or
+    claim edited) changes it, so the next request gets fresh data rather than a 304.
+    """
+    fingerprint = json.dumps(
+        [
+            GEOJSON_FORMAT_VERSION,
+            request.build_absolute_uri("/"),
+            sorted(request.GET.lists()),
+            stats,
+            reference_data_version(),
+        ],
+        default=str,
+        sort_keys=True,
+    )
+    return f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:40]}"'
+
+
+def _cache_headers(response, etag: str):
+    response["ETag"] = etag
+    # Cacheable by browsers and proxies, but always revalidated (cheap thanks to the ETag), so a
+    # published change shows on the very next request.
+    patch_cache_control(response, public=True, no_cache=True, max_age=0)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+@require_safe
+@gzip_page
+def incidents_geojson(request):
+    """Published incidents as an RFC 7946 FeatureCollection; same filters as the page, plus bbox."""
+    try:
+        incidents = filter_incidents(request.GET, Incident.objects.published())
+    except InvalidFilter as exc:
+        return invalid_filter_response(exc)
+    stats = collection_stats(incidents)
+    etag = geojson_etag(request, stats)
+    conditional = get_conditional_response(request, etag=etag)  # 304 Not Modified (or 412 for If-Match)
+    if conditional is not None:
+        return _cache_headers(conditional, etag)
+    body = feature_collection_json(
+        incidents,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        without_coordinates=stats["without_coordinates"],
+    )
+    return _cache_headers(HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE), etag)

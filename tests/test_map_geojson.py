@@ -1,0 +1,55 @@
+"""ipwatch.maps.geojson: the serialiser the API and `export_incidents --format geojson` share."""
+
+import json
+
+import pytest
+
+from ipwatch.core.models import Incident
+from ipwatch.maps import geojson
+
+
+@pytest.mark.django_db
+class TestFeatureCollection:
+    def test_document_and_chunks_agree(self, sample_data, monkeypatch):
+        monkeypatch.setattr(geojson, "CHUNK_FEATURES", 2)  # force several chunks
+        queryset = Incident.objects.published()
+        chunks = list(geojson.iter_feature_collection(queryset))
+        assert len(chunks) > 3
+        text = geojson.feature_collection_json(queryset)
+        assert "".join(chunks) == text
+        collection = json.loads(text)
+        assert len(collection["features"]) == 3
+        assert collection["without_coordinates"] == 0
+
+    def test_relative_links_without_base_url_absolute_with_it(self, make_incident):
+        incident = make_incident()
+        queryset = Incident.objects.published()
+        relative = json.loads(geojson.feature_collection_json(queryset))["features"][0]["properties"]["url"]
+        absolute = json.loads(geojson.feature_collection_json(queryset, base_url="https://ipwatch.example"))
+        assert relative == incident.get_absolute_url()
+        assert absolute["features"][0]["properties"]["url"] == "https://ipwatch.example" + incident.get_absolute_url()
+
+    def test_counts_incidents_without_coordinates_itself_when_not_told(self, make_incident):
+        make_incident(place=None)
+        collection = json.loads(geojson.feature_collection_json(Incident.objects.published()))
+        assert collection == {"type": "FeatureCollection", "without_coordinates": 1, "features": []}
+
+    def test_chronological_order(self, make_incident):
+        import datetime as dt
+
+        later = make_incident(date=dt.date(2020, 1, 2))
+        earlier = make_incident(date=dt.date(2019, 1, 2))
+        features = json.loads(geojson.feature_collection_json(Incident.objects.all()))["features"]
+        assert [f["id"] for f in features] == [earlier.pk, later.pk]
+
+    def test_two_queries_whatever_the_size(self, make_incident, django_assert_num_queries):
+        for _ in range(12):
+            make_incident()
+        with django_assert_num_queries(2):  # claimed figures, rows
+            geojson.feature_collection_json(Incident.objects.published(), without_coordinates=0)
+
+    def test_stats(self, make_incident):
+        make_incident(place=None, is_synthetic=True)
+        make_incident()
+        stats = geojson.collection_stats(Incident.objects.published())
+        assert (stats["total"], stats["without_coordinates"], stats["synthetic"]) == (2, 1, 1)
