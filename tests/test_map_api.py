@@ -145,9 +145,32 @@ class TestFilters:
         make_incident(place=None)
         assert get_collection(client, "province=fez")["without_coordinates"] == 1
 
+    def test_id_selects_incidents_but_never_unpublished_ones(self, client, make_incident):
+        first, second, _ = make_incident(), make_incident(), make_incident()
+        draft = make_incident(status=IncidentStatus.DRAFT)
+        assert feature_ids(get_collection(client, f"id={first.pk},{second.pk},{draft.pk}")) == [first.pk, second.pk]
+
+    def test_properties_narrows_the_properties(self, client, sample_data):
+        collection = get_collection(client, "properties=province,killed,synthetic,url&province=fezzan")
+        (feature,) = collection["features"]
+        assert list(feature["properties"]) == ["province", "killed", "url", "synthetic"]  # canonical order
+        assert feature["geometry"]["coordinates"] == [14.4283, 27.0377]
+        assert isinstance(feature["id"], int)
+        assert get_collection(client, "properties=")["features"][0]["properties"] == {}
+
+    def test_map_properties_are_a_valid_selection(self, client, sample_data):
+        from ipwatch.maps.geojson import MAP_PROPERTIES
+
+        collection = get_collection(client, "properties=" + ",".join(MAP_PROPERTIES))
+        assert set(collection["features"][0]["properties"]) == set(MAP_PROPERTIES)
+
     @pytest.mark.parametrize(
         ("query", "param"),
         [
+            ("properties=province,summary", "properties"),
+            ("properties=internal_notes", "properties"),
+            ("id=12,abc", "id"),
+            ("id=" + ",".join(str(n) for n in range(1, 502)), "id"),
             ("since=yesterday", "since"),
             ("until=2019-13-01", "until"),
             ("bbox=1,2,3", "bbox"),

@@ -77,7 +77,7 @@ def click_incident(page, incident_id):
             const layer = window.ipwatchIncidentLayer;
             let found = null;
             layer.layer.eachLayer((marker) => {
-                if (marker.feature && marker.feature.properties.id === id) found = marker;
+                if (marker.feature && marker.feature.id === id) found = marker;
             });
             if (!found) return null;
             const p = layer.map.latLngToContainerPoint(found.getLatLng());
@@ -88,7 +88,7 @@ def click_incident(page, incident_id):
     )
     assert point, f"incident {incident_id} is not drawn as a single marker"
     page.mouse.click(*point)
-    page.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_selector(".leaflet-popup-content .ipw-popup")  # details fetched and shown
 
 
 def test_markers_clusters_and_escaped_popups(page, live_server, make_incident, make_place, make_province):

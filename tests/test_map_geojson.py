@@ -34,13 +34,20 @@ class TestFeatureCollection:
         collection = json.loads(geojson.feature_collection_json(Incident.objects.published()))
         assert collection == {"type": "FeatureCollection", "without_coordinates": 1, "features": []}
 
-    def test_chronological_order(self, make_incident):
+    def test_features_in_id_order(self, make_incident):
         import datetime as dt
 
-        later = make_incident(date=dt.date(2020, 1, 2))
-        earlier = make_incident(date=dt.date(2019, 1, 2))
+        first = make_incident(date=dt.date(2020, 1, 2))
+        second = make_incident(date=dt.date(2019, 1, 2))
         features = json.loads(geojson.feature_collection_json(Incident.objects.all()))["features"]
-        assert [f["id"] for f in features] == [earlier.pk, later.pk]
+        assert [f["id"] for f in features] == [first.pk, second.pk]
+
+    def test_places_shared_by_incidents_keep_their_own_coordinates(self, make_incident, make_place):
+        here, there = make_place(latitude=10.123456, longitude=20.654321), make_place(latitude=-1.5, longitude=-2.25)
+        for place in (here, there, here, there):
+            make_incident(place=place)
+        features = json.loads(geojson.feature_collection_json(Incident.objects.all()))["features"]
+        assert [f["geometry"]["coordinates"] for f in features] == [[20.65432, 10.12346], [-2.25, -1.5]] * 2
 
     def test_two_queries_whatever_the_size(self, make_incident, django_assert_num_queries):
         for _ in range(12):

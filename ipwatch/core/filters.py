@@ -1,7 +1,8 @@
 """The incident filters shared by the map, the timeline, the incident list and the exports.
 
 Parameters (a contract other tooling relies on): province (repeatable slug), country (ISO2),
-since, until (YYYY-MM-DD), type (repeatable), claimed (yes/no), q, bbox=minlon,minlat,maxlon,maxlat.
+since, until (YYYY-MM-DD), type (repeatable), claimed (yes/no), q, bbox=minlon,minlat,maxlon,maxlat,
+id=12,13 (incident ids, at most MAX_IDS; the map fetches a popup's details with it).
 """
 
 import django_filters
@@ -59,6 +60,29 @@ class BBoxFilter(django_filters.Filter):
             return queryset.filter(place__longitude__gte=min_lon, place__longitude__lte=max_lon)
         # A box crossing the antimeridian.
         return queryset.filter(Q(place__longitude__gte=min_lon) | Q(place__longitude__lte=max_lon))
+
+
+MAX_IDS = 500
+
+
+class IdListField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError("id must be incident ids separated by commas, e.g. 12,13")
+        if len(parts) > MAX_IDS:
+            raise forms.ValidationError(f"id takes at most {MAX_IDS} ids")
+        return [int(part) for part in parts]
+
+
+class IdListFilter(django_filters.Filter):
+    field_class = IdListField
+
+    def filter(self, queryset, value):
+        return queryset.filter(pk__in=value) if value else queryset
 
 
 class CountryField(forms.CharField):
@@ -130,6 +154,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     claimed = django_filters.ChoiceFilter(choices=YES_NO, method="filter_claimed", label="Claim status")
     q = django_filters.CharFilter(method="filter_text", label="Search", max_length=MAX_Q_LENGTH)
     bbox = BBoxFilter(label="Bounding box")
+    id = IdListFilter(label="Incident ids")
 
     class Meta:
         model = Incident

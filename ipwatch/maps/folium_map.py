@@ -113,6 +113,7 @@ class RenderedMap:
     head: str  # <script>/<link> tags for the page's <head>
     html: str  # the map's <div>
     script: str  # JavaScript that builds the map (goes in a <script> after the div)
+    basemap_url: str  # the offline basemap's TopoJSON ("" with a tile server), for a preload link
 
 
 def build_map(*, config_element_id: str, tile_url: str = "", tile_attribution: str = "") -> RenderedMap:
@@ -128,12 +129,15 @@ def build_map(*, config_element_id: str, tile_url: str = "", tile_attribution: s
         control_scale=False,
     )
     fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+    basemap_url = ""
     if tile_url:
         layer = folium.TileLayer(tiles=tile_url, attr=tile_attribution, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
         layer._id = "base"
         fmap.add_child(layer, name="tiles")
     else:
-        fmap.add_child(OfflineBasemap(), name="basemap")
+        basemap = OfflineBasemap()
+        basemap_url = basemap.topojson_url
+        fmap.add_child(basemap, name="basemap")
     fmap.add_child(IncidentLayer(config_element_id), name="incidents")
 
     figure = fmap.get_root()
@@ -143,4 +147,5 @@ def build_map(*, config_element_id: str, tile_url: str = "", tile_attribution: s
         head=figure.header.render(),
         html=figure.html.render(),
         script=figure.script.render(),
+        basemap_url=basemap_url,
     )

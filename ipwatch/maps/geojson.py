@@ -6,34 +6,39 @@ caller may show (``Incident.objects.published()`` for anything public)::
 
     from ipwatch.maps.geojson import feature_collection_json, iter_feature_collection
     text = feature_collection_json(queryset, base_url="https://ipwatch.example")
-    for chunk in iter_feature_collection(queryset):  # the same text, in pieces, for files
+    for chunk in iter_feature_collection(queryset):  # the same text in pieces, for writing files
         out.write(chunk)
 
-It stays fast at 100,000 incidents: two queries whatever the number of rows (the incidents with their
-place and province via ``values_list``, and the claimed figures aggregated in SQL from Report rows),
-then plain string building; see docs/benchmarks.md (## Map).
-
-Output, per incident with coordinates (incidents without coordinates are left out and counted in the
+Each incident with coordinates becomes (incidents without coordinates are left out and counted in the
 collection's ``without_coordinates`` member)::
 
     {"type": "Feature", "id": 12,
      "geometry": {"type": "Point", "coordinates": [14.4283, 27.0377]},   # [lon, lat], 5 decimals
-     "properties": {"id", "date", "date_precision", "date_display", "place", "country", "province",
-                    "province_name", "incident_type", "killed", "wounded", "claim_status",
-                    "location_precision", "url", "claimed_killed", "claimed_wounded",
+     "properties": {"id", "date", "date_precision", "place", "country", "province", "province_name",
+                    "incident_type", "killed", "wounded", "claim_status", "location_precision",
+                    "date_display", "url", "claimed_killed", "claimed_wounded",
                     "claimed_killed_or_wounded", "synthetic"}}
 
 ``killed``/``wounded`` are the editors' best estimates from independent reporting
 (Incident.killed_best/wounded_best); ``claimed_*`` are the highest figures in the group's own claims
-(Report rows with is_claim), null when no claim gave one.
+(Report rows with is_claim), null when no claim gave one; ``synthetic`` marks generated test data.
+``properties=`` narrows the properties to a subset (the map loads only what it draws).
 
-The characters ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e`` and ``\\u0026``: still the
-same JSON strings, but text such as ``</script>`` can never end a script element or be sniffed as HTML.
+It stays fast at 100,000 incidents: one query for the rows (through the database cursor, skipping the
+ORM's per-value conversions), one more only when claimed figures are asked for, then string building
+with every repeated value (places' coordinates, provinces, types, dates…) JSON-encoded once. Features come
+in id order. See docs/benchmarks.md (## Map).
+
+``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e``, ``\\u0026``: the same JSON strings, but
+stored text such as ``</script>`` can never close a script element or be sniffed as HTML.
 """
 
+import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
+from django.db import connections
 from django.db.models import Count, Max, Q, Sum
 
 from ipwatch.core.dates import format_at_precision
@@ -42,60 +47,49 @@ from ipwatch.core.models import Report
 COORDINATE_DECIMALS = 5
 CHUNK_FEATURES = 2000  # features per yielded chunk
 
-PROPERTY_NAMES = (
-    "id",
-    "date",
-    "date_precision",
-    "date_display",
-    "place",
-    "country",
-    "province",
-    "province_name",
-    "incident_type",
-    "killed",
-    "wounded",
-    "claim_status",
-    "location_precision",
-    "url",
-    "claimed_killed",
-    "claimed_wounded",
-    "claimed_killed_or_wounded",
-    "synthetic",
-)
-
-_ROW_FIELDS = (
-    "id",
-    "date",
-    "date_precision",
-    "place__name",
-    "place__country",
-    "place__longitude",
-    "place__latitude",
-    "place__location_precision",
-    "province__slug",
-    "province__name",
-    "incident_type",
-    "killed_best",
-    "wounded_best",
-    "claim_status",
-    "is_synthetic",
-)
-
-# One template per feature; %s slots are filled with JSON-encoded values (see _features()).
-_FEATURE = (
-    '{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%s,%s]},'
-    '"properties":{"id":%d,"date":"%s","date_precision":%s,"date_display":%s,"place":%s,"country":%s,'
-    '"province":%s,"province_name":%s,"incident_type":%s,"killed":%s,"wounded":%s,"claim_status":%s,'
-    '"location_precision":%s,"url":%s,"claimed_killed":%s,"claimed_wounded":%s,'
-    '"claimed_killed_or_wounded":%s,"synthetic":%s}}'
-)
+# Properties read straight from a column, in output order.
+COLUMN_PROPERTIES = {
+    "id": "id",
+    "date": "date",
+    "date_precision": "date_precision",
+    "place": "place__name",
+    "country": "place__country",
+    "province": "province__slug",
+    "province_name": "province__name",
+    "incident_type": "incident_type",
+    "killed": "killed_best",
+    "wounded": "wounded_best",
+    "claim_status": "claim_status",
+    "location_precision": "place__location_precision",
+}
+CLAIM_PROPERTIES = ("claimed_killed", "claimed_wounded", "claimed_killed_or_wounded")
+# Properties computed from other values, written after the column ones.
+COMPUTED_PROPERTIES = ("date_display", "url", *CLAIM_PROPERTIES, "synthetic")
+PROPERTY_NAMES = (*COLUMN_PROPERTIES, *COMPUTED_PROPERTIES)
+# What /map/ needs to draw markers (colour, size, hollow, synthetic count); popups fetch the rest.
+MAP_PROPERTIES = ("province", "killed", "wounded", "location_precision", "synthetic")
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_NO_CLAIM = ("null", "null", "null")
 
 
-def _html_safe(text: str) -> str:
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+class UnknownProperty(ValueError):
+    def __init__(self, names):
+        self.names = names
+        super().__init__(
+            f"unknown propert{'y' if len(names) == 1 else 'ies'} {', '.join(sorted(names))}; "
+            f"choose from {', '.join(PROPERTY_NAMES)}"
+        )
+
+
+def select_properties(names: Iterable[str] | None) -> tuple[str, ...]:
+    """The requested properties in output order (all when ``names`` is None); UnknownProperty if any is unknown."""
+    if names is None:
+        return PROPERTY_NAMES
+    wanted = set(names)
+    unknown = wanted - set(PROPERTY_NAMES)
+    if unknown:
+        raise UnknownProperty(unknown)
+    return tuple(name for name in PROPERTY_NAMES if name in wanted)
 
 
 def incident_url(base_url: str, incident_id: int) -> str:
@@ -109,6 +103,23 @@ def located(queryset):
 
 def count_without_coordinates(queryset) -> int:
     return queryset.filter(Q(place__isnull=True) | Q(place__latitude__isnull=True)).count()
+
+
+def collection_stats(queryset) -> dict:
+    """Counts and change markers of ``queryset``, in one aggregate query.
+
+    The API builds its ETag on them: the sum of ids changes when incidents enter or leave the set (even
+    through QuerySet.update(), which leaves updated_at alone), the coordinate sums when a place moves.
+    """
+    return queryset.order_by().aggregate(
+        total=Count("pk"),
+        without_coordinates=Count("pk", filter=Q(place__isnull=True) | Q(place__latitude__isnull=True)),
+        synthetic=Count("pk", filter=Q(is_synthetic=True)),
+        id_sum=Sum("pk"),
+        last_updated=Max("updated_at"),
+        latitude_sum=Sum("place__latitude"),
+        longitude_sum=Sum("place__longitude"),
+    )
 
 
 def claimed_figures(queryset) -> dict[int, tuple[str, str, str]]:
@@ -126,80 +137,112 @@ def claimed_figures(queryset) -> dict[int, tuple[str, str, str]]:
     }
 
 
-def _features(queryset, base_url: str) -> Iterator[str]:
+class _EncodedValues(dict):
+    """value → its JSON text, encoded on first use (dates as ISO strings)."""
+
+    def __missing__(self, value):
+        text = _encode(value.isoformat() if isinstance(value, dt.date) else value)
+        self[value] = text
+        return text
+
+
+class _DateDisplays(dict):
+    """(date, precision) → JSON text of the date at its precision ("Oct 2018")."""
+
+    def __missing__(self, key):
+        date, precision = key
+        if isinstance(date, str):  # SQLite hands dates over as text
+            date = dt.date.fromisoformat(date)
+        text = _encode(format_at_precision(date, precision))
+        self[key] = text
+        return text
+
+
+def _raw_rows(queryset, fields: list[str], chunk_size: int = CHUNK_FEATURES) -> Iterator[tuple]:
+    """Rows of ``queryset.values_list(*fields)`` straight from the DB cursor, without the ORM's
+    per-value conversions (the formatting below accepts dates as date objects or ISO text)."""
+    rows = queryset.values_list(*fields)
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(chunk_size):
+            yield from batch
+
+
+def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[str]:
+    wanted = set(properties)
+    column_properties = [name for name in COLUMN_PROPERTIES if name in wanted]
+    fields = ["id", "place_id", "place__longitude", "place__latitude"]
+    for field in [COLUMN_PROPERTIES[name] for name in column_properties] + ["date", "date_precision", "is_synthetic"]:
+        if field not in fields:
+            fields.append(field)
+    claim_slice = [CLAIM_PROPERTIES.index(name) for name in CLAIM_PROPERTIES if name in wanted]
+    # Claims of every incident in the set: cheaper than repeating the coordinates test in the subquery.
+    claims = claimed_figures(queryset) if claim_slice else {}
     queryset = located(queryset)
-    claims = claimed_figures(queryset)
-    rows = queryset.order_by("date", "id").values_list(*_ROW_FIELDS)
+    no_claim = ("null",) * 3
+
+    template = (
+        '{"type":"Feature","id":%s,"geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
+        + ",".join(f'"{name}":%s' for name in properties)
+        + "}}"
+    )
+    columns = [fields.index(COLUMN_PROPERTIES[name]) for name in column_properties]
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],)) if columns else None
+    encoded = _EncodedValues()
+    lookup = encoded.__getitem__
+    date_displays = _DateDisplays()
+    want_date_display = "date_display" in wanted
+    want_url = "url" in wanted
+    want_synthetic = "synthetic" in wanted
     url_prefix = _encode(incident_url(base_url, 0))[:-3]  # '"…/incidents/' without the '0/"'
-    encoded: dict = {}  # repeated values (provinces, types, dates…) are encoded once
+    date_index, precision_index = fields.index("date"), fields.index("date_precision")
+    synthetic_index = fields.index("is_synthetic")
 
-    def enc(value) -> str:
+    coordinates: dict[int, tuple[str, str]] = {}  # place id → rounded [lon, lat] as text
+    # By id: a stable order that costs nothing (SQLite reads the table in that order).
+    for row in _raw_rows(queryset.order_by("id"), fields):
+        pk = row[0]
         try:
-            return encoded[value]
+            lon, lat = coordinates[row[1]]
         except KeyError:
-            encoded[value] = text = _encode(value)
-            return text
-
-    date_texts: dict = {}
-    for (
-        pk,
-        date,
-        date_precision,
-        place,
-        country,
-        lon,
-        lat,
-        location_precision,
-        province,
-        province_name,
-        incident_type,
-        killed,
-        wounded,
-        claim_status,
-        synthetic,
-    ) in rows:
-        date_key = (date, date_precision)
-        if date_key not in date_texts:
-            date_texts[date_key] = (date.isoformat(), enc(format_at_precision(date, date_precision)))
-        iso_date, date_display = date_texts[date_key]
-        claimed = claims.get(pk, _NO_CLAIM)
-        yield _FEATURE % (
-            pk,
-            repr(round(lon, COORDINATE_DECIMALS)),
-            repr(round(lat, COORDINATE_DECIMALS)),
-            pk,
-            iso_date,
-            enc(date_precision),
-            date_display,
-            enc(place),
-            enc(country),
-            enc(province),
-            enc(province_name),
-            enc(incident_type),
-            enc(killed),
-            enc(wounded),
-            enc(claim_status),
-            enc(location_precision),
-            f'{url_prefix}{pk}/"',
-            claimed[0],
-            claimed[1],
-            claimed[2],
-            "true" if synthetic else "false",
-        )
+            lon, lat = coordinates[row[1]] = (
+                repr(round(row[2], COORDINATE_DECIMALS)),
+                repr(round(row[3], COORDINATE_DECIMALS)),
+            )
+        values = list(map(lookup, pick(row))) if pick else []
+        if want_date_display:
+            values.append(date_displays[row[date_index], row[precision_index]])
+        if want_url:
+            values.append(f'{url_prefix}{pk}/"')
+        if claim_slice:
+            claimed = claims.get(pk, no_claim)
+            values.extend(claimed[i] for i in claim_slice)
+        if want_synthetic:
+            values.append("true" if row[synthetic_index] else "false")
+        yield template % (pk, lon, lat, *values)
 
 
-def iter_feature_collection(queryset, *, base_url: str = "", without_coordinates: int | None = None) -> Iterator[str]:
+def _html_safe(text: str) -> str:
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def iter_feature_collection(
+    queryset, *, base_url: str = "", properties: Iterable[str] | None = None, without_coordinates: int | None = None
+) -> Iterator[str]:
     """The FeatureCollection of ``queryset`` as chunks of JSON text (join them for the document).
 
     ``base_url`` (e.g. "https://ipwatch.example", no trailing slash) makes the incident links absolute.
+    ``properties`` limits the properties (default: all of PROPERTY_NAMES).
     ``without_coordinates`` saves a query when the caller has already counted the incidents left out.
     """
+    properties = select_properties(properties)
     if without_coordinates is None:
         without_coordinates = count_without_coordinates(queryset)
     yield f'{{"type":"FeatureCollection","without_coordinates":{int(without_coordinates)},"features":['
     chunk: list[str] = []
     first = True
-    for feature in _features(queryset, base_url):
+    for feature in _features(queryset, base_url, properties):
         chunk.append(feature)
         if len(chunk) >= CHUNK_FEATURES:
             yield ("" if first else ",") + _html_safe(",".join(chunk))
@@ -210,23 +253,12 @@ def iter_feature_collection(queryset, *, base_url: str = "", without_coordinates
     yield "]}"
 
 
-def feature_collection_json(queryset, *, base_url: str = "", without_coordinates: int | None = None) -> str:
+def feature_collection_json(
+    queryset, *, base_url: str = "", properties: Iterable[str] | None = None, without_coordinates: int | None = None
+) -> str:
     """The whole FeatureCollection of ``queryset`` as one JSON string."""
-    return "".join(iter_feature_collection(queryset, base_url=base_url, without_coordinates=without_coordinates))
-
-
-def collection_stats(queryset) -> dict:
-    """Counts and change markers of ``queryset``, in one aggregate query.
-
-    The API builds its ETag on them: the sum of ids changes when incidents enter or leave the set (even
-    through QuerySet.update(), which leaves updated_at alone), the coordinate sums when a place moves.
-    """
-    return queryset.order_by().aggregate(
-        total=Count("pk"),
-        without_coordinates=Count("pk", filter=Q(place__isnull=True) | Q(place__latitude__isnull=True)),
-        synthetic=Count("pk", filter=Q(is_synthetic=True)),
-        id_sum=Sum("pk"),
-        last_updated=Max("updated_at"),
-        latitude_sum=Sum("place__latitude"),
-        longitude_sum=Sum("place__longitude"),
+    return "".join(
+        iter_feature_collection(
+            queryset, base_url=base_url, properties=properties, without_coordinates=without_coordinates
+        )
     )

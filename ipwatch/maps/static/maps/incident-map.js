@@ -54,6 +54,11 @@
     }
   }
 
+  // Timings for benchmarks and debugging (DevTools > Performance, or performance.getEntriesByType("mark")).
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark("ipwatch:" + name);
+  }
+
   function casualties(props) {
     return (props.killed || 0) + (props.wounded || 0);
   }
@@ -75,12 +80,13 @@
     pane.style.pointerEvents = "none";
     var renderer = L.canvas({ pane: "ipwatch-basemap", padding: 0.5 });
     if (attribution) map.attributionControl.addAttribution(attribution);
-    return fetch(url, { credentials: "same-origin" })
+    return fetch(url, { credentials: "same-origin" }) // matches the page's <link rel="preload">
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
       .then(function (topology) {
+        mark("basemap-received");
         var countries = window.topojson.feature(topology, topology.objects.countries);
         L.geoJSON(countries, {
           pane: "ipwatch-basemap",
@@ -89,6 +95,7 @@
           style: { color: "#a8a29e", weight: 0.8, fillColor: "#f5f1e8", fillOpacity: 1 },
         }).addTo(map);
         map.getContainer().setAttribute("data-basemap", "loaded");
+        mark("basemap-drawn");
       })
       .catch(function (error) {
         map.getContainer().setAttribute("data-basemap", "failed");
@@ -203,13 +210,12 @@
     var controller = new AbortController();
     this.request = controller;
     this.setStatus("loading", "Loading incidents\u2026");
-    var url = this.config.apiUrl + (query ? "?" + query : "");
-    if (this.downloadLink) this.downloadLink.href = url;
-    return fetch(url, {
-      signal: controller.signal,
-      credentials: "same-origin",
-      headers: { Accept: "application/geo+json, application/json" },
-    })
+    // The download link offers every property; the map itself loads only what it draws.
+    if (this.downloadLink) this.downloadLink.href = this.config.apiUrl + (query ? "?" + query : "");
+    var url =
+      this.config.apiUrl + "?" + (query ? query + "&" : "") + "properties=" + this.config.mapProperties.join(",");
+    // Same URL, mode and credentials as the page's <link rel="preload">, so the first load reuses it.
+    return fetch(url, { signal: controller.signal, credentials: "same-origin" })
       .then(function (response) {
         return response.json().then(function (body) {
           return { ok: response.ok, status: response.status, body: body };
@@ -217,6 +223,7 @@
       })
       .then(function (result) {
         if (controller.signal.aborted) return;
+        mark("data-received");
         if (!result.ok) {
           self.setData([], 0);
           self.emptyBox.hidden = true; // the filters are wrong, not the data: say so instead
@@ -235,10 +242,12 @@
 
   IncidentLayer.prototype.setData = function (features, withoutCoordinates) {
     this.features = features;
+    this.details = {}; // popup details are refetched after every load, so they are never stale
     this.withoutCoordinates = withoutCoordinates;
     this.updateLegendCounts();
-    this.rebuildIndex();
+    this.index = null; // fit the view first, then cluster and draw once for it
     this.fitToData();
+    this.rebuildIndex();
     var shown = features.length;
     var synthetic = 0;
     for (var i = 0; i < shown; i++) if (features[i].properties.synthetic) synthetic++;
@@ -332,6 +341,7 @@
       }
     });
     this.container.setAttribute("data-rendered", String(clusters.length));
+    if (clusters.length) mark("markers-drawn");
   };
 
   IncidentLayer.prototype.clusterMarker = function (cluster, latlng) {
@@ -350,7 +360,7 @@
       var zoom = self.index.getClusterExpansionZoom(cluster.properties.cluster_id);
       if (zoom > self.index.options.maxZoom || zoom > self.map.getMaxZoom()) {
         // Incidents at the same spot never separate: list them instead of zooming.
-        self.openPopup(latlng, self.clusterPopup(cluster), size / 2);
+        self.openDetailsPopup(latlng, size / 2, self.index.getLeaves(cluster.properties.cluster_id, 50), cluster);
       } else {
         self.map.setView(latlng, zoom);
       }
@@ -362,7 +372,7 @@
   // popup's own auto-pan), which would otherwise close them.
   IncidentLayer.prototype.openPopup = function (latlng, content, markerRadius) {
     var legend = this.legendWidth();
-    L.popup({
+    return L.popup({
       maxWidth: 340,
       offset: [0, 7 - markerRadius],
       autoPanPaddingTopLeft: [50, 20],
@@ -373,16 +383,60 @@
       .openOn(this.map);
   };
 
-  IncidentLayer.prototype.clusterPopup = function (cluster) {
-    var limit = 50;
-    var leaves = this.index.getLeaves(cluster.properties.cluster_id, limit);
+  // Popups show the full properties of their incidents, fetched by id when first opened.
+  IncidentLayer.prototype.fetchDetails = function (ids) {
+    var self = this;
+    this.details = this.details || {};
+    var missing = ids.filter(function (id) {
+      return !self.details[id];
+    });
+    if (!missing.length) return Promise.resolve();
+    return fetch(this.config.apiUrl + "?id=" + missing.join(","), {
+      credentials: "same-origin",
+      headers: { Accept: "application/geo+json, application/json" },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (collection) {
+        collection.features.forEach(function (feature) {
+          self.details[feature.id] = feature.properties;
+        });
+      });
+  };
+
+  IncidentLayer.prototype.openDetailsPopup = function (latlng, markerRadius, features, cluster) {
+    var self = this;
+    var ids = features.map(function (feature) {
+      return feature.id;
+    });
+    var popup = this.openPopup(latlng, el("p", "ipw-popup-loading", "Loading\u2026"), markerRadius);
+    this.fetchDetails(ids)
+      .then(function () {
+        var found = ids.filter(function (id) {
+          return self.details[id];
+        });
+        if (!found.length) throw new Error("no longer published");
+        popup.setContent(
+          cluster ? self.clusterPopup(cluster, found) : self.incidentPopup(self.details[found[0]])
+        );
+      })
+      .catch(function (error) {
+        popup.setContent(el("p", "ipw-popup-note", "Could not load this incident (" + error.message + ")."));
+      });
+  };
+
+  IncidentLayer.prototype.clusterPopup = function (cluster, ids) {
+    var self = this;
     var box = el("div", "ipw-popup");
     box.appendChild(el("p", "ipw-popup-title", cluster.properties.point_count + " incidents at this location"));
     var list = el("ul", "ipw-popup-list");
-    leaves.forEach(function (leaf) {
-      var props = leaf.properties;
+    ids.forEach(function (id) {
+      var props = self.details[id];
       var item = el("li");
-      var text = (props.date_display || formatDate(props.date, props.date_precision)) + " \u2013 " + (props.place || "unknown place");
+      var text =
+        (props.date_display || formatDate(props.date, props.date_precision)) + " \u2013 " + (props.place || "unknown place");
       if (props.synthetic) text += " (synthetic)";
       var link = el("a", null, text);
       var href = safeHref(props.url);
@@ -391,8 +445,10 @@
       list.appendChild(item);
     });
     box.appendChild(list);
-    if (cluster.properties.point_count > limit) {
-      box.appendChild(el("p", "ipw-popup-note", "Showing the first " + limit + "; zoom in or filter to see the rest."));
+    if (cluster.properties.point_count > ids.length) {
+      box.appendChild(
+        el("p", "ipw-popup-note", "Showing the first " + ids.length + "; zoom in or filter to see the rest.")
+      );
     }
     return box;
   };
@@ -415,7 +471,7 @@
     });
     marker.feature = feature;
     marker.on("click", function () {
-      self.openPopup(latlng, self.incidentPopup(props), marker.getRadius());
+      self.openDetailsPopup(latlng, marker.getRadius(), [feature], null);
     });
     return marker;
   };

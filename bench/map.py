@@ -1,0 +1,384 @@
+"""Map benchmark: /map/ + /api/incidents.geojson against a naive folium page.
+
+The naive page is what most folium tutorials do: one ``folium.Marker`` (with a popup) per incident,
+rendered to one HTML document. Ours is a fixed-size folium page that fetches the GeoJSON API.
+
+For N = 1k, 10k, 100k SYNTHETIC incidents (``generate_synthetic``; plus the 3 real sample incidents)
+it prints, side by side: page bytes, server time for page + data, data bytes (raw and gzip) and the
+time until markers are visible in headless Chromium.
+
+    .venv/bin/python bench/map.py                                   # SQLite, a fresh file in var/bench/
+    bash scripts/with-postgres.sh .venv/bin/python bench/map.py     # PostgreSQL, a throwaway cluster
+    .venv/bin/python bench/map.py --sizes 1000,10000 --naive-max 10000 --no-browser
+
+Server times are measured in-process through Django's test client (full middleware stack, gzip
+included when asked for), median of several runs. Browser times come from a gunicorn server on
+localhost and Debian's Chromium (Playwright), from navigation start until the first marker or
+cluster is drawn; the naive page's CDN links are answered with the same vendored Leaflet files and
+its other CDN requests (jQuery, Bootstrap, fonts, tiles) are refused, as they would be offline.
+"""
+
+import argparse
+import gzip
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BROWSER_TIMEOUT_S = 180
+
+
+def configure_environment() -> str:
+    """Settings for a benchmark process: a fresh SQLite file unless DATABASE_URL points elsewhere."""
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("STATIC_MANIFEST", "0")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipwatch.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Playwright's sync API keeps an event loop in this thread; Django would refuse DB access from it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not os.environ.get("DATABASE_URL"):
+        path = ROOT / "var" / "bench" / "map.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        return "SQLite"
+    return "PostgreSQL" if os.environ["DATABASE_URL"].startswith("postgres") else os.environ["DATABASE_URL"]
+
+
+def median_time(function, runs: int):
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return str(n)
+
+
+def seconds(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+# ---------------------------------------------------------------------------------- server side
+
+
+def measure_ours(client, runs: int) -> dict:
+    from ipwatch.maps.geojson import MAP_PROPERTIES
+
+    map_data = "/api/incidents.geojson?properties=" + ",".join(MAP_PROPERTIES)  # what /map/ fetches
+    full_data = "/api/incidents.geojson"  # every property (other tooling, the download link)
+    page_time, page = median_time(lambda: client.get("/map/"), runs)
+    page_gz = client.get("/map/", HTTP_ACCEPT_ENCODING="gzip")
+    api_time, api = median_time(lambda: client.get(map_data, HTTP_ACCEPT_ENCODING="gzip"), runs)
+    assert api.status_code == 200 and api["Content-Encoding"] == "gzip", api
+    raw = gzip.decompress(api.content)
+    full_time, full = median_time(lambda: client.get(full_data, HTTP_ACCEPT_ENCODING="gzip"), runs)
+    revalidate_time, not_modified = median_time(lambda: client.get(map_data, HTTP_IF_NONE_MATCH=api["ETag"]), runs)
+    assert not_modified.status_code == 304
+    import json
+
+    features = len(json.loads(raw)["features"])
+    return {
+        "features": features,
+        "page_bytes": len(page.content),
+        "page_gzip": len(page_gz.content),
+        "page_time": page_time,
+        "api_time": api_time,
+        "api_full_time": full_time,
+        "api_304_time": revalidate_time,
+        "data_bytes": len(raw),
+        "data_gzip": len(api.content),
+        "full_bytes": len(gzip.decompress(full.content)),
+        "full_gzip": len(full.content),
+    }
+
+
+def naive_folium_page() -> str:
+    """One folium.Marker per published incident, as in the folium tutorials."""
+    import folium
+
+    from ipwatch.core.models import Incident
+
+    fmap = folium.Map(location=[24, 25], zoom_start=3)
+    for incident in Incident.objects.published().with_coordinates().select_related("place", "province"):
+        folium.Marker(
+            [incident.place.latitude, incident.place.longitude],
+            popup=f"{incident.date_display}: {incident.place.name}<br>{incident.summary}",
+            tooltip=incident.place.name,
+        ).add_to(fmap)
+    return fmap.get_root().render()
+
+
+def measure_naive(runs: int) -> dict:
+    naive_time, html = median_time(naive_folium_page, runs)
+    body = html.encode()
+    return {
+        "time": naive_time,
+        "bytes": len(body),
+        "gzip": len(gzip.compress(body, compresslevel=6)),
+        "html": body,
+        "markers": html.count("L.marker("),
+    }
+
+
+# ---------------------------------------------------------------------------------- browser side
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn() -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "ipwatch.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--preload",
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    import urllib.request
+
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/map/", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.terminate()
+        raise RuntimeError("gunicorn did not start")
+    return process, base
+
+
+def warm_up(base: str):
+    """Every worker's first requests pay one-off costs (URL resolver, templates, country names)."""
+    import urllib.request
+
+    for _ in range(6):
+        for path in ("/map/", "/api/incidents.geojson", "/static/vendor/world-atlas/countries-50m.json"):
+            urllib.request.urlopen(base + path, timeout=300).read()
+
+
+class Browser:
+    def __init__(self):
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.vendor = ROOT / "static" / "vendor" / "leaflet"
+
+    def close(self):
+        self.browser.close()
+        self._playwright.stop()
+
+    def ours(self, base: str) -> float | str:
+        page = self.browser.new_page(viewport={"width": 1280, "height": 860})
+        try:
+            page.goto(base + "/map/", wait_until="commit")
+            handle = page.wait_for_function(
+                "() => { const m = document.querySelector('.folium-map');"
+                " return m && m.dataset.state === 'loaded' && Number(m.dataset.rendered) > 0 && performance.now(); }",
+                timeout=BROWSER_TIMEOUT_S * 1000,
+                polling=10,
+            )
+            return handle.json_value() / 1000
+        finally:
+            page.close()
+
+    def naive(self, html: bytes) -> float | str:
+        page = self.browser.new_page(viewport={"width": 1280, "height": 860})
+        vendor = self.vendor
+
+        def route(route):
+            url = route.request.url
+            if url == "http://naive.invalid/map.html":
+                return route.fulfill(body=html, content_type="text/html; charset=utf-8")
+            if "/leaflet@" in url and "/dist/" in url:  # the CDN's Leaflet → the vendored copy
+                name = url.split("/dist/", 1)[1]
+                path = vendor / name
+                if path.is_file():
+                    return route.fulfill(path=str(path))
+            return route.abort()  # jQuery, Bootstrap, Font Awesome, OSM tiles: unreachable offline
+
+        page.route("**/*", route)
+        try:
+            page.goto("http://naive.invalid/map.html", wait_until="commit", timeout=BROWSER_TIMEOUT_S * 1000)
+            handle = page.wait_for_function(
+                "() => document.querySelector('.leaflet-marker-icon') && performance.now()",
+                timeout=BROWSER_TIMEOUT_S * 1000,
+                polling=10,
+            )
+            return handle.json_value() / 1000
+        except Exception as exc:  # a page too big to show within the time limit is a result too
+            return f"> {BROWSER_TIMEOUT_S} s ({type(exc).__name__})"
+        finally:
+            page.close()
+
+
+# ---------------------------------------------------------------------------------------- main
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated N (synthetic incidents)")
+    parser.add_argument("--naive-max", type=int, default=100000, help="skip the naive page above this N")
+    parser.add_argument("--no-browser", action="store_true", help="server-side figures only")
+    parser.add_argument("--runs", type=int, default=5, help="runs per server-side timing (median)")
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+
+    database = configure_environment()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from ipwatch.core.models import Incident
+    from ipwatch.core.sample_data import load_sample_data
+    from ipwatch.core.synthetic import generate_synthetic
+
+    call_command("migrate", verbosity=0)
+    load_sample_data()
+    client = Client()
+
+    server = browser = None
+    if not args.no_browser:
+        browser = Browser()
+        server, base = start_gunicorn()
+
+    rows = []
+    try:
+        for seed, size in enumerate(sizes, start=1):
+            have = Incident.objects.filter(is_synthetic=True).count()
+            start = time.perf_counter()
+            generate_synthetic(size - have, seed=seed)
+            print(
+                f"[{database}] N={size}: generated {size - have} synthetic in {time.perf_counter() - start:.1f} s",
+                file=sys.stderr,
+            )
+            runs = args.runs if size < 100000 else max(3, args.runs - 2)
+            ours = measure_ours(client, runs)
+            naive = measure_naive(1 if size >= 10000 else runs) if size <= args.naive_max else None
+            if browser:
+                warm_up(base)
+                ours["browser"] = browser.ours(base)
+                if naive:
+                    naive["browser"] = browser.naive(naive["html"])
+            rows.append((size, ours, naive))
+            print_row(database, size, ours, naive, file=sys.stderr)
+    finally:
+        if browser:
+            browser.close()
+        if server:
+            server.terminate()
+            server.wait()
+
+    print_table(database, rows)
+
+
+def print_row(database, size, ours, naive, file):
+    line = (
+        f"  ours: page {human_bytes(ours['page_bytes'])} in {seconds(ours['page_time'])}, "
+        f"API {ours['features']} features {human_bytes(ours['data_bytes'])} / gzip {human_bytes(ours['data_gzip'])} "
+        f"in {seconds(ours['api_time'])} (all properties {human_bytes(ours['full_bytes'])} / gzip "
+        f"{human_bytes(ours['full_gzip'])} in {seconds(ours['api_full_time'])}; 304 {seconds(ours['api_304_time'])})"
+        f", browser {seconds(ours.get('browser'))}"
+    )
+    print(line, file=file)
+    if naive:
+        print(
+            f"  naive: {naive['markers']} markers, {human_bytes(naive['bytes'])} / gzip {human_bytes(naive['gzip'])} "
+            f"in {seconds(naive['time'])}, browser {seconds(naive.get('browser'))}",
+            file=file,
+        )
+
+
+def print_table(database, rows):
+    print(f"\n### {database}\n")
+    print(
+        "| N incidents | on map | page bytes: ours / naive | server time page + data: ours / naive | "
+        "map data bytes (ours): raw / gzip | bytes sent, gzip: ours / naive | markers visible: ours / naive |"
+    )
+    print("|---:|---:|---|---|---|---|---|")
+    for size, ours, naive in rows:
+        total_time = ours["page_time"] + ours["api_time"]
+        total_gzip = ours["page_gzip"] + ours["data_gzip"]
+        if naive:
+            time_ratio = f" (×{naive['time'] / total_time:.0f})"
+            bytes_ratio = f" (×{naive['gzip'] / total_gzip:.1f})"
+            naive_page, naive_time, naive_gzip = (
+                human_bytes(naive["bytes"]),
+                seconds(naive["time"]),
+                human_bytes(naive["gzip"]),
+            )
+            naive_browser = seconds(naive.get("browser"))
+        else:
+            time_ratio = bytes_ratio = ""
+            naive_page = naive_time = naive_gzip = naive_browser = "not run"
+        print(
+            f"| {size:,} | {ours['features']:,} "
+            f"| {human_bytes(ours['page_bytes'])} / {naive_page} "
+            f"| {seconds(ours['page_time'])} + {seconds(ours['api_time'])} = {seconds(total_time)} / "
+            f"{naive_time}{time_ratio} "
+            f"| {human_bytes(ours['data_bytes'])} / {human_bytes(ours['data_gzip'])} "
+            f"| {human_bytes(total_gzip)} / {naive_gzip}{bytes_ratio} "
+            f"| {seconds(ours.get('browser'))} / {naive_browser} |"
+        )
+    print(
+        "\nOurs, the API with every property (what other tooling and the download link get): "
+        + "; ".join(
+            f"N={size:,}: {human_bytes(ours['full_bytes'])} / gzip {human_bytes(ours['full_gzip'])} "
+            f"in {seconds(ours['api_full_time'])}"
+            for size, ours, _ in rows
+        )
+        + ". A revalidation answered 304: "
+        + ", ".join(f"N={size:,}: {seconds(ours['api_304_time'])}" for size, ours, _ in rows)
+        + "."
+    )
+
+
+if __name__ == "__main__":
+    main()
