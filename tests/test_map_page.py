@@ -76,6 +76,17 @@ class TestPage:
         assert 'value="camp"' in html
         assert 'href="/api/incidents.geojson?province=fezzan&amp;province=barqa&amp;since=2019-01-01' in html
 
+    def test_preloads_the_data_the_script_will_fetch(self, client, sample_data):
+        from ipwatch.maps.geojson import MAP_PROPERTIES
+
+        html = client.get(f"{PAGE}?province=fezzan&since=2019-01-01").content.decode()
+        expected = "/api/incidents.geojson?province=fezzan&amp;since=2019-01-01&amp;properties=" + ",".join(
+            MAP_PROPERTIES
+        )
+        assert f'<link rel="preload" href="{expected}" as="fetch" crossorigin>' in html
+        assert page_config(html)["mapProperties"] == list(MAP_PROPERTIES)
+        assert '<link rel="preload" href="/static/vendor/world-atlas/countries-50m.json"' in html
+
     def test_invalid_filters_are_a_400_page_naming_the_parameter(self, client, sample_data):
         response = client.get(f"{PAGE}?since=yesterday&province=atlantis")
         assert response.status_code == 400

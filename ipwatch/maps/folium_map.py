@@ -127,8 +127,14 @@ def build_map(*, config_element_id: str, tile_url: str = "", tile_attribution: s
         zoom_start=DEFAULT_ZOOM,
         prefer_canvas=True,
         control_scale=False,
+        # One world: the basemap is not repeated east and west of it (a little past 180° for Chukotka).
+        max_bounds=True,
+        min_lat=-75,
+        max_lat=85,
+        min_lon=-180,
+        max_lon=195,
     )
-    fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+    fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, max_bounds_viscosity=1.0)
     basemap_url = ""
     if tile_url:
         layer = folium.TileLayer(tiles=tile_url, attr=tile_attribution, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)

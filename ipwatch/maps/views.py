@@ -75,6 +75,7 @@ def map_page(request):
         "statusId": "ipw-map-status",
         "errorsId": "ipw-map-errors",
         "downloadId": "ipw-map-download",
+        "legendId": "ipw-map-legend",
         "provinces": [{"slug": p["slug"], "name": p["name"], "color": p["color"]} for p in provinces],
         "labels": {
             "incident_type": dict(IncidentType.choices),

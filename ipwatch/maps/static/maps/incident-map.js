@@ -74,6 +74,26 @@
 
   /* ---------------------------------------------------------------- offline basemap */
 
+  // Natural Earth cuts countries at the antimeridian; a ring that steps from 180° to -180° would be
+  // drawn by Leaflet as a line across the whole world. Shift such points by 360° so rings stay whole.
+  function unwrapRing(ring) {
+    var shift = 0;
+    for (var i = 1; i < ring.length; i++) {
+      var step = ring[i][0] + shift - ring[i - 1][0];
+      if (step > 180) shift -= 360;
+      else if (step < -180) shift += 360;
+      if (shift) ring[i] = [ring[i][0] + shift, ring[i][1]];
+    }
+  }
+
+  function unwrapGeometry(geometry) {
+    if (!geometry) return;
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    polygons.forEach(function (polygon) {
+      polygon.forEach(unwrapRing);
+    });
+  }
+
   function addOfflineBasemap(map, url, attribution) {
     var pane = map.createPane("ipwatch-basemap");
     pane.style.zIndex = 150; // under tiles (200), vector overlays (400) and markers (600)
@@ -88,6 +108,13 @@
       .then(function (topology) {
         mark("basemap-received");
         var countries = window.topojson.feature(topology, topology.objects.countries);
+        // No incidents in Antarctica, and its ring along the pole would need special handling.
+        countries.features = countries.features.filter(function (feature) {
+          return feature.properties.name !== "Antarctica";
+        });
+        countries.features.forEach(function (feature) {
+          unwrapGeometry(feature.geometry);
+        });
         L.geoJSON(countries, {
           pane: "ipwatch-basemap",
           renderer: renderer,
@@ -300,14 +327,8 @@
         [minLat, minLon],
         [maxLat, maxLon],
       ],
-      // Keep markers clear of the zoom buttons (top left) and the legend (top right).
-      { paddingTopLeft: [50, 30], paddingBottomRight: [this.legendWidth() + 30, 30], maxZoom: 6, animate: false }
+      { paddingTopLeft: [50, 30], paddingBottomRight: [30, 30], maxZoom: 6, animate: false } // clear of the zoom buttons
     );
-  };
-
-  IncidentLayer.prototype.legendWidth = function () {
-    var box = this.legend && this.legend.getContainer();
-    return box ? box.offsetWidth : 0;
   };
 
   IncidentLayer.prototype.colorOf = function (slug) {
@@ -371,13 +392,7 @@
   // Popups belong to the map, not to a marker: markers are redrawn on every move (including the
   // popup's own auto-pan), which would otherwise close them.
   IncidentLayer.prototype.openPopup = function (latlng, content, markerRadius) {
-    var legend = this.legendWidth();
-    return L.popup({
-      maxWidth: 340,
-      offset: [0, 7 - markerRadius],
-      autoPanPaddingTopLeft: [50, 20],
-      autoPanPaddingBottomRight: [legend ? legend + 25 : 20, 20],
-    })
+    return L.popup({ maxWidth: 340, offset: [0, 7 - markerRadius], autoPanPaddingTopLeft: [50, 20] })
       .setLatLng(latlng)
       .setContent(content)
       .openOn(this.map);
@@ -432,6 +447,9 @@
     var box = el("div", "ipw-popup");
     box.appendChild(el("p", "ipw-popup-title", cluster.properties.point_count + " incidents at this location"));
     var list = el("ul", "ipw-popup-list");
+    ids = ids.slice().sort(function (a, b) {
+      return self.details[a].date < self.details[b].date ? -1 : self.details[a].date > self.details[b].date ? 1 : 0;
+    });
     ids.forEach(function (id) {
       var props = self.details[id];
       var item = el("li");
@@ -544,66 +562,68 @@
     return box;
   };
 
+  // The legend sits under the map (so it never hides markers); its province checkboxes are the
+  // layer toggles.
   IncidentLayer.prototype.buildLegend = function () {
     var self = this;
-    var Legend = L.Control.extend({
-      options: { position: "topright" },
-      onAdd: function () {
-        var box = el("div", "ipw-legend leaflet-bar");
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
-        box.appendChild(el("p", "ipw-legend-title", "Provinces"));
-        var list = el("ul", "ipw-legend-provinces");
-        self.legendRows = {};
-        var entries = self.config.provinces.concat([{ slug: "", name: "No province", color: FALLBACK_COLOR }]);
-        entries.forEach(function (province) {
-          var item = el("li");
-          var label = el("label");
-          var checkbox = el("input");
-          checkbox.type = "checkbox";
-          checkbox.checked = true;
-          checkbox.value = province.slug;
-          checkbox.addEventListener("change", function () {
-            if (checkbox.checked) delete self.hidden[province.slug];
-            else self.hidden[province.slug] = true;
-            self.rebuildIndex();
-          });
-          var swatch = el("span", "ipw-swatch");
-          swatch.style.backgroundColor = safeColor(province.color);
-          var count = el("span", "ipw-legend-count", "");
-          label.appendChild(checkbox);
-          label.appendChild(swatch);
-          label.appendChild(el("span", "ipw-legend-name", province.name));
-          label.appendChild(count);
-          item.appendChild(label);
-          item.hidden = true; // shown once the data has incidents in this province
-          list.appendChild(item);
-          self.legendRows[province.slug] = { item: item, count: count };
-        });
-        box.appendChild(list);
-
-        box.appendChild(el("p", "ipw-legend-title", "Killed + wounded"));
-        var sizes = el("ul", "ipw-legend-sizes");
-        [0, 10, 50].forEach(function (total) {
-          var item = el("li");
-          var dot = el("span", "ipw-dot");
-          var diameter = Math.round(2 * radiusFor(total));
-          dot.style.width = dot.style.height = diameter + "px";
-          item.appendChild(dot);
-          item.appendChild(el("span", null, total === 50 ? "50 or more" : String(total)));
-          sizes.appendChild(item);
-        });
-        var hollow = el("li");
-        hollow.appendChild(el("span", "ipw-dot ipw-dot-hollow"));
-        hollow.appendChild(el("span", null, "Location known only to district/province"));
-        sizes.appendChild(hollow);
-        box.appendChild(sizes);
-        return box;
-      },
+    var box = document.getElementById(this.config.legendId);
+    if (!box) return null;
+    var provinces = el("fieldset", "ipw-legend-provinces");
+    provinces.appendChild(el("legend", null, "Provinces (untick to hide)"));
+    var list = el("ul");
+    this.legendRows = {};
+    var entries = this.config.provinces.concat([{ slug: "", name: "No province", color: FALLBACK_COLOR }]);
+    entries.forEach(function (province) {
+      var item = el("li");
+      var label = el("label");
+      var checkbox = el("input");
+      checkbox.type = "checkbox";
+      checkbox.checked = true;
+      checkbox.value = province.slug;
+      checkbox.addEventListener("change", function () {
+        if (checkbox.checked) delete self.hidden[province.slug];
+        else self.hidden[province.slug] = true;
+        self.rebuildIndex();
+      });
+      var swatch = el("span", "ipw-swatch");
+      swatch.style.backgroundColor = safeColor(province.color);
+      var count = el("span", "ipw-legend-count", "");
+      label.appendChild(checkbox);
+      label.appendChild(swatch);
+      label.appendChild(el("span", "ipw-legend-name", province.name));
+      label.appendChild(count);
+      item.appendChild(label);
+      item.hidden = true; // shown once the data has incidents in this province
+      list.appendChild(item);
+      self.legendRows[province.slug] = { item: item, count: count };
     });
-    var legend = new Legend();
-    legend.addTo(this.map);
-    return legend;
+    provinces.appendChild(list);
+    box.appendChild(provinces);
+
+    var key = el("div", "ipw-legend-key");
+    key.appendChild(el("span", "ipw-legend-title", "Killed + wounded:"));
+    [0, 10, 50].forEach(function (total) {
+      var item = el("span", "ipw-legend-size");
+      var dot = el("span", "ipw-dot");
+      var diameter = Math.round(2 * radiusFor(total));
+      dot.style.width = dot.style.height = diameter + "px";
+      item.appendChild(dot);
+      item.appendChild(el("span", null, total === 50 ? "50 or more" : String(total)));
+      key.appendChild(item);
+    });
+    var hollow = el("span", "ipw-legend-size");
+    hollow.appendChild(el("span", "ipw-dot ipw-dot-hollow"));
+    hollow.appendChild(el("span", null, "location known only to district or province"));
+    key.appendChild(hollow);
+    var mixed = el("span", "ipw-legend-size");
+    var mixedDot = el("span", "ipw-dot");
+    mixedDot.style.width = mixedDot.style.height = "16px";
+    mixedDot.style.backgroundColor = MIXED_COLOR;
+    mixed.appendChild(mixedDot);
+    mixed.appendChild(el("span", null, "cluster of several provinces"));
+    key.appendChild(mixed);
+    box.appendChild(key);
+    return box;
   };
 
   IncidentLayer.prototype.updateLegendCounts = function () {
