@@ -1,9 +1,13 @@
 """/map/: a folium page with no incidents inside it, offline assets only, filters from the URL."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from ipwatch.core.choices import SourceKind
@@ -148,3 +152,18 @@ class TestScale:
     def test_gzip_when_accepted(self, client, db):
         response = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip")
         assert response["Content-Encoding"] == "gzip"
+
+
+def test_tile_url_without_attribution_fails_fast():
+    env = {k: v for k, v in os.environ.items() if k != "IPWATCH_TILE_ATTRIBUTION"}
+    env.update(IPWATCH_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png", SECRET_KEY="x", DEBUG="0")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "IPWATCH_TILE_ATTRIBUTION must be set with IPWATCH_TILE_URL" in result.stderr
