@@ -122,21 +122,6 @@ def collection_stats(queryset) -> dict:
     )
 
 
-def claimed_figures(queryset) -> dict[int, tuple[str, str, str]]:
-    """{incident id: (claimed_killed, claimed_wounded, claimed_killed_or_wounded) as JSON text}, one query."""
-    claims = (
-        Report.objects.filter(is_claim=True, incident__in=queryset.order_by().values("pk"))
-        .values("incident_id")
-        .annotate(killed=Max("killed"), wounded=Max("wounded"), killed_or_wounded=Max("killed_or_wounded"))
-        .order_by()
-        .values_list("incident_id", "killed", "wounded", "killed_or_wounded")
-    )
-    return {
-        incident_id: (_encode(killed), _encode(wounded), _encode(killed_or_wounded))
-        for incident_id, killed, wounded, killed_or_wounded in claims
-    }
-
-
 class _EncodedValues(dict):
     """value → its JSON text, encoded on first use (dates as ISO strings)."""
 
@@ -158,12 +143,39 @@ class _DateDisplays(dict):
         return text
 
 
-def _raw_rows(queryset, fields: list[str], chunk_size: int = CHUNK_FEATURES) -> Iterator[tuple]:
-    """Rows of ``queryset.values_list(*fields)`` straight from the DB cursor, without the ORM's
-    per-value conversions (the formatting below accepts dates as date objects or ISO text)."""
-    rows = queryset.values_list(*fields)
+def _claims_per_incident():
+    return (
+        Report.objects.filter(is_claim=True)
+        .values("incident_id")
+        .annotate(killed=Max("killed"), wounded=Max("wounded"), killed_or_wounded=Max("killed_or_wounded"))
+        .order_by()
+        .values_list("incident_id", "killed", "wounded", "killed_or_wounded")
+    )
+
+
+def _raw_rows(queryset, fields: list[str], with_claims: bool, chunk_size: int = CHUNK_FEATURES) -> Iterator[tuple]:
+    """Rows of ``queryset.values_list(*fields)`` in id order, straight from the DB cursor without the
+    ORM's per-value conversions (the formatting accepts dates as date objects or ISO text).
+
+    ``with_claims`` appends the claimed figures (killed, wounded, killed_or_wounded) to each row,
+    joined in the same query to the claims aggregated per incident (one pass over the claim reports,
+    where a per-row subquery or an ``IN (…)`` list would look them up 100,000 times).
+    """
+    rows = queryset.order_by().values_list(*fields)
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    with connections[rows.db].cursor() as cursor:
+    connection = connections[rows.db]
+    quote = connection.ops.quote_name
+    if with_claims:
+        claims = _claims_per_incident()
+        claims_sql, claims_params = claims.query.get_compiler(using=rows.db).as_sql()
+        figures = ", ".join(f"claims.{quote(name)}" for name in ("killed", "wounded", "killed_or_wounded"))
+        join = f"LEFT JOIN ({claims_sql}) claims ON claims.{quote('incident_id')} = rows.{quote('id')}"
+        # Compiled from querysets: every value is in params.
+        sql = f"SELECT rows.*, {figures} FROM ({sql}) rows {join} ORDER BY rows.{quote('id')}"  # noqa: S608
+        params = (*params, *claims_params)
+    else:
+        sql = f"SELECT * FROM ({sql}) rows ORDER BY rows.{quote('id')}"  # noqa: S608
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(chunk_size):
             yield from batch
@@ -171,16 +183,14 @@ def _raw_rows(queryset, fields: list[str], chunk_size: int = CHUNK_FEATURES) -> 
 
 def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[str]:
     wanted = set(properties)
-    column_properties = [name for name in COLUMN_PROPERTIES if name in wanted]
+    want_id = "id" in wanted  # written from the row's id, not looked up: every id is different
+    column_properties = [name for name in COLUMN_PROPERTIES if name in wanted and name != "id"]
     fields = ["id", "place_id", "place__longitude", "place__latitude"]
     for field in [COLUMN_PROPERTIES[name] for name in column_properties] + ["date", "date_precision", "is_synthetic"]:
         if field not in fields:
             fields.append(field)
-    claim_slice = [CLAIM_PROPERTIES.index(name) for name in CLAIM_PROPERTIES if name in wanted]
-    # Claims of every incident in the set: cheaper than repeating the coordinates test in the subquery.
-    claims = claimed_figures(queryset) if claim_slice else {}
+    claim_columns = [len(fields) + CLAIM_PROPERTIES.index(name) for name in CLAIM_PROPERTIES if name in wanted]
     queryset = located(queryset)
-    no_claim = ("null",) * 3
 
     template = (
         '{"type":"Feature","id":%s,"geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
@@ -200,8 +210,7 @@ def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[
     synthetic_index = fields.index("is_synthetic")
 
     coordinates: dict[int, tuple[str, str]] = {}  # place id → rounded [lon, lat] as text
-    # By id: a stable order that costs nothing (SQLite reads the table in that order).
-    for row in _raw_rows(queryset.order_by("id"), fields):
+    for row in _raw_rows(queryset, fields, with_claims=bool(claim_columns)):
         pk = row[0]
         try:
             lon, lat = coordinates[row[1]]
@@ -211,13 +220,14 @@ def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[
                 repr(round(row[3], COORDINATE_DECIMALS)),
             )
         values = list(map(lookup, pick(row))) if pick else []
+        if want_id:
+            values.insert(0, str(pk))
         if want_date_display:
             values.append(date_displays[row[date_index], row[precision_index]])
         if want_url:
             values.append(f'{url_prefix}{pk}/"')
-        if claim_slice:
-            claimed = claims.get(pk, no_claim)
-            values.extend(claimed[i] for i in claim_slice)
+        if claim_columns:
+            values.extend(lookup(row[i]) for i in claim_columns)
         if want_synthetic:
             values.append("true" if row[synthetic_index] else "false")
         yield template % (pk, lon, lat, *values)

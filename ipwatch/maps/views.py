@@ -60,7 +60,8 @@ def map_page(request):
     errors = {} if filterset.is_valid() else error_messages(filterset)
     provinces = list(Province.objects.order_by("name").values("slug", "name", "color", "countries"))
     names = country_names()
-    countries = sorted({code for province in provinces for code in province["countries"]}, key=names.get)
+    codes = {code for province in provinces for code in province["countries"]}
+    countries = sorted(codes, key=lambda code: names.get(code, code))
     api_url = reverse("maps:incidents-geojson")
     rendered = build_map(
         config_element_id=CONFIG_ELEMENT_ID,
