@@ -36,7 +36,6 @@ stored text such as ``</script>`` can never close a script element or be sniffed
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from operator import itemgetter
 
 from django.db import connections
 from django.db.models import Count, Max, Q, Sum
@@ -47,27 +46,25 @@ from ipwatch.core.models import Report
 COORDINATE_DECIMALS = 5
 CHUNK_FEATURES = 2000  # features per yielded chunk
 
-# Properties read straight from a column, in output order.
-COLUMN_PROPERTIES = {
-    "id": "id",
-    "date": "date",
-    "date_precision": "date_precision",
-    "place": "place__name",
-    "country": "place__country",
-    "province": "province__slug",
-    "province_name": "province__name",
-    "incident_type": "incident_type",
-    "killed": "killed_best",
-    "wounded": "wounded_best",
-    "claim_status": "claim_status",
-    "location_precision": "place__location_precision",
-}
+# Every property, in output order. Properties that depend on the same thing sit together, so that
+# each group is encoded once per date, place or province rather than once per incident.
+DATE_PROPERTIES = ("date", "date_precision", "date_display")
+PLACE_PROPERTIES = ("place", "country", "location_precision")
+PROVINCE_PROPERTIES = ("province", "province_name")
+INCIDENT_PROPERTIES = ("incident_type", "claim_status", "killed", "wounded")
 CLAIM_PROPERTIES = ("claimed_killed", "claimed_wounded", "claimed_killed_or_wounded")
-# Properties computed from other values, written after the column ones.
-COMPUTED_PROPERTIES = ("date_display", "url", *CLAIM_PROPERTIES, "synthetic")
-PROPERTY_NAMES = (*COLUMN_PROPERTIES, *COMPUTED_PROPERTIES)
+PROPERTY_NAMES = (
+    "id",
+    *DATE_PROPERTIES,
+    *PLACE_PROPERTIES,
+    *PROVINCE_PROPERTIES,
+    *INCIDENT_PROPERTIES,
+    "url",
+    *CLAIM_PROPERTIES,
+    "synthetic",
+)
 # What /map/ needs to draw markers (colour, size, hollow, synthetic count); popups fetch the rest.
-MAP_PROPERTIES = ("province", "killed", "wounded", "location_precision", "synthetic")
+MAP_PROPERTIES = ("location_precision", "province", "killed", "wounded", "synthetic")
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -123,24 +120,20 @@ def collection_stats(queryset) -> dict:
 
 
 class _EncodedValues(dict):
-    """value → its JSON text, encoded on first use (dates as ISO strings)."""
+    """value → its JSON text, encoded on first use."""
 
     def __missing__(self, value):
-        text = _encode(value.isoformat() if isinstance(value, dt.date) else value)
-        self[value] = text
+        text = self[value] = _encode(value)
         return text
 
 
-class _DateDisplays(dict):
-    """(date, precision) → JSON text of the date at its precision ("Oct 2018")."""
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite gives text
 
-    def __missing__(self, key):
-        date, precision = key
-        if isinstance(date, str):  # SQLite hands dates over as text
-            date = dt.date.fromisoformat(date)
-        text = _encode(format_at_precision(date, precision))
-        self[key] = text
-        return text
+
+def _fragment(names, values) -> str:
+    """'"name":value,…' for the wanted ``names`` (values already JSON text)."""
+    return ",".join(f'"{name}":{value}' for name, value in zip(names, values, strict=True))
 
 
 def _claims_per_incident():
@@ -181,56 +174,98 @@ def _raw_rows(queryset, fields: list[str], with_claims: bool, chunk_size: int = 
             yield from batch
 
 
+# Columns read for each group of properties.
+_FIELDS = {
+    "row": ["id", "place_id", "place__longitude", "place__latitude", "province_id", "is_synthetic"],
+    "date": ["date", "date_precision"],
+    "place": ["place__name", "place__country", "place__location_precision"],
+    "province": ["province__slug", "province__name"],
+    "incident": ["incident_type", "claim_status", "killed_best", "wounded_best"],
+}
+
+
 def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[str]:
     wanted = set(properties)
-    want_id = "id" in wanted  # written from the row's id, not looked up: every id is different
-    column_properties = [name for name in COLUMN_PROPERTIES if name in wanted and name != "id"]
-    fields = ["id", "place_id", "place__longitude", "place__latitude"]
-    for field in [COLUMN_PROPERTIES[name] for name in column_properties] + ["date", "date_precision", "is_synthetic"]:
-        if field not in fields:
-            fields.append(field)
-    claim_columns = [len(fields) + CLAIM_PROPERTIES.index(name) for name in CLAIM_PROPERTIES if name in wanted]
-    queryset = located(queryset)
+    fields = [field for group in _FIELDS.values() for field in group]
+    at = {field: index for index, field in enumerate(fields)}
+    claims_at = len(fields)  # claimed figures come after the fields, when asked for
 
-    template = (
-        '{"type":"Feature","id":%s,"geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
-        + ",".join(f'"{name}":%s' for name in properties)
-        + "}}"
-    )
-    columns = [fields.index(COLUMN_PROPERTIES[name]) for name in column_properties]
-    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],)) if columns else None
+    date_names = [name for name in DATE_PROPERTIES if name in wanted]
+    place_names = [name for name in PLACE_PROPERTIES if name in wanted]
+    province_names = [name for name in PROVINCE_PROPERTIES if name in wanted]
+    incident_names = [name for name in INCIDENT_PROPERTIES if name in wanted]
+    claim_names = [name for name in CLAIM_PROPERTIES if name in wanted]
+    incident_columns = [
+        at[field] for name, field in zip(INCIDENT_PROPERTIES, _FIELDS["incident"], strict=True) if name in wanted
+    ]
+    claim_columns = [claims_at + CLAIM_PROPERTIES.index(name) for name in claim_names]
+
     encoded = _EncodedValues()
     lookup = encoded.__getitem__
-    date_displays = _DateDisplays()
-    want_date_display = "date_display" in wanted
-    want_url = "url" in wanted
-    want_synthetic = "synthetic" in wanted
-    url_prefix = _encode(incident_url(base_url, 0))[:-3]  # '"…/incidents/' without the '0/"'
-    date_index, precision_index = fields.index("date"), fields.index("date_precision")
-    synthetic_index = fields.index("is_synthetic")
 
-    coordinates: dict[int, tuple[str, str]] = {}  # place id → rounded [lon, lat] as text
-    for row in _raw_rows(queryset, fields, with_claims=bool(claim_columns)):
+    # Fragments of JSON text shared by many incidents, built on first use.
+    dates: dict = {}
+    places: dict = {}  # place id → (lon, lat, fragment)
+    provinces: dict = {}
+
+    def date_fragment(date, precision):
+        values = {
+            "date": _encode(_as_date(date).isoformat()),
+            "date_precision": lookup(precision),
+            "date_display": _encode(format_at_precision(_as_date(date), precision)),
+        }
+        return _fragment(date_names, [values[name] for name in date_names])
+
+    def place_fragment(row):
+        name, country, precision = (row[at[field]] for field in _FIELDS["place"])
+        values = {"place": lookup(name), "country": lookup(country), "location_precision": lookup(precision)}
+        return (
+            repr(round(row[at["place__longitude"]], COORDINATE_DECIMALS)),
+            repr(round(row[at["place__latitude"]], COORDINATE_DECIMALS)),
+            _fragment(place_names, [values[name] for name in place_names]),
+        )
+
+    def province_fragment(row):
+        values = {"province": lookup(row[at["province__slug"]]), "province_name": lookup(row[at["province__name"]])}
+        return _fragment(province_names, [values[name] for name in province_names])
+
+    # Per-incident groups: a %-template each ('"killed":%s,"wounded":%s').
+    incident_template = _fragment(incident_names, ["%s"] * len(incident_names))
+    claim_template = _fragment(claim_names, ["%s"] * len(claim_names))
+    head = '{"type":"Feature","id":%s,"geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
+    want_id, want_url, want_synthetic = "id" in wanted, "url" in wanted, "synthetic" in wanted
+    url_prefix = _encode(incident_url(base_url, 0))[:-3]  # '"…/incidents/' without the '0/"'
+    date_at, precision_at, place_at, province_at = at["date"], at["date_precision"], at["place_id"], at["province_id"]
+    synthetic_at = at["is_synthetic"]
+
+    for row in _raw_rows(located(queryset), fields, with_claims=bool(claim_columns)):
         pk = row[0]
-        try:
-            lon, lat = coordinates[row[1]]
-        except KeyError:
-            lon, lat = coordinates[row[1]] = (
-                repr(round(row[2], COORDINATE_DECIMALS)),
-                repr(round(row[3], COORDINATE_DECIMALS)),
-            )
-        values = list(map(lookup, pick(row))) if pick else []
-        if want_id:
-            values.insert(0, str(pk))
-        if want_date_display:
-            values.append(date_displays[row[date_index], row[precision_index]])
+        parts = [f'"id":{pk}'] if want_id else []
+        if date_names:
+            key = (row[date_at], row[precision_at])
+            fragment = dates.get(key)
+            if fragment is None:
+                fragment = dates[key] = date_fragment(*key)
+            parts.append(fragment)
+        place = places.get(row[place_at])
+        if place is None:
+            place = places[row[place_at]] = place_fragment(row)
+        if place_names:
+            parts.append(place[2])
+        if province_names:
+            fragment = provinces.get(row[province_at])
+            if fragment is None:
+                fragment = provinces[row[province_at]] = province_fragment(row)
+            parts.append(fragment)
+        if incident_names:
+            parts.append(incident_template % tuple([lookup(row[i]) for i in incident_columns]))
         if want_url:
-            values.append(f'{url_prefix}{pk}/"')
-        if claim_columns:
-            values.extend(lookup(row[i]) for i in claim_columns)
+            parts.append(f'"url":{url_prefix}{pk}/"')
+        if claim_names:
+            parts.append(claim_template % tuple([lookup(row[i]) for i in claim_columns]))
         if want_synthetic:
-            values.append("true" if row[synthetic_index] else "false")
-        yield template % (pk, lon, lat, *values)
+            parts.append('"synthetic":true' if row[synthetic_at] else '"synthetic":false')
+        yield head % (pk, place[0], place[1]) + ",".join(parts) + "}}"
 
 
 def _html_safe(text: str) -> str:
