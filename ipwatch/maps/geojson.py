@@ -14,20 +14,21 @@ collection's ``without_coordinates`` member)::
 
     {"type": "Feature", "id": 12,
      "geometry": {"type": "Point", "coordinates": [14.4283, 27.0377]},   # [lon, lat], 5 decimals
-     "properties": {"id", "date", "date_precision", "place", "country", "province", "province_name",
-                    "incident_type", "killed", "wounded", "claim_status", "location_precision",
-                    "date_display", "url", "claimed_killed", "claimed_wounded",
+     "properties": {"id", "date", "date_precision", "date_display", "place", "country",
+                    "location_precision", "province", "province_name", "incident_type", "claim_status",
+                    "killed", "wounded", "url", "claimed_killed", "claimed_wounded",
                     "claimed_killed_or_wounded", "synthetic"}}
 
 ``killed``/``wounded`` are the editors' best estimates from independent reporting
 (Incident.killed_best/wounded_best); ``claimed_*`` are the highest figures in the group's own claims
 (Report rows with is_claim), null when no claim gave one; ``synthetic`` marks generated test data.
-``properties=`` narrows the properties to a subset (the map loads only what it draws).
+The ``properties`` argument (``?properties=`` in the API) narrows them to a subset: the map loads only
+what it draws.
 
 It stays fast at 100,000 incidents: one query for the rows (through the database cursor, skipping the
-ORM's per-value conversions), one more only when claimed figures are asked for, then string building
-with every repeated value (places' coordinates, provinces, types, dates…) JSON-encoded once. Features come
-in id order. See docs/benchmarks.md (## Map).
+ORM's per-value conversions; the claimed figures are joined into it, aggregated per incident), then
+string building where what many incidents share (a place with its coordinates, a province, a date) is
+encoded once. Features come in id order. See docs/benchmarks.md (## Map).
 
 ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e``, ``\\u0026``: the same JSON strings, but
 stored text such as ``</script>`` can never close a script element or be sniffed as HTML.
@@ -161,13 +162,15 @@ def _raw_rows(queryset, fields: list[str], with_claims: bool, chunk_size: int = 
     if with_claims:
         claims = _claims_per_incident()
         claims_sql, claims_params = claims.query.get_compiler(using=rows.db).as_sql()
-        figures = ", ".join(f"claims.{quote(name)}" for name in ("killed", "wounded", "killed_or_wounded"))
-        join = f"LEFT JOIN ({claims_sql}) claims ON claims.{quote('incident_id')} = rows.{quote('id')}"
+        figures = ", ".join(f"claim_totals.{quote(name)}" for name in ("killed", "wounded", "killed_or_wounded"))
+        on = f"claim_totals.{quote('incident_id')} = incident_rows.{quote('id')}"
+        join = f"LEFT JOIN ({claims_sql}) claim_totals ON {on}"
         # Compiled from querysets: every value is in params.
-        sql = f"SELECT rows.*, {figures} FROM ({sql}) rows {join} ORDER BY rows.{quote('id')}"  # noqa: S608
+        sql = f"SELECT incident_rows.*, {figures} FROM ({sql}) incident_rows {join}"  # noqa: S608
         params = (*params, *claims_params)
     else:
-        sql = f"SELECT * FROM ({sql}) rows ORDER BY rows.{quote('id')}"  # noqa: S608
+        sql = f"SELECT * FROM ({sql}) incident_rows"  # noqa: S608
+    sql += f" ORDER BY incident_rows.{quote('id')}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(chunk_size):
