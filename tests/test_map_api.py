@@ -277,6 +277,8 @@ class TestCaching:
         assert get_collection(client)["features"][0]["properties"]["claimed_killed"] == 7
 
     def test_bulk_updates_that_skip_save_still_change_the_etag(self, client, make_incident):
+        # Uncompressed requests skip the public cache (which needs invalidate_public_cache() after
+        # bulk writes): the ETag alone must notice.
         incident = make_incident()
         etag = client.get(API)["ETag"]
         Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.RETRACTED)
@@ -285,6 +287,42 @@ class TestCaching:
         etag = client.get(API)["ETag"]
         type(incident.place).objects.filter(pk=incident.place_id).update(latitude=F("latitude") + 1)
         assert client.get(API, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@pytest.mark.django_db
+class TestSharedCache:
+    """Browsers (gzip) are answered from the public cache; any saved change reaches them at once."""
+
+    def test_cached_for_gzip_clients_and_revalidated_with_the_etag(self, client, make_incident):
+        make_incident()
+        first = client.get(API, HTTP_ACCEPT_ENCODING="gzip")
+        assert first["X-Public-Cache"] == "miss"
+        again = client.get(API, HTTP_ACCEPT_ENCODING="gzip")
+        assert again["X-Public-Cache"] == "hit"
+        assert again.content == first.content
+        revalidated = client.get(API, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert revalidated.status_code == 304
+
+    def test_a_publication_shows_on_the_next_request(self, client, make_incident, reviewer):
+        published = make_incident()
+        etag = client.get(API, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+        incident = make_incident(status=IncidentStatus.REVIEW, place=published.place, province=published.province)
+        incident.transition(IncidentStatus.PUBLISHED, reviewer)
+        response = client.get(API, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 200
+        assert incident.pk in feature_ids(json.loads(gzip.decompress(response.content)))
+
+    def test_uncompressed_bodies_are_not_cached(self, client, make_incident):
+        make_incident()
+        client.get(API)
+        assert "X-Public-Cache" not in client.get(API)
+
+    def test_logged_in_users_get_the_same_published_data_uncached(self, analyst_client, make_incident):
+        make_incident()
+        make_incident(status=IncidentStatus.REVIEW)
+        response = analyst_client.get(API, HTTP_ACCEPT_ENCODING="gzip")
+        assert "X-Public-Cache" not in response
+        assert len(json.loads(gzip.decompress(response.content))["features"]) == 1
 
 
 @pytest.mark.django_db

@@ -137,7 +137,8 @@ class TestScale:
         self.make(make_incident, province, 27)
         large = client.get(PAGE).content
         assert len(small) == len(large)
-        assert small == large
+        # Byte for byte the same, but for the per-response CSP nonce.
+        assert re.sub(rb'nonce="[^"]*"', b"", small) == re.sub(rb'nonce="[^"]*"', b"", large)
 
     @pytest.mark.parametrize("count", [3, 30])
     def test_queries_do_not_grow_with_incidents(
