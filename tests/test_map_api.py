@@ -2,6 +2,9 @@
 
 import gzip
 import json
+import os
+import shutil
+import subprocess
 
 import pytest
 from django.db.models import F
@@ -368,3 +371,19 @@ class TestQueryCount:
 def test_location_precision_is_exported(client, make_incident, make_place):
     make_incident(place=make_place(location_precision=LocationPrecision.DISTRICT))
     assert get_collection(client)["features"][0]["properties"]["location_precision"] == "district"
+
+
+@pytest.mark.django_db
+def test_the_geojson_opens_in_gdal_as_a_point_layer(client, sample_data, tmp_path):
+    ogrinfo = shutil.which("ogrinfo")
+    if ogrinfo is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("ogrinfo (Debian gdal-bin) is required when CI=true")
+        pytest.skip("ogrinfo (Debian gdal-bin) is not installed")
+    path = tmp_path / "incidents.geojson"
+    path.write_bytes(client.get(API).content)
+    command = [ogrinfo, "-ro", "-al", "-q", str(path)]  # our own file and a fixed binary
+    info = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout  # noqa: S603
+    assert info.count("POINT (") == 3
+    assert "POINT (14.4283 27.0377)" in info
+    assert "province_name (String) = Fezzan" in info
