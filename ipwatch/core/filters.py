@@ -63,6 +63,7 @@ class BBoxFilter(django_filters.Filter):
 
 
 MAX_IDS = 500
+MAX_ID = 2**63 - 1  # BigAutoField
 
 
 class IdListField(forms.CharField):
@@ -71,7 +72,10 @@ class IdListField(forms.CharField):
         if not value:
             return None
         parts = [part.strip() for part in value.split(",") if part.strip()]
-        if not all(part.isdigit() for part in parts):
+        # ASCII digits only (str.isdigit() also accepts "²"), within the 64-bit range of the ids.
+        if not all(part.isascii() and part.isdigit() and len(part) <= 19 for part in parts) or not all(
+            0 < int(part) <= MAX_ID for part in parts
+        ):
             raise forms.ValidationError("id must be incident ids separated by commas, e.g. 12,13")
         if len(parts) > MAX_IDS:
             raise forms.ValidationError(f"id takes at most {MAX_IDS} ids")
