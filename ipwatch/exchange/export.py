@@ -96,8 +96,10 @@ def csv_lines(incidents: Iterable[Incident], base_url: str = "") -> Iterator[str
 
 
 # GeoJSON -----------------------------------------------------------------------------------------
-# Issue 5 builds the map's serialiser (ipwatch/maps/geojson.py) in parallel; until the two are
-# unified, the export writes the same attribute set as the CSV.
+# Why a second GeoJSON writer beside the map API's (ipwatch/maps/geojson.py): that one is built for
+# the map (lean properties, points only, incidents without coordinates counted, not listed); this
+# file export keeps every incident (null geometry when unlocated, as RFC 7946 allows) with the
+# CSV's full attribute set, so a GeoJSON export loses nothing the CSV has.
 GEOJSON_PROPERTIES = [c for c in COLUMNS if c not in ("latitude", "longitude")]
 
 
