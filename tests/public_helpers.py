@@ -1,8 +1,15 @@
 """Helpers shared by the public page tests."""
 
+import datetime as dt
+
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+
+def days_ago(n: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=n)
 
 
 def count_queries(client, url: str, expected_status: int = 200) -> int:

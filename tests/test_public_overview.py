@@ -2,14 +2,8 @@
 
 import datetime as dt
 
-from django.utils import timezone
-
 from ipwatch.core.choices import IncidentStatus
-from tests.public_helpers import count_queries
-
-
-def days_ago(n: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=n)
+from tests.public_helpers import count_queries, days_ago
 
 
 def test_overview_with_the_real_sample_data(client, sample_data):

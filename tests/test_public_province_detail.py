@@ -1,15 +1,7 @@
 """/provinces/<slug>/ — one province: names, dates, activity index, chart, map link, latest incidents."""
 
-import datetime as dt
-
-from django.utils import timezone
-
 from ipwatch.core.choices import IncidentStatus
-from tests.public_helpers import count_queries
-
-
-def days_ago(n: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=n)
+from tests.public_helpers import count_queries, days_ago
 
 
 def test_real_province_page(client, sample_data):

@@ -2,14 +2,8 @@
 
 import datetime as dt
 
-from django.utils import timezone
-
 from ipwatch.core.choices import IncidentStatus
-from tests.public_helpers import count_queries
-
-
-def days_ago(n: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=n)
+from tests.public_helpers import count_queries, days_ago
 
 
 def test_lists_the_real_provinces_with_arabic_names_and_countries(client, sample_data):
