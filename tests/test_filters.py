@@ -41,3 +41,20 @@ class TestIncidentFilters:
     def test_internal_notes_are_not_searchable(self, make_incident):
         make_incident(internal_notes="secret-marker")
         assert run("q=secret-marker").count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/timeline.json?until=9999-12-31",
+        "/api/timeline.json?granularity=week&since=0001-01-01&until=9999-12-30",
+        "/timeline/?until=9999-12-31",
+        "/api/incidents.geojson?since=1066-10-14",
+        "/incidents/?until=2200-01-01",
+    ],
+)
+def test_far_out_dates_are_a_400_naming_the_parameter(client, sample_data, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert ("until" if "until=" in url and "since=0001" not in url else "since") in response.content.decode()

@@ -5,6 +5,8 @@ since, until (YYYY-MM-DD), type (repeatable), claimed (yes/no), q, bbox=minlon,m
 id=12,13 (incident ids, at most MAX_IDS; the map fetches a popup's details with it).
 """
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -133,13 +135,25 @@ class IncidentTypeFilter(django_filters.MultipleChoiceFilter):
 
 ISO_DATE = ["%Y-%m-%d"]
 YES_NO = [("yes", "Claimed by IS"), ("no", "Not claimed by IS")]
+# Dates outside this range are typing mistakes, and year 9999 would overflow period arithmetic.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# The filter parameters pages pass on to each other's links (the incident list, timeline, claims).
+FILTER_PARAMS = ("province", "country", "since", "until", "type", "claimed", "q", "bbox")
+
+
+def filter_params(params) -> list[tuple[str, str]]:
+    """The incident-filter parameters of a request, as (name, value) pairs, empty ones dropped."""
+    return [(name, value) for name in FILTER_PARAMS for value in params.getlist(name) if value.strip()]
 
 
 class IncidentFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
+        for name, value in (("since", since), ("until", until)):
+            if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+                self.add_error(name, f"{name} must be between {EARLIEST_DATE} and {LATEST_DATE}")
+        if since and until and since > until and "until" not in self.errors:
             self.add_error("until", "until must not be before since")
         return cleaned
 

@@ -29,7 +29,7 @@ from ipwatch.core.choices import (
     TargetType,
 )
 from ipwatch.core.countries import country_name
-from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents
+from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import user_is_analyst
 
@@ -48,7 +48,6 @@ SORTS = {
     "-casualties": ("-casualties", "-date", "-id"),
     "casualties": ("casualties", "date", "id"),
 }
-FILTER_PARAMS = ("province", "country", "since", "until", "type", "claimed", "q", "bbox")
 
 
 @functools.cache
@@ -173,13 +172,13 @@ class IncidentListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filter_query = {key: self.request.GET.getlist(key) for key in FILTER_PARAMS if self.request.GET.getlist(key)}
+        filter_query = filter_params(self.request.GET)
         context.update(
             {
                 "sort": self.sort,
-                "filter_query": urlencode(filter_query, doseq=True),
-                "page_query": urlencode({**filter_query, "sort": self.sort}, doseq=True),
-                "export_query": urlencode(filter_query, doseq=True),
+                "filter_query": urlencode(filter_query),
+                "page_query": urlencode([*filter_query, ("sort", self.sort)]),
+                "export_query": urlencode(filter_query),
                 "active_filters": bool(filter_query),
                 "is_analyst": user_is_analyst(self.request.user),
                 "provinces": Province.objects.only("slug", "name"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ipwatch.core.choices import IncidentType
 from ipwatch.core.dates import format_at_precision
-from ipwatch.core.filters import InvalidFilter, invalid_filter_response
+from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_response
 from ipwatch.core.models import Incident, Milestone, Province
 
 from . import claims
@@ -22,7 +22,6 @@ INCIDENTS_URL = "/incidents/"  # the incident list (issue 7) takes the same filt
 INCIDENTS_PER_PAGE = 25
 # Parameters of these pages that are not incident filters (not passed on to /incidents/ links).
 OWN_PARAMS = {"granularity", "group", "page"}
-FILTER_PARAMS = ("province", "country", "since", "until", "type", "claimed", "q", "bbox")
 
 
 def _published():
@@ -53,11 +52,6 @@ def timeline_api(request):
 
 
 # Page helpers -------------------------------------------------------------------------------
-
-
-def filter_params(params) -> list[tuple[str, str]]:
-    """The incident-filter parameters of a request, as (name, value) pairs, empty ones dropped."""
-    return [(name, value) for name in FILTER_PARAMS for value in params.getlist(name) if value.strip()]
 
 
 def incidents_link(params, since: dt.date, until: dt.date, *, group: str | None = None, key: str | None = None) -> str:
