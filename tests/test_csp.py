@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
+from ipwatch.core.cache import public_cache
 from ipwatch.core.csp import add_csp_nonce, remember_csp_nonce, reuse_csp_nonce
 
 from .public_urls import public_routes, real_values
@@ -50,6 +51,7 @@ def no_inline_page(request):
 urlpatterns = [
     path("inline/", inline_page),
     path("cached/", naive_cache(inline_page)),
+    path("public-cached/", public_cache(inline_page)),
     path("cached-plain/", naive_cache(no_inline_page)),
 ]
 
@@ -116,6 +118,15 @@ def test_a_cached_page_keeps_the_nonce_its_body_was_rendered_with(client):
     cache.delete("test-csp:/cached/")
     first, second = client.get("/cached/"), client.get("/cached/")
     assert second.content == first.content
+    nonce = header_nonce(first)
+    assert nonce and header_nonce(second) == nonce
+    assert {tag_nonce for _, tag_nonce in inline_tags(second.content.decode())} == {nonce}
+
+
+@pytest.mark.urls(__name__)
+def test_the_public_cache_carries_the_nonce_to_cache_hits(client):
+    first, second = client.get("/public-cached/"), client.get("/public-cached/")
+    assert (first["X-Public-Cache"], second["X-Public-Cache"]) == ("miss", "hit")
     nonce = header_nonce(first)
     assert nonce and header_nonce(second) == nonce
     assert {tag_nonce for _, tag_nonce in inline_tags(second.content.decode())} == {nonce}

@@ -78,3 +78,10 @@ def test_bad_parameters_are_400_naming_the_parameter(editor_client, params, fiel
     body = response.json()
     assert field in body["errors"]
     assert field in body["error"]
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_province_is_a_400_not_a_database_error(editor_client):
+    response = editor_client.get(URL, {"q": "Sebha", "province": "\x00"})
+    assert response.status_code == 400
+    assert "province" in response.json()["errors"]

@@ -45,6 +45,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control, patch_vary_headers
 
+from ipwatch.core.csp import remember_csp_nonce, reuse_csp_nonce
+
 VERSION_KEY = "ipwatch:public-cache-version"
 KEY_PREFIX = "ipwatch:public"
 DEFAULT_TIMEOUT = 600  # seconds; the version bump is what keeps pages fresh, this bounds staleness across processes
@@ -185,6 +187,7 @@ def public_cache(view=None, *, timeout: int | None = None):
         cached = cache.get(key)
         if cached is not None:
             cached[CACHE_STATUS_HEADER] = "hit"
+            reuse_csp_nonce(request, cached)  # the header must carry the nonce the cached body was rendered with
             # A client revalidating with the ETag it holds gets 304 Not Modified, as from the view.
             conditional = get_conditional_response(
                 request, etag=cached.get("ETag"), last_modified=None, response=cached
@@ -197,6 +200,7 @@ def public_cache(view=None, *, timeout: int | None = None):
         patch_vary_headers(response, ("Cookie",))
         if _storable(request, response):
             patch_cache_control(response, public=True, max_age=min(BROWSER_MAX_AGE, public_cache_timeout()))
+            remember_csp_nonce(request, response)
             cache.set(key, response, timeout if timeout is not None else public_cache_timeout())
             response[CACHE_STATUS_HEADER] = "miss"
         return response

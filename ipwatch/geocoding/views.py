@@ -1,5 +1,7 @@
 """Staff-only JSON suggestions for the Place admin form: /geocoding/suggest/?q=El+Fogha&country=LY"""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
@@ -8,6 +10,9 @@ from ipwatch.core.countries import validate_country_code
 from ipwatch.core.models import Province
 
 from .gazetteer import get_gazetteer
+
+# Checked before any query: PostgreSQL refuses text with NUL bytes (a 500 otherwise).
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 20
@@ -31,7 +36,9 @@ def suggest(request):
             errors["country"] = f"{country!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY, IQ, NG)"
     countries = None
     province_slug = request.GET.get("province", "").strip()
-    if province_slug:
+    if province_slug and not SLUG_RE.fullmatch(province_slug):
+        errors["province"] = f"{province_slug[:60]!r} is not a province slug (e.g. fezzan)"
+    elif province_slug:
         province = Province.objects.filter(slug=province_slug).only("countries").first()
         if province is None:
             errors["province"] = f"no province with slug {province_slug!r}"
