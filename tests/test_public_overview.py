@@ -81,3 +81,16 @@ def test_chart_of_an_old_dataset_ends_at_its_last_month(client, make_incident):
     assert (chart.first, chart.last) == (dt.date(2016, 6, 1), dt.date(2019, 5, 1))
     assert chart.total == 2
     assert [bar.label for bar in chart.bars if bar.count] == ["Oct 2018: 1 incident", "May 2019: 1 incident"]
+
+
+def test_monthly_chart_honours_date_precision(db):
+    from ipwatch.core.models import Incident
+    from ipwatch.public.stats import monthly_counts
+
+    make = Incident.objects.create
+    make(date=dt.date(2019, 4, 29), date_precision="week", incident_type="raid", summary="s", status="published")
+    make(date=dt.date(2019, 7, 1), date_precision="year", incident_type="raid", summary="s", status="published")
+    make(date=dt.date(2019, 5, 4), incident_type="raid", summary="s", status="published")
+    counts = monthly_counts(Incident.objects.published(), dt.date(2019, 1, 1), dt.date(2019, 12, 1))
+    # The week of Mon 29 Apr 2019 has its Thursday (2 May) in May; the year-only incident is in no month.
+    assert {month.isoformat(): n for month, n in counts.items()} == {"2019-05-01": 2}

@@ -5,11 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from ipwatch.core.choices import IncidentStatus
-from ipwatch.core.models import Incident, Province
+from ipwatch.core.choices import DatePrecision, IncidentStatus
+from ipwatch.core.models import Province
+from ipwatch.timeline.aggregation import period_bucket
+from ipwatch.timeline.periods import MONTH
 
 WINDOWS = (30, 90, 365)
 DORMANT_AFTER_DAYS = 180  # a province with no published incident for this long is shown as dormant
@@ -143,10 +144,13 @@ def monthly_counts(queryset, first_month: dt.date, last_month: dt.date) -> dict[
     """{first day of month: incidents} between two months inclusive: one query, reading only the
     rows of the charted span (month truncation is a Python function on SQLite: keep it to few rows)."""
     after_last = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    # As on the timeline: a week counts in the month holding its Thursday, and an incident known
+    # only to the year is never put in a month (the chart caption says so).
     rows = (
         queryset.filter(date__gte=first_month, date__lt=after_last)
+        .exclude(date_precision=DatePrecision.YEAR)
         .order_by()
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=period_bucket(MONTH))
         .values("month")
         .annotate(n=Count("id"))
     )
@@ -157,7 +161,3 @@ def monthly_counts(queryset, first_month: dt.date, last_month: dt.date) -> dict[
             month = month.date()
         counts[month] = row["n"]
     return counts
-
-
-def published_incidents():
-    return Incident.objects.published()
