@@ -39,7 +39,7 @@ test-sqlite: venv
 test-postgres: venv
 	bash scripts/with-postgres.sh $(PY) -m pytest
 
-test: venv system-deps lint test-sqlite test-postgres
+test: system-deps venv lint test-sqlite test-postgres
 
 format: venv
 	$(VENV)/bin/ruff format .
