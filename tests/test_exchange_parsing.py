@@ -57,6 +57,10 @@ def test_counts_and_coordinates():
         parse_count("many")
     with pytest.raises(FieldError, match="below the minimum"):
         parse_count("-1")
+    assert parse_count("2147483647") == 2147483647  # the largest the count fields store
+    for too_big in ["2147483648", "3000000000", "99999999999999999999", "1e30"]:
+        with pytest.raises(FieldError, match="is above the maximum of 2147483647"):
+            parse_count(too_big)
     with pytest.raises(FieldError, match="'123' is not a latitude"):
         parse_latitude("123")
     with pytest.raises(FieldError, match="is not a number"):

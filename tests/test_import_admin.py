@@ -87,6 +87,18 @@ def test_bad_file_shows_every_error_and_no_confirm(editor_client, sample_data, u
 
 
 @pytest.mark.django_db
+def test_a_count_too_large_to_store_is_an_error_not_a_crash(editor_client, sample_data):
+    content = (DATA / "acled_synthetic_sample.csv").read_text(encoding="utf-8").splitlines()
+    header, first = content[0].split(","), content[2].split(",")  # a row without quoted commas
+    first[header.index("fatalities")] = "99999999999999999999"
+    response = upload(editor_client, "big.csv", "acled", content="\n".join([content[0], ",".join(first)]).encode())
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "row 2, column fatalities: '99999999999999999999' is above the maximum of 2147483647" in page
+    assert "Confirm import" not in page
+
+
+@pytest.mark.django_db
 def test_gtd_workbook_upload(editor_client, sample_data):
     response = upload(editor_client, "gtd_synthetic_sample.xlsx", "gtd")
     assert re.search(r"Incidents to create</th><td>4<", response.content.decode())

@@ -205,6 +205,19 @@ def test_bad_province_map_and_missing_file(sample_data, tmp_path):
 
 
 @pytest.mark.django_db
+def test_counts_too_large_for_the_database_are_cell_errors(sample_data, tmp_path):
+    # 99999999999999999999 overflowed SQLite's integer and 3000000000 PostgreSQL's: a crash, not an error.
+    rows = [acled_row("SYN-1", fatalities="99999999999999999999"), acled_row("SYN-2", fatalities="3000000000")]
+    message, stderr = fails(acled_file(tmp_path, rows), "acled")
+    assert message.endswith("nothing was imported")
+    assert stderr == [
+        "row 2, column fatalities: '99999999999999999999' is above the maximum of 2147483647",
+        "row 3, column fatalities: '3000000000' is above the maximum of 2147483647",
+    ]
+    assert not Incident.objects.filter(external_source="acled").exists()
+
+
+@pytest.mark.django_db
 def test_places_reused_by_name_or_coordinates(sample_data, tmp_path):
     sebha = Place.objects.get(name="Sebha")
     rows = [

@@ -70,9 +70,14 @@ def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = No
     return value
 
 
+# The largest value of the incident count fields (PositiveIntegerField: a 32-bit signed integer on
+# PostgreSQL; SQLite overflows past 64 bits), so a count the database cannot store is a cell error.
+MAX_COUNT = 2_147_483_647
+
+
 def parse_count(text: str) -> int:
-    """A count of people (killed, wounded…): a whole number, zero or more."""
-    return parse_int(text, minimum=0)
+    """A count of people (killed, wounded…): a whole number from 0 to MAX_COUNT."""
+    return parse_int(text, minimum=0, maximum=MAX_COUNT)
 
 
 def parse_float(text: str) -> float:
