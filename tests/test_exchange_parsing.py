@@ -238,6 +238,53 @@ def test_ucdp_sample(provinces):
     assert by_id["9900003"].province == "west-africa"
 
 
+LONG_ID = "X" * 101  # Incident.external_id holds 100 characters; 101 was a DataError on PostgreSQL
+LONG_ID_ERROR = f"{'X' * 20!r}… is 101 characters long (an event id may have at most 100)"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "header", "row", "column"),
+    [
+        (
+            "acled",
+            "event_id_cnty,event_date,actor1,country,iso,latitude,longitude",
+            f"{LONG_ID},2019-05-04,Islamic State (Libya),Libya,434,27.1,14.5",
+            "event_id_cnty",
+        ),
+        (
+            "gtd",
+            "eventid,iyear,imonth,iday,country_txt,gname,latitude,longitude",
+            f"{LONG_ID},2019,5,12,Libya,Fezzan Province of the Islamic State,27.05,14.4",
+            "eventid",
+        ),
+        (
+            "ucdp",
+            "id,date_start,side_a,side_b,country,latitude,longitude",
+            f"{LONG_ID},2019-05-04,Government of Libya,IS,Libya,27.0,14.4",
+            "id",
+        ),
+        (
+            "ipwatch",
+            "id,external_source,external_id,date,date_precision,country,incident_type,summary",
+            f"7,acled,{LONG_ID},2019-05-04,day,LY,raid,SYNTHETIC",
+            "external_id",
+        ),
+        (
+            "ipwatch",
+            "id,date,date_precision,country,incident_type,summary",
+            f"{'1' * 101},2019-05-04,day,LY,raid,SYNTHETIC",
+            "id",
+        ),
+    ],
+)
+def test_event_ids_longer_than_the_model_allows_are_cell_errors(fmt, header, row, column, provinces):
+    parsed = list(parse_file(io.BytesIO(f"{header}\n{row}\n".encode()), fmt, provinces, "long.csv"))
+    errors = [str(e) for p in parsed for e in p.errors]
+    message = LONG_ID_ERROR.replace("X", "1") if fmt == "ipwatch" and column == "id" else LONG_ID_ERROR
+    assert errors == [f"row 2, column {column}: {message}"]
+    assert [p.record for p in parsed if p.record] == []
+
+
 def test_formula_guard_round_trips():
     for text in ["=1+1", "+44", "-3", "@SUM(A1)", "'quoted", "plain", "Sebha سبها"]:
         assert unguard_formula(guard_formula(text)) == text

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from ipwatch.core.models import Incident, Place
 from ipwatch.exchange import importer as importer_module
+from ipwatch.exchange.fields import MAX_EVENT_ID_LENGTH
 from ipwatch.exchange.importer import Importer
 
 DATA = Path(__file__).parent / "data"
@@ -215,6 +216,18 @@ def test_counts_too_large_for_the_database_are_cell_errors(sample_data, tmp_path
         "row 3, column fatalities: '3000000000' is above the maximum of 2147483647",
     ]
     assert not Incident.objects.filter(external_source="acled").exists()
+
+
+@pytest.mark.django_db
+def test_an_event_id_longer_than_the_model_allows_is_a_cell_error(sample_data, tmp_path):
+    _, stderr = fails(acled_file(tmp_path, [acled_row("A" * 101), acled_row("B" * 100)]), "acled")
+    assert stderr == [
+        f"row 2, column event_id_cnty: {'A' * 20!r}… is 101 characters long (an event id may have at most 100)"
+    ]
+    assert Incident._meta.get_field("external_id").max_length == MAX_EVENT_ID_LENGTH == 100
+    assert not Incident.objects.filter(external_source="acled").exists()
+    run(acled_file(tmp_path, [acled_row("B" * 100)]), "acled")  # exactly 100 fits
+    assert Incident.objects.get(external_source="acled").external_id == "B" * 100
 
 
 @pytest.mark.django_db

@@ -80,6 +80,19 @@ def parse_count(text: str) -> int:
     return parse_int(text, minimum=0, maximum=MAX_COUNT)
 
 
+# Incident.external_id's max_length: a longer event id is a cell error, not a DataError on PostgreSQL.
+MAX_EVENT_ID_LENGTH = 100
+
+
+def parse_event_id(text: str) -> str:
+    """A dataset's own event id (the import key), at most MAX_EVENT_ID_LENGTH characters."""
+    if len(text) > MAX_EVENT_ID_LENGTH:
+        raise FieldError(
+            f"{text[:20]!r}… is {len(text)} characters long (an event id may have at most {MAX_EVENT_ID_LENGTH})"
+        )
+    return text
+
+
 def parse_float(text: str) -> float:
     try:
         value = float(text)
