@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,82 @@ def test_not_a_csv_at_all():
         ]
     with open_table(io.BytesIO(b"PK\x03\x04broken"), "x.xlsx") as table:
         assert str(table.file_errors[0]).startswith("file: not a readable .xlsx workbook")
+
+
+SHEET = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+    '<row r="2"><c r="A2"><v>1</v></c></row>'
+    "</sheetData></worksheet>"
+)
+WORKBOOK = (
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+
+
+def xlsx_bytes(sheet: str = SHEET, workbook: str = WORKBOOK) -> bytes:
+    """A minimal .xlsx made by hand, so a test can break any part of it."""
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    relationship = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{main}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{main}.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relationship}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": workbook,
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relationship}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def xlsx_errors(data: bytes) -> tuple[list[str], list[dict]]:
+    with open_table(io.BytesIO(data), "x.xlsx") as table:
+        rows = [row for _, row, _ in table.rows()]
+        return [str(e) for e in table.file_errors], rows
+
+
+def test_a_handmade_workbook_reads():
+    assert xlsx_errors(xlsx_bytes()) == ([], [{"a": "1"}])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # The zip passes the magic-byte check, but its workbook.xml is not XML.
+        (xlsx_bytes(workbook="<workbook"), "file: not a readable .xlsx workbook (ParseError: unclosed token"),
+        (xlsx_bytes(sheet="<worksheet><sheetData><row"), "file: not a readable .xlsx workbook (ParseError:"),
+        (xlsx_bytes(workbook=WORKBOOK.replace('r:id="rId1"', 'r:id="rId9"')), "file: not a readable .xlsx workbook"),
+        (
+            xlsx_bytes(workbook=WORKBOOK.split("<sheets>")[0] + "<sheets/></workbook>"),
+            "file: the workbook has no sheet",
+        ),
+        # A cell whose value is not its type: the sheet breaks off while its rows are read.
+        (
+            xlsx_bytes(sheet=SHEET.replace("<v>1</v>", "<v>abc</v>")),
+            "file: not a readable .xlsx workbook (ValueError: invalid literal for int() with base 10: 'abc'): "
+            "the first sheet breaks off after row 1",
+        ),
+    ],
+)
+def test_a_damaged_workbook_is_a_file_error_not_a_crash(data, message):
+    errors, rows = xlsx_errors(data)
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+    assert rows == []

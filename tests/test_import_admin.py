@@ -9,6 +9,7 @@ from django.test import Client
 
 from ipwatch.core.models import Incident
 from ipwatch.exchange.admin import SESSION_KEY
+from tests.test_exchange_parsing import xlsx_bytes
 
 DATA = Path(__file__).parent / "data"
 URL = "/admin/exchange/incidentimport/"
@@ -96,6 +97,16 @@ def test_a_count_too_large_to_store_is_an_error_not_a_crash(editor_client, sampl
     page = response.content.decode().replace("&#x27;", "'")
     assert "row 2, column fatalities: '99999999999999999999' is above the maximum of 2147483647" in page
     assert "Confirm import" not in page
+
+
+@pytest.mark.django_db
+def test_a_workbook_with_malformed_xml_is_an_error_not_a_crash(editor_client, sample_data, upload_dir):
+    response = upload(editor_client, "damaged.xlsx", "gtd", content=xlsx_bytes(workbook="<workbook"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "file: not a readable .xlsx workbook (ParseError: unclosed token" in page
+    assert "Confirm import" not in page
+    assert list(upload_dir.iterdir()) == []
 
 
 @pytest.mark.django_db

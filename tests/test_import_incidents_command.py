@@ -11,6 +11,7 @@ from ipwatch.core.models import Incident, Place
 from ipwatch.exchange import importer as importer_module
 from ipwatch.exchange.fields import MAX_EVENT_ID_LENGTH
 from ipwatch.exchange.importer import Importer
+from tests.test_exchange_parsing import SHEET, xlsx_bytes
 
 DATA = Path(__file__).parent / "data"
 ACLED_HEADER = (
@@ -228,6 +229,33 @@ def test_an_event_id_longer_than_the_model_allows_is_a_cell_error(sample_data, t
     assert not Incident.objects.filter(external_source="acled").exists()
     run(acled_file(tmp_path, [acled_row("B" * 100)]), "acled")  # exactly 100 fits
     assert Incident.objects.get(external_source="acled").external_id == "B" * 100
+
+
+GTD_HEADER = "".join(
+    f'<c t="inlineStr"><is><t>{column}</t></is></c>'
+    for column in ("eventid", "iyear", "imonth", "iday", "country_txt", "gname")
+)
+GTD_SHEET = SHEET.replace('<c r="A1" t="inlineStr"><is><t>a</t></is></c>', GTD_HEADER)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (xlsx_bytes(workbook="<workbook"), "file: not a readable .xlsx workbook (ParseError: unclosed token"),
+        (
+            xlsx_bytes(sheet=GTD_SHEET.replace("<v>1</v>", "<v>abc</v>")),
+            "file: not a readable .xlsx workbook (ValueError: invalid literal for int() with base 10: 'abc'): "
+            "the first sheet breaks off after row 1",
+        ),
+    ],
+)
+def test_a_damaged_workbook_fails_with_a_file_error(sample_data, tmp_path, data, expected):
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(data)
+    message, stderr = fails(path, "gtd")
+    assert message.endswith("nothing was imported")
+    assert len(stderr) == 1 and stderr[0].startswith(expected), stderr
 
 
 @pytest.mark.django_db
