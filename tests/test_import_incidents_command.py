@@ -294,6 +294,29 @@ def test_rows_without_coordinates_are_geocoded_offline_or_left_uncoded(sample_da
 
 
 @pytest.mark.django_db
+def test_offline_geocoding_takes_the_gazetteers_sure_answers_but_not_fuzzy_guesses(sample_data, tmp_path):
+    # The sample data's own Sebha would be reused by name; rename it so the import has to geocode.
+    Place.objects.filter(name="Sebha", country="LY").update(name="Sebha (sample data)")
+    rows = [
+        acled_row("SYN-1", location="Darnahh", lat="", lon=""),  # fuzzy: Darnah at 0.73, maybe wrong
+        acled_row("SYN-2", location="Sebha", lat="", lon=""),
+    ]
+    out, _ = run(acled_file(tmp_path, rows), "acled")
+    assert "2 places were created (1 geocoded offline, 1 without coordinates)" in out
+    fuzzy = Incident.objects.get(external_id="SYN-1").place
+    assert (fuzzy.name, fuzzy.latitude, fuzzy.longitude, fuzzy.geocoder, fuzzy.gazetteer_id) == (
+        "Darnahh",
+        None,
+        None,
+        "",
+        "",
+    )
+    sebha = Incident.objects.get(external_id="SYN-2").place
+    assert (sebha.name, round(sebha.latitude, 4), round(sebha.longitude, 4)) == ("Sebha", 27.0377, 14.4283)
+    assert (sebha.geocoder, sebha.gazetteer_id, sebha.location_precision) == ("gazetteer", "geonames:2212775", "near")
+
+
+@pytest.mark.django_db
 def test_query_count_does_not_grow_with_rows(sample_data, tmp_path, django_assert_max_num_queries):
     # Bulk writes: a handful of lookups per batch plus multi-row INSERTs (SQLite splits those at 999
     # parameters, ~45 rows each). Saving row by row would take over 800 queries for these 200 rows.
