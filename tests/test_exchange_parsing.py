@@ -286,6 +286,25 @@ def test_event_ids_longer_than_the_model_allows_are_cell_errors(fmt, header, row
     assert [p.record for p in parsed if p.record] == []
 
 
+IPWATCH_HEADER = "id,date,date_precision,country,place,incident_type,summary"
+
+
+@pytest.mark.parametrize("country", ["UK", "Libya", "LBY", "434", "XX"])
+def test_ipwatch_country_must_be_an_iso_code_not_a_name_or_alias(country, provinces):
+    data = f"{IPWATCH_HEADER}\n7,2019-05-04,day,{country},Synthetic,raid,SYNTHETIC\n".encode()
+    parsed = list(parse_file(io.BytesIO(data), "ipwatch", provinces, "x.csv"))
+    assert [str(e) for p in parsed for e in p.errors] == [
+        f"row 2, column country: {country!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)"
+    ]
+
+
+@pytest.mark.parametrize(("country", "code"), [("GB", "GB"), ("LY", "LY"), ("ly", "LY")])
+def test_ipwatch_country_iso_codes_are_read(country, code, provinces):
+    data = f"{IPWATCH_HEADER}\n7,2019-05-04,day,{country},Synthetic,raid,SYNTHETIC\n".encode()
+    (parsed,) = parse_file(io.BytesIO(data), "ipwatch", provinces, "x.csv")
+    assert parsed.errors == [] and parsed.record.place.country == code
+
+
 def test_formula_guard_round_trips():
     for text in ["=1+1", "+44", "-3", "@SUM(A1)", "'quoted", "plain", "Sebha سبها"]:
         assert unguard_formula(guard_formula(text)) == text

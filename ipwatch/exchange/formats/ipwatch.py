@@ -9,7 +9,8 @@ written with a leading apostrophe; the import removes exactly that apostrophe ag
 
 import re
 
-from ..countries import country_from_name
+from ipwatch.core.countries import country_names
+
 from ..fields import FieldError, parse_bool, parse_choice, parse_count, parse_date, parse_event_id, parse_int
 from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, check_order, coordinates
@@ -113,10 +114,11 @@ def parse_slug(text: str) -> str:
 
 
 def parse_country_code(text: str) -> str:
+    """The CSV carries the ISO code the model stores: no names or aliases ("UK" is not GB's code)."""
     code = text.upper()
-    if len(code) == 2:
-        return country_from_name(code)  # validates against the ISO list
-    raise FieldError(f"{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
+    if code not in country_names():
+        raise FieldError(f"{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
+    return code
 
 
 def parse_row_id(text: str) -> int:
