@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,10 @@ def test_counts_and_coordinates():
         parse_count("many")
     with pytest.raises(FieldError, match="below the minimum"):
         parse_count("-1")
+    assert parse_count("2147483647") == 2147483647  # the largest the count fields store
+    for too_big in ["2147483648", "3000000000", "99999999999999999999", "1e30"]:
+        with pytest.raises(FieldError, match="is above the maximum of 2147483647"):
+            parse_count(too_big)
     with pytest.raises(FieldError, match="'123' is not a latitude"):
         parse_latitude("123")
     with pytest.raises(FieldError, match="is not a number"):
@@ -234,6 +239,72 @@ def test_ucdp_sample(provinces):
     assert by_id["9900003"].province == "west-africa"
 
 
+LONG_ID = "X" * 101  # Incident.external_id holds 100 characters; 101 was a DataError on PostgreSQL
+LONG_ID_ERROR = f"{'X' * 20!r}… is 101 characters long (an event id may have at most 100)"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "header", "row", "column"),
+    [
+        (
+            "acled",
+            "event_id_cnty,event_date,actor1,country,iso,latitude,longitude",
+            f"{LONG_ID},2019-05-04,Islamic State (Libya),Libya,434,27.1,14.5",
+            "event_id_cnty",
+        ),
+        (
+            "gtd",
+            "eventid,iyear,imonth,iday,country_txt,gname,latitude,longitude",
+            f"{LONG_ID},2019,5,12,Libya,Fezzan Province of the Islamic State,27.05,14.4",
+            "eventid",
+        ),
+        (
+            "ucdp",
+            "id,date_start,side_a,side_b,country,latitude,longitude",
+            f"{LONG_ID},2019-05-04,Government of Libya,IS,Libya,27.0,14.4",
+            "id",
+        ),
+        (
+            "ipwatch",
+            "id,external_source,external_id,date,date_precision,country,incident_type,summary",
+            f"7,acled,{LONG_ID},2019-05-04,day,LY,raid,SYNTHETIC",
+            "external_id",
+        ),
+        (
+            "ipwatch",
+            "id,date,date_precision,country,incident_type,summary",
+            f"{'1' * 101},2019-05-04,day,LY,raid,SYNTHETIC",
+            "id",
+        ),
+    ],
+)
+def test_event_ids_longer_than_the_model_allows_are_cell_errors(fmt, header, row, column, provinces):
+    parsed = list(parse_file(io.BytesIO(f"{header}\n{row}\n".encode()), fmt, provinces, "long.csv"))
+    errors = [str(e) for p in parsed for e in p.errors]
+    message = LONG_ID_ERROR.replace("X", "1") if fmt == "ipwatch" and column == "id" else LONG_ID_ERROR
+    assert errors == [f"row 2, column {column}: {message}"]
+    assert [p.record for p in parsed if p.record] == []
+
+
+IPWATCH_HEADER = "id,date,date_precision,country,place,incident_type,summary"
+
+
+@pytest.mark.parametrize("country", ["UK", "Libya", "LBY", "434", "XX"])
+def test_ipwatch_country_must_be_an_iso_code_not_a_name_or_alias(country, provinces):
+    data = f"{IPWATCH_HEADER}\n7,2019-05-04,day,{country},Synthetic,raid,SYNTHETIC\n".encode()
+    parsed = list(parse_file(io.BytesIO(data), "ipwatch", provinces, "x.csv"))
+    assert [str(e) for p in parsed for e in p.errors] == [
+        f"row 2, column country: {country!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)"
+    ]
+
+
+@pytest.mark.parametrize(("country", "code"), [("GB", "GB"), ("LY", "LY"), ("ly", "LY")])
+def test_ipwatch_country_iso_codes_are_read(country, code, provinces):
+    data = f"{IPWATCH_HEADER}\n7,2019-05-04,day,{country},Synthetic,raid,SYNTHETIC\n".encode()
+    (parsed,) = parse_file(io.BytesIO(data), "ipwatch", provinces, "x.csv")
+    assert parsed.errors == [] and parsed.record.place.country == code
+
+
 def test_formula_guard_round_trips():
     for text in ["=1+1", "+44", "-3", "@SUM(A1)", "'quoted", "plain", "Sebha سبها"]:
         assert unguard_formula(guard_formula(text)) == text
@@ -254,3 +325,82 @@ def test_not_a_csv_at_all():
         ]
     with open_table(io.BytesIO(b"PK\x03\x04broken"), "x.xlsx") as table:
         assert str(table.file_errors[0]).startswith("file: not a readable .xlsx workbook")
+
+
+SHEET = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+    '<row r="2"><c r="A2"><v>1</v></c></row>'
+    "</sheetData></worksheet>"
+)
+WORKBOOK = (
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+
+
+def xlsx_bytes(sheet: str = SHEET, workbook: str = WORKBOOK) -> bytes:
+    """A minimal .xlsx made by hand, so a test can break any part of it."""
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    relationship = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{main}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{main}.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relationship}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": workbook,
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relationship}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def xlsx_errors(data: bytes) -> tuple[list[str], list[dict]]:
+    with open_table(io.BytesIO(data), "x.xlsx") as table:
+        rows = [row for _, row, _ in table.rows()]
+        return [str(e) for e in table.file_errors], rows
+
+
+def test_a_handmade_workbook_reads():
+    assert xlsx_errors(xlsx_bytes()) == ([], [{"a": "1"}])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # The zip passes the magic-byte check, but its workbook.xml is not XML.
+        (xlsx_bytes(workbook="<workbook"), "file: not a readable .xlsx workbook (ParseError: unclosed token"),
+        (xlsx_bytes(sheet="<worksheet><sheetData><row"), "file: not a readable .xlsx workbook (ParseError:"),
+        (xlsx_bytes(workbook=WORKBOOK.replace('r:id="rId1"', 'r:id="rId9"')), "file: not a readable .xlsx workbook"),
+        (
+            xlsx_bytes(workbook=WORKBOOK.split("<sheets>")[0] + "<sheets/></workbook>"),
+            "file: the workbook has no sheet",
+        ),
+        # A cell whose value is not its type: the sheet breaks off while its rows are read.
+        (
+            xlsx_bytes(sheet=SHEET.replace("<v>1</v>", "<v>abc</v>")),
+            "file: not a readable .xlsx workbook (ValueError: invalid literal for int() with base 10: 'abc'): "
+            "the first sheet breaks off after row 1",
+        ),
+    ],
+)
+def test_a_damaged_workbook_is_a_file_error_not_a_crash(data, message):
+    errors, rows = xlsx_errors(data)
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+    assert rows == []

@@ -9,6 +9,7 @@ from django.test import Client
 
 from ipwatch.core.models import Incident
 from ipwatch.exchange.admin import SESSION_KEY
+from tests.test_exchange_parsing import xlsx_bytes
 
 DATA = Path(__file__).parent / "data"
 URL = "/admin/exchange/incidentimport/"
@@ -84,6 +85,28 @@ def test_bad_file_shows_every_error_and_no_confirm(editor_client, sample_data, u
     assert "Confirm import" not in page
     assert list(upload_dir.iterdir()) == []
     assert not editor_client.session.get(SESSION_KEY)
+
+
+@pytest.mark.django_db
+def test_a_count_too_large_to_store_is_an_error_not_a_crash(editor_client, sample_data):
+    content = (DATA / "acled_synthetic_sample.csv").read_text(encoding="utf-8").splitlines()
+    header, first = content[0].split(","), content[2].split(",")  # a row without quoted commas
+    first[header.index("fatalities")] = "99999999999999999999"
+    response = upload(editor_client, "big.csv", "acled", content="\n".join([content[0], ",".join(first)]).encode())
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "row 2, column fatalities: '99999999999999999999' is above the maximum of 2147483647" in page
+    assert "Confirm import" not in page
+
+
+@pytest.mark.django_db
+def test_a_workbook_with_malformed_xml_is_an_error_not_a_crash(editor_client, sample_data, upload_dir):
+    response = upload(editor_client, "damaged.xlsx", "gtd", content=xlsx_bytes(workbook="<workbook"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "file: not a readable .xlsx workbook (ParseError: unclosed token" in page
+    assert "Confirm import" not in page
+    assert list(upload_dir.iterdir()) == []
 
 
 @pytest.mark.django_db

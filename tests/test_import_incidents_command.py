@@ -9,7 +9,9 @@ from django.core.management import CommandError, call_command
 
 from ipwatch.core.models import Incident, Place
 from ipwatch.exchange import importer as importer_module
+from ipwatch.exchange.fields import MAX_EVENT_ID_LENGTH
 from ipwatch.exchange.importer import Importer
+from tests.test_exchange_parsing import SHEET, xlsx_bytes
 
 DATA = Path(__file__).parent / "data"
 ACLED_HEADER = (
@@ -205,6 +207,58 @@ def test_bad_province_map_and_missing_file(sample_data, tmp_path):
 
 
 @pytest.mark.django_db
+def test_counts_too_large_for_the_database_are_cell_errors(sample_data, tmp_path):
+    # 99999999999999999999 overflowed SQLite's integer and 3000000000 PostgreSQL's: a crash, not an error.
+    rows = [acled_row("SYN-1", fatalities="99999999999999999999"), acled_row("SYN-2", fatalities="3000000000")]
+    message, stderr = fails(acled_file(tmp_path, rows), "acled")
+    assert message.endswith("nothing was imported")
+    assert stderr == [
+        "row 2, column fatalities: '99999999999999999999' is above the maximum of 2147483647",
+        "row 3, column fatalities: '3000000000' is above the maximum of 2147483647",
+    ]
+    assert not Incident.objects.filter(external_source="acled").exists()
+
+
+@pytest.mark.django_db
+def test_an_event_id_longer_than_the_model_allows_is_a_cell_error(sample_data, tmp_path):
+    _, stderr = fails(acled_file(tmp_path, [acled_row("A" * 101), acled_row("B" * 100)]), "acled")
+    assert stderr == [
+        f"row 2, column event_id_cnty: {'A' * 20!r}… is 101 characters long (an event id may have at most 100)"
+    ]
+    assert Incident._meta.get_field("external_id").max_length == MAX_EVENT_ID_LENGTH == 100
+    assert not Incident.objects.filter(external_source="acled").exists()
+    run(acled_file(tmp_path, [acled_row("B" * 100)]), "acled")  # exactly 100 fits
+    assert Incident.objects.get(external_source="acled").external_id == "B" * 100
+
+
+GTD_HEADER = "".join(
+    f'<c t="inlineStr"><is><t>{column}</t></is></c>'
+    for column in ("eventid", "iyear", "imonth", "iday", "country_txt", "gname")
+)
+GTD_SHEET = SHEET.replace('<c r="A1" t="inlineStr"><is><t>a</t></is></c>', GTD_HEADER)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (xlsx_bytes(workbook="<workbook"), "file: not a readable .xlsx workbook (ParseError: unclosed token"),
+        (
+            xlsx_bytes(sheet=GTD_SHEET.replace("<v>1</v>", "<v>abc</v>")),
+            "file: not a readable .xlsx workbook (ValueError: invalid literal for int() with base 10: 'abc'): "
+            "the first sheet breaks off after row 1",
+        ),
+    ],
+)
+def test_a_damaged_workbook_fails_with_a_file_error(sample_data, tmp_path, data, expected):
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(data)
+    message, stderr = fails(path, "gtd")
+    assert message.endswith("nothing was imported")
+    assert len(stderr) == 1 and stderr[0].startswith(expected), stderr
+
+
+@pytest.mark.django_db
 def test_places_reused_by_name_or_coordinates(sample_data, tmp_path):
     sebha = Place.objects.get(name="Sebha")
     rows = [
@@ -237,6 +291,29 @@ def test_rows_without_coordinates_are_geocoded_offline_or_left_uncoded(sample_da
     run(acled_file(tmp_path, [acled_row("SYN-2", location="Synthetic Nowhere", lat="", lon="")]), "acled")
     place = Incident.objects.get(external_id="SYN-2").place
     assert place.latitude is None and place.geocoder == ""
+
+
+@pytest.mark.django_db
+def test_offline_geocoding_takes_the_gazetteers_sure_answers_but_not_fuzzy_guesses(sample_data, tmp_path):
+    # The sample data's own Sebha would be reused by name; rename it so the import has to geocode.
+    Place.objects.filter(name="Sebha", country="LY").update(name="Sebha (sample data)")
+    rows = [
+        acled_row("SYN-1", location="Darnahh", lat="", lon=""),  # fuzzy: Darnah at 0.73, maybe wrong
+        acled_row("SYN-2", location="Sebha", lat="", lon=""),
+    ]
+    out, _ = run(acled_file(tmp_path, rows), "acled")
+    assert "2 places were created (1 geocoded offline, 1 without coordinates)" in out
+    fuzzy = Incident.objects.get(external_id="SYN-1").place
+    assert (fuzzy.name, fuzzy.latitude, fuzzy.longitude, fuzzy.geocoder, fuzzy.gazetteer_id) == (
+        "Darnahh",
+        None,
+        None,
+        "",
+        "",
+    )
+    sebha = Incident.objects.get(external_id="SYN-2").place
+    assert (sebha.name, round(sebha.latitude, 4), round(sebha.longitude, 4)) == ("Sebha", 27.0377, 14.4283)
+    assert (sebha.geocoder, sebha.gazetteer_id, sebha.location_precision) == ("gazetteer", "geonames:2212775", "near")
 
 
 @pytest.mark.django_db

@@ -70,9 +70,27 @@ def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = No
     return value
 
 
+# The largest value of the incident count fields (PositiveIntegerField: a 32-bit signed integer on
+# PostgreSQL; SQLite overflows past 64 bits), so a count the database cannot store is a cell error.
+MAX_COUNT = 2_147_483_647
+
+
 def parse_count(text: str) -> int:
-    """A count of people (killed, wounded…): a whole number, zero or more."""
-    return parse_int(text, minimum=0)
+    """A count of people (killed, wounded…): a whole number from 0 to MAX_COUNT."""
+    return parse_int(text, minimum=0, maximum=MAX_COUNT)
+
+
+# Incident.external_id's max_length: a longer event id is a cell error, not a DataError on PostgreSQL.
+MAX_EVENT_ID_LENGTH = 100
+
+
+def parse_event_id(text: str) -> str:
+    """A dataset's own event id (the import key), at most MAX_EVENT_ID_LENGTH characters."""
+    if len(text) > MAX_EVENT_ID_LENGTH:
+        raise FieldError(
+            f"{text[:20]!r}… is {len(text)} characters long (an event id may have at most {MAX_EVENT_ID_LENGTH})"
+        )
+    return text
 
 
 def parse_float(text: str) -> float:

@@ -24,6 +24,7 @@ from ipwatch.core.cache import invalidate_public_cache
 from ipwatch.core.choices import GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
 from ipwatch.core.models import Campaign, Incident, Place, Province
+from ipwatch.geocoding.service import geocode_name
 
 from .errors import RowError
 from .history import write_history
@@ -41,24 +42,20 @@ PRECISION_ORDER = ["exact", "near", "district", "province", "country"]  # finest
 
 
 def geocode_offline(name: str, country: str) -> tuple[float, float, str] | None:
-    """(lat, lon, gazetteer id) from the offline gazetteer, or None.
+    """(lat, lon, gazetteer id) from the geocoding service's offline gazetteer (never online), or None.
 
-    The gazetteer (`ipwatch.geocoding`, issue 4) is built in parallel with this importer: until it
-    is there, or when it finds nothing unambiguous, the place is created without coordinates.
+    As `ipwatch.geocoding.service.geocode_place` does, a fuzzy guess (it may be the wrong town) is
+    not written to a place, nor is an ambiguous name: the place is created without coordinates.
     """
     try:
-        from ipwatch.geocoding.gazetteer import geocode
-    except ImportError:
-        return None
-    try:
-        result = geocode(name, country=country)
+        result = geocode_name(name, country=country, online=False)
     except Exception:  # a gazetteer problem must not abort an import; the place stays uncoded
         logger.warning("offline geocoding failed for %r (%s)", name, country, exc_info=True)
         return None
-    best = getattr(result, "best", None)
-    if best is None or getattr(result, "ambiguous", False):
+    best = result.best
+    if best is None or best.how == "fuzzy" or result.ambiguous:
         return None
-    return float(best.lat), float(best.lon), str(getattr(best, "source", ""))
+    return float(best.lat), float(best.lon), best.source
 
 
 @dataclass

@@ -161,30 +161,53 @@ def _xlsx_text(value) -> str:
     return str(value).strip()
 
 
+def _unreadable_xlsx(exc: Exception) -> str:
+    return f"not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})"
+
+
 @contextmanager
 def _open_xlsx(handle: BinaryIO):
     import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    # What a zip that only looks like a workbook makes openpyxl raise, on opening or while the sheet
+    # streams: a damaged archive, a missing part, malformed XML, a cell value that is not its type.
+    damaged = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError, OSError)
+    damaged += (ParseError, InvalidFileException)
     try:
         # read_only streams the sheet XML instead of building every cell object up front.
         workbook = load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        yield _failed(f"not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})")
+    except damaged as exc:
+        yield _failed(_unreadable_xlsx(exc))
         return
     try:
-        sheet = workbook.worksheets[0]
-        values = sheet.iter_rows(values_only=True)
-        first = next(values, None)
+        if not workbook.worksheets:
+            yield _failed("the workbook has no sheet")
+            return
+        try:
+            values = workbook.worksheets[0].iter_rows(values_only=True)
+            first = next(values, None)
+        except damaged as exc:
+            yield _failed(_unreadable_xlsx(exc))
+            return
         if first is None:
             yield _failed("the workbook's first sheet is empty (no header row)")
             return
         header, errors = _normalise_header([_xlsx_text(v) for v in first])
 
         def rows():
-            for number, row in enumerate(values, start=2):
-                yield number, [_xlsx_text(v) for v in row]
+            number = 1
+            try:
+                for number, row in enumerate(values, start=2):
+                    yield number, [_xlsx_text(v) for v in row]
+            except damaged as exc:  # the sheet breaks off: the rest is lost, so the file is refused
+                errors.append(
+                    RowError(None, "", f"{_unreadable_xlsx(exc)}: the first sheet breaks off after row {number}")
+                )
 
         yield Table(header, rows(), errors)
     finally:

@@ -1,4 +1,9 @@
-"""/api/incidents.csv: the incident list as the ipwatch CSV, with the shared filters."""
+"""/api/incidents.csv: the published incidents as the ipwatch CSV, with the shared filters.
+
+Published only, for everyone: the CSV has no status column, so an incident in review exported here
+would import elsewhere (e.g. with --status published) as if it were published. Analysts export
+incidents in review, with their status and notes, from /incidents/export.csv.
+"""
 
 from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_GET
@@ -11,10 +16,8 @@ from .export import csv_lines, iterate
 
 @require_GET
 def incidents_csv(request):
-    # Anonymous users see published incidents only; analysts, editors and reviewers also those in review.
-    visible = Incident.objects.visible_to(request.user)
     try:
-        incidents = filter_incidents(request.GET, visible)
+        incidents = filter_incidents(request.GET, Incident.objects.published())
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
     base_url = request.build_absolute_uri("/").rstrip("/")

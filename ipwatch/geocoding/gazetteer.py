@@ -536,7 +536,3 @@ def get_gazetteer() -> Gazetteer:
             if _instance is None:
                 _instance = load()
     return _instance
-
-
-def geocode(query: str, country: str | None = None, countries=None) -> GeocodeResult:
-    return get_gazetteer().geocode(query, country=country, countries=countries)

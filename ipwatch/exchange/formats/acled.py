@@ -8,7 +8,7 @@ Provinces come from `actor1` or the `;`-separated `assoc_actor_1` (ACLED's actor
 """
 
 from ..countries import country_from_iso_number, country_from_name
-from ..fields import parse_choice, parse_count, parse_date
+from ..fields import parse_choice, parse_count, parse_date, parse_event_id
 from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, coordinates, finish, synthetic_flag
 
@@ -55,7 +55,7 @@ class AcledFormat(Format):
         return [cells.text("actor1"), *(a.strip() for a in cells.text("assoc_actor_1").split(";"))]
 
     def parse_row(self, cells: Cells, provinces, actors) -> Parsed:
-        event_id = cells.value("event_id_cnty", str, required=True)
+        event_id = cells.value("event_id_cnty", parse_event_id, required=True)
         date = cells.value("event_date", parse_date, required=True)
         precision = cells.value(
             "time_precision", parse_choice, default="day", choices=TIME_PRECISION, what="ACLED time precision"

@@ -10,7 +10,7 @@ Provinces come from `gname`, then `gname2`/`gname3` when present. -9/-99 mean un
 import datetime as dt
 
 from ..countries import country_from_name
-from ..fields import parse_choice, parse_count, parse_int
+from ..fields import parse_choice, parse_count, parse_event_id, parse_int
 from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, coordinates, finish, synthetic_flag
 
@@ -59,7 +59,7 @@ class GtdFormat(Format):
     actor_columns = ("gname", "gname2", "gname3")
 
     def parse_row(self, cells: Cells, provinces, actors) -> Parsed:
-        event_id = cells.value("eventid", str, required=True)
+        event_id = cells.value("eventid", parse_event_id, required=True)
         year = cells.value("iyear", parse_int, required=True, minimum=1970, maximum=2100)
         month = cells.value("imonth", parse_int, required=True, minimum=0, maximum=12)
         day = cells.value("iday", parse_int, required=True, minimum=0, maximum=31)

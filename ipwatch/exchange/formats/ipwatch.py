@@ -9,8 +9,9 @@ written with a leading apostrophe; the import removes exactly that apostrophe ag
 
 import re
 
-from ..countries import country_from_name
-from ..fields import FieldError, parse_bool, parse_choice, parse_count, parse_date, parse_int
+from ipwatch.core.countries import country_names
+
+from ..fields import FieldError, parse_bool, parse_choice, parse_count, parse_date, parse_event_id, parse_int
 from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, check_order, coordinates
 
@@ -113,10 +114,19 @@ def parse_slug(text: str) -> str:
 
 
 def parse_country_code(text: str) -> str:
+    """The CSV carries the ISO code the model stores: no names or aliases ("UK" is not GB's code)."""
     code = text.upper()
-    if len(code) == 2:
-        return country_from_name(code)  # validates against the ISO list
-    raise FieldError(f"{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
+    if code not in country_names():
+        raise FieldError(f"{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
+    return code
+
+
+def parse_row_id(text: str) -> int:
+    """The exporting instance's incident id: the import key ("ipwatch", id) when there is no
+    external id, so it is an event id too."""
+    value = parse_int(text, minimum=1)
+    parse_event_id(str(value))
+    return value
 
 
 def parse_source(text: str) -> str:
@@ -133,14 +143,13 @@ class IpwatchFormat(Format):
     def parse(self, cells: Cells, provinces) -> Parsed:
         # Undo the export's formula guard before anything reads the text.
         cells.row = {column: unguard_formula(value) for column, value in cells.row.items()}
-        row_id = cells.value("id", parse_int, minimum=1)
+        row_id = cells.value("id", parse_row_id)
         source = cells.value("external_source", parse_source, default="")
         external_id = cells.text("external_id")
         if bool(source) != bool(external_id):
             missing = "external_id" if source else "external_source"
             cells.error(missing, "is empty but its pair is given (give external_source and external_id, or neither)")
-        if len(external_id) > 100:
-            cells.error("external_id", "is longer than 100 characters")
+        cells.value("external_id", parse_event_id)
         if not source and row_id is None and not cells.text("id"):
             cells.error("id", "is empty (needed as the import key when external_source/external_id are blank)")
         date = cells.value("date", parse_date, required=True)

@@ -10,7 +10,7 @@ air space). `best`/`low`/`high` are UCDP's death estimates. Provinces come from 
 import re
 
 from ..countries import country_from_name
-from ..fields import parse_choice, parse_count, parse_date
+from ..fields import parse_choice, parse_count, parse_date, parse_event_id
 from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, check_order, coordinates, finish, synthetic_flag
 
@@ -35,7 +35,7 @@ class UcdpFormat(Format):
     actor_columns = ("side_a", "side_b")
 
     def parse_row(self, cells: Cells, provinces, actors) -> Parsed:
-        event_id = cells.value("id", str, required=True)
+        event_id = cells.value("id", parse_event_id, required=True)
         start = cells.value("date_start", parse_date, required=True)
         end = cells.value("date_end", parse_date)
         precision = cells.value("date_prec", parse_choice, default="day", choices=DATE_PREC, what="UCDP date_prec")
