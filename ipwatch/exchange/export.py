@@ -88,11 +88,14 @@ class _Line:
         return text
 
 
-def csv_lines(incidents: Iterable[Incident], base_url: str = "") -> Iterator[str]:
+def csv_lines(incidents: Iterable[Incident], base_url: str = "", extra_columns: tuple[str, ...] = ()) -> Iterator[str]:
+    """The ipwatch CSV; ``extra_columns`` (incident text fields such as status and internal_notes,
+    for the analysts' export only) are appended after the standard columns, formula-guarded."""
     writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield writer.writerow(COLUMNS)
+    yield writer.writerow([*COLUMNS, *extra_columns])
     for incident in incidents:
-        yield writer.writerow(csv_row(incident_values(incident, base_url)))
+        extra = [guard_formula(str(getattr(incident, column) or "")) for column in extra_columns]
+        yield writer.writerow([*csv_row(incident_values(incident, base_url)), *extra])
 
 
 # GeoJSON -----------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 Every queryset starts from ``Incident.objects.published()`` or ``.visible_to(request.user)``;
 anonymous responses are cached by ``public_cache`` (invalidated on any data change)."""
 
-import csv
 import functools
 from urllib.parse import urlencode
 
@@ -32,6 +31,7 @@ from ipwatch.core.countries import country_name
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import user_is_analyst
+from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
 
 from . import stats
 from .charts import chart_span, monthly_chart
@@ -379,46 +379,7 @@ about = public_cache(AboutView.as_view())
 
 # Analyst export ----------------------------------------------------------------------------
 
-EXPORT_COLUMNS = [
-    "id", "status", "date", "date_precision", "end_date", "place", "country", "latitude", "longitude",
-    "location_precision", "province", "incident_type", "target_type", "claim_status", "campaign",
-    "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high", "kidnapped",
-    "is_synthetic", "summary", "internal_notes", "url",
-]  # fmt: skip
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (=, +, -, @ at the start of a text cell)."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text and text[0] in "=+-@\t\r" and not text.lstrip("-").replace(".", "", 1).isdigit():
-        return "'" + text
-    return text
-
-
-def _export_row(incident, base_url: str) -> list[str]:
-    place = incident.place
-    values = [
-        incident.pk, incident.status, incident.date.isoformat(), incident.date_precision,
-        incident.end_date.isoformat() if incident.end_date else "",
-        place.name if place else "", place.country if place else "",
-        place.latitude if place else "", place.longitude if place else "",
-        place.location_precision if place else "",
-        incident.province.slug if incident.province_id else "",
-        incident.incident_type, incident.target_type, incident.claim_status,
-        incident.campaign.name if incident.campaign_id else "",
-        incident.killed_low, incident.killed_best, incident.killed_high,
-        incident.wounded_low, incident.wounded_best, incident.wounded_high, incident.kidnapped,
-        "yes" if incident.is_synthetic else "no", incident.summary, incident.internal_notes,
-        base_url + incident.get_absolute_url(),
-    ]  # fmt: skip
-    return [_csv_safe(value) for value in values]
+ANALYST_COLUMNS = ("status", "internal_notes")
 
 
 @login_required
@@ -432,16 +393,13 @@ def incident_export(request):
     except InvalidFilter as exc:
         message = "; ".join(f"{param}: {text}" for param, text in exc.errors.items())
         return HttpResponseBadRequest(f"Invalid filter — {message}\n", content_type="text/plain; charset=utf-8")
-    writer = csv.writer(_Echo())
     base_url = request.build_absolute_uri("/").rstrip("/")
-
-    def rows():
-        yield writer.writerow(EXPORT_COLUMNS)
-        for incident in incidents.order_by("date", "id").iterator(chunk_size=2000):
-            yield writer.writerow(_export_row(incident, base_url))
-
+    # The ipwatch CSV (re-importable with --format ipwatch) plus what only analysts may see.
+    rows = csv_lines(
+        export_queryset(incidents).iterator(chunk_size=CHUNK_SIZE), base_url, extra_columns=ANALYST_COLUMNS
+    )
     stamp = timezone.localdate().isoformat()
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ipwatch-incidents-analyst-{stamp}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
