@@ -202,6 +202,14 @@ def _tile_origin(url: str) -> list[str]:
     return [f"{parts.scheme}://{netloc}"]
 
 
+# Map (issue 5): base layer of /map/. Empty: the offline Natural Earth basemap shipped in static/.
+# Set a tile server only when one is reachable from users' browsers, e.g.
+# IPWATCH_TILE_URL=https://tiles.example.org/{z}/{x}/{y}.png and its IPWATCH_TILE_ATTRIBUTION.
+IPWATCH_TILE_URL = os.environ.get("IPWATCH_TILE_URL", "").strip()
+IPWATCH_TILE_ATTRIBUTION = os.environ.get("IPWATCH_TILE_ATTRIBUTION", "").strip()
+if IPWATCH_TILE_URL and not IPWATCH_TILE_ATTRIBUTION:
+    raise ImproperlyConfigured("IPWATCH_TILE_ATTRIBUTION must be set with IPWATCH_TILE_URL (tile licences need it).")
+
 # Content-Security-Policy (django-csp 4). Nothing is fetched from another origin: every asset is
 # vendored in static/. The only exception an operator can opt into is a tile server (IPWATCH_TILE_URL).
 # Inline <script>/<style> need the per-request nonce: templates write nonce="{{ request.csp_nonce }}",
@@ -219,8 +227,7 @@ CONTENT_SECURITY_POLICY = {
         # stay blocked; styles set from JS through the CSSOM (Leaflet positioning) are not affected.
         "style-src": [SELF, NONCE],
         # Leaflet's default marker/layer icons use data: URIs; a remote tile server only if configured.
-        # (IPWATCH_TILE_URL is the map's tile server setting, read here from the same variable.)
-        "img-src": [SELF, "data:", *_tile_origin(os.environ.get("IPWATCH_TILE_URL", "").strip())],
+        "img-src": [SELF, "data:", *_tile_origin(IPWATCH_TILE_URL)],
         "font-src": [SELF],
         # fetch() goes only to this app's own JSON APIs.
         "connect-src": [SELF],
@@ -245,11 +252,3 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ipwatch.core.auth.lockout_response"  # templates/registration/locked_out.html, 429
 AXES_CLIENT_IP_CALLABLE = "ipwatch.core.auth.client_ip"
-
-# Map (issue 5): base layer of /map/. Empty: the offline Natural Earth basemap shipped in static/.
-# Set a tile server only when one is reachable from users' browsers, e.g.
-# IPWATCH_TILE_URL=https://tiles.example.org/{z}/{x}/{y}.png and its IPWATCH_TILE_ATTRIBUTION.
-IPWATCH_TILE_URL = os.environ.get("IPWATCH_TILE_URL", "").strip()
-IPWATCH_TILE_ATTRIBUTION = os.environ.get("IPWATCH_TILE_ATTRIBUTION", "").strip()
-if IPWATCH_TILE_URL and not IPWATCH_TILE_ATTRIBUTION:
-    raise ImproperlyConfigured("IPWATCH_TILE_ATTRIBUTION must be set with IPWATCH_TILE_URL (tile licences need it).")
