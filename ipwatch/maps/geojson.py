@@ -95,10 +95,6 @@ def incident_url(base_url: str, incident_id: int) -> str:
     return f"{base_url}/incidents/{incident_id}/"
 
 
-def located(queryset):
-    return queryset.filter(place__latitude__isnull=False, place__longitude__isnull=False)
-
-
 def count_without_coordinates(queryset) -> int:
     return queryset.filter(Q(place__isnull=True) | Q(place__latitude__isnull=True)).count()
 
@@ -241,7 +237,7 @@ def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[
     date_at, precision_at, place_at, province_at = at["date"], at["date_precision"], at["place_id"], at["province_id"]
     synthetic_at = at["is_synthetic"]
 
-    for row in _raw_rows(located(queryset), fields, with_claims=bool(claim_columns)):
+    for row in _raw_rows(queryset.with_coordinates(), fields, with_claims=bool(claim_columns)):
         pk = row[0]
         parts = [f'"id":{pk}'] if want_id else []
         if date_names:

@@ -24,12 +24,8 @@ INCIDENTS_PER_PAGE = 25
 OWN_PARAMS = {"granularity", "group", "page"}
 
 
-def _published():
-    return Incident.objects.published()
-
-
 def _timeline_payload(request_params, *, count_synthetic=False):
-    parsed = parse_timeline_request(request_params, _published())
+    parsed = parse_timeline_request(request_params, Incident.objects.published())
     payload = build_timeline(
         parsed.queryset,
         granularity=parsed.granularity,
@@ -245,7 +241,7 @@ def claims_page(request):
     context["granularity_choices"] = [(YEAR, "Year"), (MONTH, "Month")]
     context["granularity_value"] = request.GET.get("granularity") or YEAR
     try:
-        parsed = parse_timeline_request(request.GET, _published(), granularities=CLAIMS_GRANULARITIES)
+        parsed = parse_timeline_request(request.GET, Incident.objects.published(), granularities=CLAIMS_GRANULARITIES)
     except InvalidFilter as exc:
         context["errors"] = exc.errors
         return render(request, "timeline/claims.html", context, status=400)
