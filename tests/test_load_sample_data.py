@@ -35,3 +35,13 @@ def test_month_precision_incident_and_campaign(sample_data):
     assert (campaign.claimed_operations, campaign.claimed_countries) == (92, 8)
     assert Incident.objects.get(external_id="E3").campaign == campaign
     assert not Incident.objects.filter(is_synthetic=True).exists()
+
+
+@pytest.mark.django_db
+def test_reload_survives_an_editors_second_place_of_the_same_name(sample_data):
+    Place.objects.create(name="Sebha", country="LY")  # an editor's duplicate, without coordinates
+    Place.objects.create(name="Al-Fuqaha", country="LY")
+    call_command("load_sample_data")
+    sebha = Incident.objects.get(external_id="E1").place
+    assert (sebha.gazetteer_id, sebha.latitude) == ("geonames:2212775", 27.0377)
+    assert Place.objects.filter(name="Sebha").count() == 2

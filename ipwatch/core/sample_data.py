@@ -19,6 +19,18 @@ def _date(value):
     return dt.date.fromisoformat(value) if value else None
 
 
+def _upsert_place(fields: dict) -> Place:
+    """The sample place, matched on its gazetteer id, else the oldest place of that name and country:
+    editors may have added another "Sebha" since (names are not unique), and a reload must not fail."""
+    same = Place.objects.filter(name=fields["name"], country=fields["country"]).order_by("id")
+    place = (fields["gazetteer_id"] and same.filter(gazetteer_id=fields["gazetteer_id"]).first()) or same.first()
+    place = place or Place()
+    for name, value in fields.items():
+        setattr(place, name, value)
+    place.save()
+    return place
+
+
 @transaction.atomic
 def load_sample_data(path: Path = SAMPLE_FILE) -> dict[str, int]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -32,10 +44,8 @@ def load_sample_data(path: Path = SAMPLE_FILE) -> dict[str, int]:
         sources[row["slug"]], _ = Source.objects.update_or_create(slug=row["slug"], defaults=fields)
     places = {}
     for row in data["places"]:
-        fields = {key: value for key, value in row.items() if key not in {"key", "name", "country"}}
-        places[row["key"]], _ = Place.objects.update_or_create(
-            name=row["name"], country=row["country"], defaults=fields
-        )
+        fields = {key: value for key, value in row.items() if key != "key"}
+        places[row["key"]] = _upsert_place(fields)
     campaigns = {}
     for row in data["campaigns"]:
         fields = {key: value for key, value in row.items() if key not in {"slug", "claim_source"}}
