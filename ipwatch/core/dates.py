@@ -16,13 +16,27 @@ def period_start(date: dt.date, precision: str) -> dt.date:
     return date
 
 
+def next_month_start(date: dt.date) -> dt.date:
+    """The first day of the month after ``date``'s."""
+    return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def as_date(value):
+    """A date from what a database hands back for a date expression: SQLite gives ISO text, some
+    backends a datetime for a truncated date. None stays None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def period_end(date: dt.date, precision: str) -> dt.date:
     start = period_start(date, precision)
     if precision == DatePrecision.WEEK:
         return start + dt.timedelta(days=6)
     if precision == DatePrecision.MONTH:
-        next_month = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return next_month - dt.timedelta(days=1)
+        return next_month_start(start) - dt.timedelta(days=1)
     if precision == DatePrecision.YEAR:
         return start.replace(month=12, day=31)
     return start

@@ -34,14 +34,13 @@ encoded once. Features come in id order. See docs/benchmarks.md (## Map).
 stored text such as ``</script>`` can never close a script element or be sniffed as HTML.
 """
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
 from django.db import connections
 from django.db.models import Count, Max, Q, Sum
 
-from ipwatch.core.dates import format_at_precision
+from ipwatch.core.dates import as_date, format_at_precision
 from ipwatch.core.models import Report
 
 COORDINATE_DECIMALS = 5
@@ -122,10 +121,6 @@ class _EncodedValues(dict):
     def __missing__(self, value):
         text = self[value] = _encode(value)
         return text
-
-
-def _as_date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite gives text
 
 
 def _fragment(names, values) -> str:
@@ -209,9 +204,9 @@ def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[
 
     def date_fragment(date, precision):
         values = {
-            "date": _encode(_as_date(date).isoformat()),
+            "date": _encode(as_date(date).isoformat()),
             "date_precision": lookup(precision),
-            "date_display": _encode(format_at_precision(_as_date(date), precision)),
+            "date_display": _encode(format_at_precision(as_date(date), precision)),
         }
         return _fragment(date_names, [values[name] for name in date_names])
 

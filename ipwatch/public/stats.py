@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from ipwatch.core.choices import DatePrecision, IncidentStatus
+from ipwatch.core.dates import as_date, next_month_start
 from ipwatch.core.models import Province
 from ipwatch.timeline.aggregation import period_bucket
 from ipwatch.timeline.periods import MONTH
@@ -143,7 +144,7 @@ def most_active(provinces, limit: int = 6):
 def monthly_counts(queryset, first_month: dt.date, last_month: dt.date) -> dict[dt.date, int]:
     """{first day of month: incidents} between two months inclusive: one query, reading only the
     rows of the charted span (month truncation is a Python function on SQLite: keep it to few rows)."""
-    after_last = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    after_last = next_month_start(last_month)
     # As on the timeline: a week counts in the month holding its Thursday, and an incident known
     # only to the year is never put in a month (the chart caption says so).
     rows = (
@@ -154,10 +155,4 @@ def monthly_counts(queryset, first_month: dt.date, last_month: dt.date) -> dict[
         .values("month")
         .annotate(n=Count("id"))
     )
-    counts = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = month.date()
-        counts[month] = row["n"]
-    return counts
+    return {as_date(row["month"]): row["n"] for row in rows}

@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Trunc
 
 from ipwatch.core.choices import DatePrecision, IncidentType
-from ipwatch.core.dates import format_at_precision
+from ipwatch.core.dates import as_date, format_at_precision
 from ipwatch.core.models import Milestone, Province
 
 from .periods import (
@@ -108,15 +108,6 @@ def place_in_period(precision: str, date: dt.date, granularity: str) -> Placemen
     if precision == DatePrecision.WEEK and granularity != WEEK:
         return Placement(period_start(week_of_majority(date), granularity))
     return Placement(period_start(date, granularity))
-
-
-def _as_date(value) -> dt.date | None:
-    # Some backends return a datetime (or text) for a truncated date.
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return value
 
 
 class PeriodStart(Func):
@@ -236,7 +227,7 @@ def fetch_rows(queryset, names: list[str], *, reads_most_rows: bool = False) -> 
 
     The ORM builds and compiles the SQL; only Django's per-value converters are skipped, which for
     ~13k week x province rows cost more than the query itself. Dates come back as ``date`` (or
-    ISO text on SQLite: see ``_as_date``), counts and sums as ``int``.
+    ISO text on SQLite: see ``core.dates.as_date``), counts and sums as ``int``.
 
     ``reads_most_rows``: SQLite has no statistics on ``status`` and walks the (status, date) index
     for "published", fetching each row by id: about twice the cost of reading the table straight
@@ -332,7 +323,7 @@ def build_timeline(
         raw, band, group_value, incidents, killed, wounded = row[:6]
         start = dates.get(raw)
         if start is None:
-            start = dates[raw] = _as_date(raw)
+            start = dates[raw] = as_date(raw)
         if group_value not in groups:
             groups[group_value] = _type_group(group_value)
         key, label, color = groups[group_value]

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from ipwatch.core.choices import ClaimStatus
+from ipwatch.core.dates import as_date
 from ipwatch.core.models import Campaign, Report
 
 from .aggregation import (
     NO_PROVINCE_KEY,
     NO_PROVINCE_LABEL,
     Placement,
-    _as_date,
     _province_groups,
     band_precision,
     period_bucket,
@@ -189,7 +189,7 @@ def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
     provinces = _province_groups(row["province_id"] for row in rows)  # one small query, no join
     counts: dict[tuple[str, str], dict] = {}
     for row in rows:
-        placement = Placement(_as_date(row["bucket"]), uncertain=row["band"] or None)
+        placement = Placement(as_date(row["bucket"]), uncertain=row["band"] or None)
         if placement.uncertain:
             period = f"{period_label(placement.start, placement.uncertain)} ({placement.uncertain} only)"
         else:

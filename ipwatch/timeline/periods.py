@@ -6,6 +6,8 @@ Labels are stable strings other tooling relies on: "2019-W18", "2019-05", "2019"
 import datetime as dt
 import re
 
+from ipwatch.core.dates import next_month_start
+
 WEEK = "week"
 MONTH = "month"
 YEAR = "year"
@@ -35,7 +37,7 @@ def next_period_start(start: dt.date, granularity: str) -> dt.date:
     if granularity == WEEK:
         return start + dt.timedelta(days=7)
     if granularity == MONTH:
-        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return next_month_start(start)
     if granularity == YEAR:
         return start.replace(year=start.year + 1)
     raise ValueError(f"unknown granularity {granularity!r}")
