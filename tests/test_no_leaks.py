@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ipwatch.core.choices import ClaimStatus, IncidentStatus, IncidentType, SourceKind, TargetType
 from ipwatch.core.models import Campaign, Incident, Place, Province, Report, Source
+from ipwatch.core.workflow import SYSTEM
 
 MARK = "zqleak"  # every marker starts with this; nothing else in the app contains it
 UNPUBLISHED = (IncidentStatus.DRAFT, IncidentStatus.REVIEW, IncidentStatus.RETRACTED)
@@ -93,6 +94,7 @@ def leak_world(db, django_user_model):
     town = Place.objects.create(name="Cleantown", country="TN", latitude=33.5, longitude=10.5)
     published = [
         Incident.objects.create(
+            acting_user=SYSTEM,
             date=dt.date(2019, 6, 1 + i),
             place=town,
             province=leakland if i == 0 else quietland,
@@ -138,6 +140,7 @@ def leak_world(db, django_user_model):
             description=marker(status, "campaign-description"),
         )
         incident = Incident.objects.create(
+            acting_user=SYSTEM,
             date=dt.date(2019, 6, 10 + n),
             place=place,
             province=leakland,

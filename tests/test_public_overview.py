@@ -3,6 +3,7 @@
 import datetime as dt
 
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
 from tests.public_helpers import count_queries, days_ago
 
 
@@ -87,7 +88,9 @@ def test_monthly_chart_honours_date_precision(db):
     from ipwatch.core.models import Incident
     from ipwatch.public.stats import monthly_counts
 
-    make = Incident.objects.create
+    def make(**fields):
+        return Incident.objects.create(acting_user=SYSTEM, **fields)
+
     make(date=dt.date(2019, 4, 29), date_precision="week", incident_type="raid", summary="s", status="published")
     make(date=dt.date(2019, 7, 1), date_precision="year", incident_type="raid", summary="s", status="published")
     make(date=dt.date(2019, 5, 4), incident_type="raid", summary="s", status="published")

@@ -2,11 +2,11 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import workflow
 from .choices import IncidentStatus
-from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
+from .models import Campaign, Incident, Milestone, Place, Province, Report, Source
 
 
 @admin.register(Province)
@@ -144,32 +144,23 @@ class IncidentAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        old_status = obj.status if obj else IncidentStatus.DRAFT
         user = request.user
 
         class WorkflowForm(form):
             def clean_status(self):
+                """The model's rule, checked against the status stored now (on the history form
+                the instance is an old version: its status is not the incident's)."""
                 new_status = self.cleaned_data["status"]
-                if obj is None and new_status != IncidentStatus.DRAFT and not user.has_perm(PUBLISH_PERMISSION):
-                    raise ValidationError("new incidents start as drafts; send them to review when ready")
-                if obj is not None:
-                    try:
-                        Incident.check_transition(old_status, new_status, user)
-                    except PermissionDenied as exc:
-                        raise ValidationError(str(exc)) from None
-                    except ValidationError as exc:
-                        raise ValidationError(exc.message_dict["status"]) from None
+                try:
+                    self.instance.check_status_change(new_status, user)
+                except (PermissionDenied, ValidationError) as exc:
+                    raise ValidationError(workflow.error_message(exc)) from None
                 return new_status
 
         return WorkflowForm
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        if obj.status == IncidentStatus.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        obj.transition(obj.status, request.user)
 
     def _transition_selected(self, request, queryset, new_status):
         done, refused = 0, []
@@ -178,8 +169,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 incident.transition(new_status, request.user)
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
-                message = exc.message_dict["status"][0] if isinstance(exc, ValidationError) else str(exc)
-                refused.append(f"{incident}: {message}")
+                refused.append(f"{incident}: {workflow.error_message(exc)}")
         if done:
             label = IncidentStatus(new_status).label.lower()
             self.message_user(request, f"{done} incident(s) now {label}.", messages.SUCCESS)
@@ -199,4 +189,4 @@ class IncidentAdmin(SimpleHistoryAdmin):
         self._transition_selected(request, queryset, IncidentStatus.RETRACTED)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm(PUBLISH_PERMISSION)
+        return workflow.may_publish(request.user)

@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -21,6 +20,14 @@ from .choices import (
 from .countries import validate_country_code, validate_country_list
 from .dates import format_at_precision, period_end, period_start
 from .querysets import CampaignQuerySet, IncidentQuerySet, PlaceQuerySet
+from .workflow import (  # noqa: F401  (TRANSITIONS and PUBLISH_PERMISSION are imported from here)
+    PUBLISH_PERMISSION,
+    TRANSITIONS,
+    actor_or_ambient,
+    check_change,
+    stamp_publication,
+)
+from .workflow import check_transition as _check_transition
 
 
 def validate_alias_list(value) -> None:
@@ -194,17 +201,6 @@ class Milestone(models.Model):
         return format_at_precision(self.date, self.date_precision)
 
 
-# Which status changes are possible, and whether they need the reviewer's publish permission.
-TRANSITIONS = {
-    IncidentStatus.DRAFT: {IncidentStatus.REVIEW},
-    IncidentStatus.REVIEW: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED},
-    IncidentStatus.PUBLISHED: {IncidentStatus.REVIEW, IncidentStatus.RETRACTED},
-    IncidentStatus.RETRACTED: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED},
-}
-NEEDS_PUBLISH_PERMISSION = {IncidentStatus.PUBLISHED, IncidentStatus.RETRACTED}
-PUBLISH_PERMISSION = "core.publish_incident"
-
-
 class Incident(models.Model):
     date = models.DateField(help_text="Stored as the first day of its period (see date precision)")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
@@ -250,7 +246,10 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        permissions = [("publish_incident", "Can publish and retract incidents")]
+        permissions = [
+            ("publish_incident", "Can publish and retract incidents"),
+            ("view_unpublished_incident", "Can read incidents in review on the public pages"),
+        ]
         indexes = [
             models.Index(fields=["status", "date"]),
             models.Index(fields=["province", "status", "date"]),
@@ -268,10 +267,30 @@ class Incident(models.Model):
         place = self.place.name if self.place_id else "unknown place"
         return f"{self.date_display} — {self.get_incident_type_display()} at {place}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, acting_user=None, **kwargs):
+        """Save, enforcing the workflow against the status stored in the database.
+
+        `acting_user` is whoever makes the change (a request's user, or workflow.SYSTEM on the
+        command line); a status change or a non-draft creation without one is refused.
+        """
         if self.date and self.date_precision:
             self.date = period_start(self.date, self.date_precision)
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        actor = actor_or_ambient(acting_user)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            stored = self.stored_status(using)
+            check_change(stored, self.status, actor)
+            stamp_publication(self, stored)
+            if getattr(actor, "pk", None) and update_fields is None:
+                if stored is None and self.created_by_id is None:
+                    self.created_by = actor
+                self.updated_by = actor
+                self._history_user = actor  # simple_history records who made the change
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("public:incident-detail", kwargs={"pk": self.pk})
@@ -305,29 +324,34 @@ class Incident(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # Workflow -------------------------------------------------------------------------------
-    @staticmethod
-    def check_transition(old: str, new: str, user) -> None:
-        """Raise ValidationError for an impossible change, PermissionDenied for a forbidden one."""
-        if old == new:
-            return
-        if new not in TRANSITIONS.get(old, set()):
-            raise ValidationError(
-                {"status": f"an incident cannot go from {IncidentStatus(old).label} to {IncidentStatus(new).label}"}
-            )
-        if (new in NEEDS_PUBLISH_PERMISSION or old in NEEDS_PUBLISH_PERMISSION) and not user.has_perm(
-            PUBLISH_PERMISSION
-        ):
-            raise PermissionDenied("only reviewers may publish or retract incidents")
+    def stored_status(self, using=None) -> str | None:
+        """The status as the database has it now (None for an incident not saved yet), locked
+        for the rest of the transaction where the database can lock rows."""
+        if self.pk is None:
+            return None
+        rows = type(self)._base_manager.using(using).filter(pk=self.pk)
+        connection = transaction.get_connection(using)
+        if connection.in_atomic_block and connection.features.has_select_for_update:
+            rows = rows.select_for_update()
+        return rows.values_list("status", flat=True).first()
+
+    # Workflow (the rules: workflow.py) -----------------------------------------------------
+    check_transition = staticmethod(_check_transition)
+
+    def check_status_change(self, new_status: str, user) -> None:
+        """Raise ValidationError/PermissionDenied if `user` may not give the incident, as stored
+        in the database now, `new_status` (for forms, before anything is saved)."""
+        check_change(self.stored_status(), new_status, user)
 
     def transition(self, new_status: str, user) -> None:
-        self.check_transition(self.status, new_status, user)
+        """The way status changes: set it and save everything, as `user`, or change nothing."""
+        previous = self.status
         self.status = new_status
-        if new_status == IncidentStatus.PUBLISHED:
-            self.published_at = timezone.now()
-        self.updated_by = user
-        self._history_user = user  # simple_history records who made the change
-        self.save()
+        try:
+            self.save(acting_user=user)
+        except (PermissionDenied, ValidationError):
+            self.status = previous
+            raise
 
     # Figures --------------------------------------------------------------------------------
     @property

@@ -2,8 +2,11 @@
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
+from . import workflow
 from .choices import ClaimStatus, IncidentStatus
 
 
@@ -25,14 +28,58 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(incidents__status=IncidentStatus.PUBLISHED).distinct()
 
 
+STATUS_ONE_AT_A_TIME = "change statuses one incident at a time, with Incident.transition"
+
+
 class IncidentQuerySet(models.QuerySet):
+    # Writes: the workflow's rule holds here as in Incident.save (see workflow.py) ---------------
+    def create(self, *, acting_user=None, **fields):
+        with workflow.acting_as(workflow.actor_or_ambient(acting_user)):
+            return super().create(**fields)
+
+    def bulk_create(self, objs, *args, acting_user=None, **kwargs):
+        """New incidents start as drafts unless `acting_user` may publish (e.g. an import as
+        published by a reviewer or from the command line)."""
+        objs = list(objs)
+        actor = workflow.actor_or_ambient(acting_user)
+        for status in {obj.status for obj in objs}:
+            workflow.check_creation(status, actor)
+        for obj in objs:
+            workflow.stamp_publication(obj, None)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "status" in fields:
+            raise PermissionDenied(STATUS_ONE_AT_A_TIME)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, acting_user=None, **fields):
+        """A status set through update() follows the workflow for every row it touches."""
+        if "status" in fields:
+            new = fields["status"]
+            if not isinstance(new, str):  # e.g. bulk_update's per-row CASE
+                raise PermissionDenied(STATUS_ONE_AT_A_TIME)
+            actor = workflow.actor_or_ambient(acting_user)
+            for stored in self.order_by().values_list("status", flat=True).distinct():
+                workflow.check_transition(stored, new, actor)
+            if new == IncidentStatus.PUBLISHED:
+                fields.setdefault(
+                    "published_at",
+                    models.Case(
+                        models.When(status=IncidentStatus.PUBLISHED, published_at__isnull=False, then="published_at"),
+                        default=models.Value(timezone.now()),
+                    ),
+                )
+        return super().update(**fields)
+
+    # Reads -----------------------------------------------------------------------------------
     def published(self):
         return self.filter(status=IncidentStatus.PUBLISHED)
 
     def visible_to(self, user):
         """Anonymous users and the public see published incidents; analysts and staff also see
         incidents in review (never drafts of others' unfinished work on public pages)."""
-        if user_is_analyst(user):
+        if workflow.may_view_unpublished(user):
             return self.filter(status__in=[IncidentStatus.PUBLISHED, IncidentStatus.REVIEW])
         return self.published()
 
@@ -79,13 +126,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.order_by("-date", "-id")
 
 
-ANALYST_GROUPS = ("Analysts", "Editors", "Reviewers")
-
-
 def user_is_analyst(user) -> bool:
-    """Analysts, editors and reviewers may read unpublished (in review) work. Cached per request user."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if not hasattr(user, "_ipwatch_is_analyst"):
-        user._ipwatch_is_analyst = user.is_superuser or user.groups.filter(name__in=ANALYST_GROUPS).exists()
-    return user._ipwatch_is_analyst
+    """Analysts, editors and reviewers may read unpublished (in review) work: a permission
+    (core.view_unpublished_incident), never a group name."""
+    return workflow.may_view_unpublished(user)

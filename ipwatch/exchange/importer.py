@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ipwatch.core import workflow
 from ipwatch.core.cache import invalidate_public_cache
 from ipwatch.core.choices import GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
@@ -246,9 +247,13 @@ class Importer:
     ):
         if status not in IMPORT_STATUSES:
             raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
+        # `user` acts: a request's user, or workflow.SYSTEM from the command line. Importing as
+        # published is publishing: the workflow refuses it to anyone else (PermissionDenied).
+        workflow.check_creation(status, user)
         self.format_name = format_name
         self.status = status
         self.provinces = ProvinceMap.load(province_map)  # may raise ProvinceMapError
+        self.actor = user
         self.user = user if getattr(user, "pk", None) else None
         self.batch_size = batch_size
         self.progress = progress
@@ -261,7 +266,7 @@ class Importer:
         name = filename or (source if isinstance(source, str) else "upload")
         self.reason = f"Imported from {self.format_name} file {str(name).rsplit('/', 1)[-1]}"[:100]
         try:
-            with transaction.atomic():
+            with transaction.atomic(), workflow.acting_as(self.actor):
                 self._run(source, filename, result)
                 if result.errors or dry_run:
                     raise _Rollback
@@ -341,7 +346,6 @@ class Importer:
                     Incident(
                         **values,
                         status=self.status,
-                        published_at=now if self.status == IncidentStatus.PUBLISHED else None,
                         external_source=record.external_source,
                         external_id=record.external_id,
                         internal_notes=record.internal_notes,
