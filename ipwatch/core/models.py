@@ -18,7 +18,7 @@ from .choices import (
     TargetType,
 )
 from .countries import validate_country_code, validate_country_list
-from .dates import format_at_precision, period_end, period_start
+from .dates import RecordDateField, format_at_precision, period_end, period_start
 from .querysets import CampaignQuerySet, IncidentQuerySet, PlaceQuerySet
 from .workflow import (  # noqa: F401  (TRANSITIONS and PUBLISH_PERMISSION are imported from here)
     PUBLISH_PERMISSION,
@@ -45,8 +45,8 @@ class Province(models.Model):
     countries = models.JSONField(
         default=list, blank=True, validators=[validate_country_list], help_text="ISO 3166-1 alpha-2 codes"
     )
-    announced_on = models.DateField(null=True, blank=True)
-    dissolved_on = models.DateField(null=True, blank=True)
+    announced_on = RecordDateField(null=True, blank=True)
+    dissolved_on = RecordDateField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_provinces"
     )
@@ -159,8 +159,8 @@ class Campaign(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = RecordDateField(null=True, blank=True)
+    end_date = RecordDateField(null=True, blank=True)
     claimed_operations = models.PositiveIntegerField(null=True, blank=True)
     claimed_countries = models.PositiveIntegerField(null=True, blank=True)
     claim_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
@@ -179,7 +179,7 @@ class Campaign(models.Model):
 class Milestone(models.Model):
     """Dated context drawn on the timeline, e.g. the loss of Sirte (late 2016)."""
 
-    date = models.DateField()
+    date = RecordDateField()
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -202,9 +202,9 @@ class Milestone(models.Model):
 
 
 class Incident(models.Model):
-    date = models.DateField(help_text="Stored as the first day of its period (see date precision)")
+    date = RecordDateField(help_text="Stored as the first day of its period (see date precision)")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    end_date = models.DateField(null=True, blank=True)
+    end_date = RecordDateField(null=True, blank=True)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     province = models.ForeignKey(
         Province,
@@ -369,7 +369,7 @@ class Report(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
     url = models.URLField(blank=True, max_length=500)
-    published_on = models.DateField(null=True, blank=True)
+    published_on = RecordDateField(null=True, blank=True)
     title = models.CharField(max_length=300, blank=True, help_text='e.g. "Al Naba 177" or an article headline')
     is_claim = models.BooleanField(
         default=False, help_text="The group's own claim (Amaq, Al Naba…) rather than independent reporting"
