@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ipwatch.core.choices import IncidentType
 from ipwatch.core.dates import format_at_precision
@@ -38,7 +38,7 @@ def _timeline_payload(request_params, *, count_synthetic=False):
     return parsed, payload
 
 
-@require_GET
+@require_safe
 def timeline_api(request):
     try:
         _, payload = _timeline_payload(request.GET)
