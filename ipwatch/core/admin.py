@@ -6,11 +6,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
 from .choices import IncidentStatus
+from .concurrency import OptimisticConcurrencyAdmin
 from .models import Campaign, Incident, Milestone, Place, Province, Report, Source
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(OptimisticConcurrencyAdmin, SimpleHistoryAdmin):
     list_display = ["name", "name_ar", "slug", "country_list", "announced_on", "dissolved_on", "merged_into"]
     search_fields = ["name", "name_ar", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
@@ -21,7 +22,7 @@ class ProvinceAdmin(SimpleHistoryAdmin):
         return ", ".join(province.countries)
 
 
-class PlaceAdmin(SimpleHistoryAdmin):
+class PlaceAdmin(OptimisticConcurrencyAdmin, SimpleHistoryAdmin):
     """The Place admin's lists and search. Registered by ``ipwatch.geocoding.admin``, whose subclass
     adds geocoding on save, the bulk geocode action and name suggestions."""
 
@@ -31,7 +32,7 @@ class PlaceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(OptimisticConcurrencyAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -39,7 +40,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(OptimisticConcurrencyAdmin, admin.ModelAdmin):
     list_display = ["name", "start_date", "end_date", "claimed_operations", "claimed_countries", "claim_source"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -47,7 +48,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(OptimisticConcurrencyAdmin, admin.ModelAdmin):
     list_display = ["title", "date", "date_precision", "province"]
     list_filter = ["province"]
     search_fields = ["title", "description"]
@@ -78,7 +79,7 @@ class CountryListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(OptimisticConcurrencyAdmin, SimpleHistoryAdmin):
     list_display = [
         "date_display",
         "place",
