@@ -49,6 +49,16 @@ def open_form(client, url):
     return changeform_data(response)
 
 
+def editor_saves_then_reviewer_posts_stale(editor, reviewer, url, theirs: dict, mine: dict):
+    """Both open the form; the editor saves `theirs`; the reviewer then posts `mine` on the form
+    opened before. Returns (the reviewer's client, the form the reviewer posted, the response)."""
+    editor_client, reviewer_client = logged_in(editor), logged_in(reviewer)
+    editors_form, reviewers_form = open_form(editor_client, url), open_form(reviewer_client, url)
+    assert editor_client.post(url, {**editors_form, **theirs}).status_code == 302
+    reviewers_form.update(mine)
+    return reviewer_client, reviewers_form, reviewer_client.post(url, reviewers_form)
+
+
 def form_errors(response) -> list[str]:
     return [str(error) for error in response.context["adminform"].form.non_field_errors()]
 
@@ -61,14 +71,9 @@ class TestTwoEditorsOneIncident:
     def test_the_second_stale_save_is_refused_and_shows_what_changed(self, editor, reviewer, make_incident):
         incident = make_incident(summary="Original summary (synthetic).", killed_best=1)
         url = incident_url(incident)
-        editor_client, reviewer_client = logged_in(editor), logged_in(reviewer)
-        editors_form, reviewers_form = open_form(editor_client, url), open_form(reviewer_client, url)
-
-        editors_form["summary"] = "Editor's better summary (synthetic)."
-        assert editor_client.post(url, editors_form).status_code == 302
-
-        reviewers_form["killed_best"] = "3"
-        response = reviewer_client.post(url, reviewers_form)
+        reviewer_client, reviewers_form, response = editor_saves_then_reviewer_posts_stale(
+            editor, reviewer, url, {"summary": "Editor's better summary (synthetic)."}, {"killed_best": "3"}
+        )
         assert response.status_code == 200
         (message,) = form_errors(response)
         assert message.startswith("Someone else saved this incident after you opened this form by editor at ")
@@ -87,13 +92,13 @@ class TestTwoEditorsOneIncident:
 
     def test_both_changing_the_same_field_is_a_conflict_on_that_field(self, editor, reviewer, make_incident):
         incident = make_incident(summary="Original (synthetic).")
-        url = incident_url(incident)
-        editor_client, reviewer_client = logged_in(editor), logged_in(reviewer)
-        editors_form, reviewers_form = open_form(editor_client, url), open_form(reviewer_client, url)
-        editors_form["summary"] = "Editor's wording (synthetic)."
-        assert editor_client.post(url, editors_form).status_code == 302
-        reviewers_form["summary"] = "Reviewer's wording (synthetic)."
-        response = reviewer_client.post(url, reviewers_form)
+        _, _, response = editor_saves_then_reviewer_posts_stale(
+            editor,
+            reviewer,
+            incident_url(incident),
+            {"summary": "Editor's wording (synthetic)."},
+            {"summary": "Reviewer's wording (synthetic)."},
+        )
         assert response.status_code == 200
         errors = response.context["adminform"].form.errors["summary"]
         assert errors == [
@@ -190,12 +195,7 @@ def _milestone():
 def test_every_record_kind_refuses_a_stale_save(editor, reviewer, make, path, field, theirs, mine):
     obj = make()
     url = f"/admin/core/{path}/{obj.pk}/change/"
-    editor_client, reviewer_client = logged_in(editor), logged_in(reviewer)
-    editors_form, reviewers_form = open_form(editor_client, url), open_form(reviewer_client, url)
-    editors_form[field] = theirs
-    assert editor_client.post(url, editors_form).status_code == 302
-    reviewers_form[mine[0]] = mine[1]
-    response = reviewer_client.post(url, reviewers_form)
+    _, _, response = editor_saves_then_reviewer_posts_stale(editor, reviewer, url, {field: theirs}, {mine[0]: mine[1]})
     assert response.status_code == 200
     assert f"is now “{theirs}” (was empty)" in form_errors(response)[0]
     obj.refresh_from_db()
