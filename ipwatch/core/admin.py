@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from .choices import IncidentStatus
+from .admin_forms import AliasesAsLinesMixin, ReportInlineForm, limit_status_choices
+from .choices import IncidentStatus, SourceKind
 from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(AliasesAsLinesMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_ar", "slug", "country_list", "announced_on", "dissolved_on", "merged_into"]
     search_fields = ["name", "name_ar", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
@@ -22,7 +23,7 @@ class ProvinceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(SimpleHistoryAdmin):
+class PlaceAdmin(AliasesAsLinesMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_ar", "country", "admin1", "latitude", "longitude", "location_precision", "geocoder"]
     list_filter = ["country", "location_precision", "geocoder", "verified"]
     search_fields = ["name", "name_ar", "aliases", "admin1"]
@@ -52,15 +53,31 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 class ReportInline(admin.StackedInline):
+    """Compact: one line for who and when, one for the grading, the title across the whole width."""
+
     model = Report
+    form = ReportInlineForm
     extra = 0
     autocomplete_fields = ["source"]
+    classes = ["compact-reports"]
     fields = [
         ("source", "is_claim", "published_on"),
-        ("title", "url"),
+        ("source_reliability", "information_credibility"),
+        "title",
+        "url",
         ("killed", "wounded", "killed_or_wounded", "kidnapped"),
         "quote",
     ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # One query per page for the script that ticks "is claim" when a group outlet is picked.
+        formset.form = type(
+            "ReportForm",
+            (formset.form,),
+            {"group_media_ids": list(Source.objects.filter(kind=SourceKind.GROUP_MEDIA).values_list("pk", flat=True))},
+        )
+        return formset
 
 
 class CountryListFilter(admin.SimpleListFilter):
@@ -103,6 +120,11 @@ class IncidentAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["place", "province", "campaign"]
     inlines = [ReportInline]
+
+    class Media:
+        css = {"all": ["core/admin.css"]}
+        js = ["core/report_inline.js"]
+
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
     actions = ["send_to_review", "publish", "retract"]
     list_per_page = 50
@@ -148,6 +170,11 @@ class IncidentAdmin(SimpleHistoryAdmin):
         user = request.user
 
         class WorkflowForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if "status" in self.fields:
+                    limit_status_choices(self.fields["status"], user, obj.status if obj else None)
+
             def clean_status(self):
                 new_status = self.cleaned_data["status"]
                 if obj is None and new_status != IncidentStatus.DRAFT and not user.has_perm(PUBLISH_PERMISSION):
@@ -170,6 +197,12 @@ class IncidentAdmin(SimpleHistoryAdmin):
         if obj.status == IncidentStatus.PUBLISHED and obj.published_at is None:
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for report in form.instance.reports.select_related("source"):
+            if report.claim_kind_mismatch:
+                self.message_user(request, f"Check report “{report}”: {report.claim_kind_mismatch}.", messages.WARNING)
 
     def _transition_selected(self, request, queryset, new_status):
         done, refused = 0, []

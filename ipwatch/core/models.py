@@ -14,8 +14,10 @@ from .choices import (
     GeocoderKind,
     IncidentStatus,
     IncidentType,
+    InformationCredibility,
     LocationPrecision,
     SourceKind,
+    SourceReliability,
     TargetType,
 )
 from .countries import validate_country_code, validate_country_list
@@ -357,6 +359,18 @@ class Report(models.Model):
     )
     kidnapped = models.PositiveIntegerField(null=True, blank=True)
     quote = models.TextField(blank=True, help_text="What the source said, in brief")
+    source_reliability = models.CharField(
+        max_length=1,
+        choices=SourceReliability.choices,
+        blank=True,
+        help_text="Admiralty grade A–F of the source (group media: F unless you judge otherwise)",
+    )
+    information_credibility = models.CharField(
+        max_length=1,
+        choices=InformationCredibility.choices,
+        blank=True,
+        help_text="Admiralty grade 1–6 of this report's information",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -365,3 +379,39 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.title or 'report'}"
+
+    def save(self, *args, **kwargs):
+        self.apply_source_defaults()
+        super().save(*args, **kwargs)
+
+    def apply_source_defaults(self) -> None:
+        """A report from the group's own media is graded F ("reliability cannot be judged") unless
+        an editor graded its source otherwise."""
+        if self.source_id is not None and not self.source_reliability and self.source.is_group_media:
+            self.source_reliability = SourceReliability.F
+
+    @property
+    def claim_kind_mismatch(self) -> str:
+        """A warning when "is claim" disagrees with what the source is, else ""."""
+        if self.source_id is None:
+            return ""
+        if self.source.is_group_media and not self.is_claim:
+            return f"{self.source} is the group's own media but this report is not marked as a claim"
+        if self.is_claim and not self.source.is_group_media:
+            return f"this report is marked as the group's claim but {self.source} is not group media"
+        return ""
+
+    @property
+    def grading(self) -> str:
+        """ "B2", "F", "3" or "" (what was recorded, nothing invented)."""
+        return f"{self.source_reliability}{self.information_credibility}"
+
+    @property
+    def grading_description(self) -> str:
+        """ "source usually reliable; information probably true" for the grades recorded."""
+        parts = []
+        if self.source_reliability:
+            parts.append("source " + SourceReliability(self.source_reliability).meaning)
+        if self.information_credibility:
+            parts.append("information " + InformationCredibility(self.information_credibility).meaning)
+        return "; ".join(parts)
