@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_duplicates import DuplicatesAdminMixin
 from .admin_forms import AliasesAsLinesMixin, ReportInlineForm, limit_status_choices
 from .choices import IncidentStatus, SourceKind
 from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
@@ -93,7 +94,7 @@ class CountryListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(DuplicatesAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "date_display",
         "place",
@@ -125,11 +126,14 @@ class IncidentAdmin(SimpleHistoryAdmin):
         css = {"all": ["core/admin.css"]}
         js = ["core/report_inline.js"]
 
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
-    actions = ["send_to_review", "publish", "retract"]
+    readonly_fields = [
+        "created_at", "created_by", "updated_at", "updated_by", "published_at", "merged_into", "possible_duplicates",
+    ]  # fmt: skip
+    actions = ["send_to_review", "publish", "retract", "merge_selected"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": [("date", "date_precision", "end_date"), ("place", "province"), "status"]}),
+        ("Possible duplicates", {"fields": ["possible_duplicates"]}),
         ("What happened", {"fields": [("incident_type", "target_type"), "summary", ("claim_status", "campaign")]}),
         (
             "Figures (editor's judgement; each report keeps its own)",
@@ -149,6 +153,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 "fields": [
                     "is_synthetic",
                     ("external_source", "external_id"),
+                    "merged_into",
                     ("created_at", "created_by"),
                     ("updated_at", "updated_by"),
                     "published_at",

@@ -78,6 +78,7 @@ class IncidentStatus(models.TextChoices):
     REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
     RETRACTED = "retracted", "Retracted"
+    MERGED = "merged", "Merged into another incident"
 
 
 class SourceReliability(models.TextChoices):

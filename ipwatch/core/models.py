@@ -237,6 +237,14 @@ class Incident(models.Model):
     is_synthetic = models.BooleanField(default=False, help_text="Generated for load and benchmark work, not real")
     external_source = models.CharField(max_length=20, blank=True, help_text="Dataset imported from, e.g. acled")
     external_id = models.CharField(max_length=100, blank=True, help_text="The dataset's own event id")
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_incidents",
+        help_text="The incident this duplicate was merged into (its reports moved there)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)

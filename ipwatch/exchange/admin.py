@@ -10,6 +10,7 @@ import secrets
 import time
 from pathlib import Path
 
+from ipwatch.core.admin_duplicates import pairs_message
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -135,6 +136,8 @@ class IncidentImportAdmin(admin.ModelAdmin):
         if not result.ok:  # the database changed between preview and confirm
             return self._render(request, {"form": ImportUploadForm(user=request.user), "preview": result})
         messages.success(request, f"Imported {pending['filename']}: {result.summary()}.")
+        if result.possible_duplicates:
+            messages.warning(request, pairs_message(result.possible_duplicates))
         return redirect(reverse("admin:core_incident_changelist"))
 
     def _run(self, request, pending, dry_run: bool):

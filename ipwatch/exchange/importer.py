@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ipwatch.core.cache import invalidate_public_cache
 from ipwatch.core.choices import GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
+from ipwatch.core.duplicates import LONGEST_PERIOD, find_pairs
 from ipwatch.core.models import Campaign, Incident, Place, Province
 from ipwatch.geocoding.service import geocode_name
 
@@ -72,6 +74,10 @@ class ImportResult:
     places_geocoded: int = 0
     places_without_coordinates: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Likely duplicates of the incidents this import created (e.g. the GTD row of an attack already
+    # imported from ACLED): listed for the editors, never merged automatically.
+    possible_duplicates: list = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +94,11 @@ class ImportResult:
             f"{self.unchanged} unchanged; {self.skipped} skipped ({self.skipped_other_actor} other actors, "
             f"{self.skipped_no_province} with no province); {self.places_created} places {verb} created "
             f"({self.places_geocoded} geocoded offline, {self.places_without_coordinates} without coordinates)"
+            + (
+                f"; {len(self.possible_duplicates)} possible duplicate pair(s) to check (manage.py find_duplicates)"
+                if self.possible_duplicates
+                else ""
+            )
         )
 
 
@@ -263,6 +274,8 @@ class Importer:
         try:
             with transaction.atomic():
                 self._run(source, filename, result)
+                if not result.errors:
+                    result.possible_duplicates = duplicates_among_created(result.created_ids)
                 if result.errors or dry_run:
                     raise _Rollback
         except _Rollback:
@@ -362,9 +375,20 @@ class Importer:
         if to_create:
             writer.create(Incident, to_create)
             result.created += len(to_create)
+            result.created_ids.extend(incident.pk for incident in to_create if incident.pk)
         if to_update:
             writer.update(Incident, to_update, sorted(update_fields))
             result.updated += len(to_update)
+
+
+def duplicates_among_created(ids: list[int]) -> list:
+    """Candidate pairs that involve an incident just created, compared with everything it may overlap."""
+    if not ids:
+        return []
+    created = Incident.objects.filter(pk__gte=min(ids), pk__lte=max(ids))  # ids from one bulk insert
+    span = created.aggregate(first=Min("date"), last=Max("date"))
+    nearby = Incident.objects.filter(date__gte=span["first"] - LONGEST_PERIOD, date__lte=span["last"] + LONGEST_PERIOD)
+    return find_pairs(nearby, involving=set(ids))
 
 
 def _unknown_province(record: IncidentRecord) -> str:
