@@ -151,7 +151,10 @@ def main():
     print()
     print(f"{'method':38} {'found':>6} {'TP':>6} {'FP':>5} {'FN':>5} {'precision':>9} {'recall':>7} {'time s':>7}")
     tp, fp, fn, p, r = score(naive, truth)
-    print(f"{'naive: same day + same place record':38} {len(naive):6} {tp:6} {fp:5} {fn:5} {p:9.1%} {r:7.1%} {naive_s:7.3f}")
+    print(
+        f"{'naive: same day + same place record':38} {len(naive):6} {tp:6} {fp:5} {fn:5} {p:9.1%} {r:7.1%} "
+        f"{naive_s:7.3f}"
+    )
     for threshold in (0.0, 0.5, 0.6, 0.7):
         found = {(pair.first, pair.second) for pair in pairs if pair.score >= threshold}
         tp, fp, fn, p, r = score(found, truth)

@@ -7,8 +7,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_duplicates import DuplicatesAdminMixin
 from .admin_forms import AliasesAsLinesMixin, ReportInlineForm, limit_status_choices
+from .admin_review import ReviewedChangesMixin
 from .choices import IncidentStatus, SourceKind
 from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
+from .pending import needs_review
 
 
 @admin.register(Province)
@@ -70,6 +72,19 @@ class ReportInline(admin.StackedInline):
         "quote",
     ]
 
+    def _held_for_review(self, request, obj) -> bool:
+        """An editor's edits to a published incident's reports would reach the public at once."""
+        return obj is not None and needs_review(obj, request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._held_for_review(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._held_for_review(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._held_for_review(request, obj) and super().has_delete_permission(request, obj)
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         # One query per page for the script that ticks "is claim" when a group outlet is picked.
@@ -94,7 +109,7 @@ class CountryListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Incident)
-class IncidentAdmin(DuplicatesAdminMixin, SimpleHistoryAdmin):
+class IncidentAdmin(ReviewedChangesMixin, DuplicatesAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "date_display",
         "place",
@@ -127,13 +142,15 @@ class IncidentAdmin(DuplicatesAdminMixin, SimpleHistoryAdmin):
         js = ["core/report_inline.js"]
 
     readonly_fields = [
-        "created_at", "created_by", "updated_at", "updated_by", "published_at", "merged_into", "possible_duplicates",
+        "created_at", "created_by", "updated_at", "updated_by", "published_at", "merged_into",
+        "possible_duplicates", "pending_review",
     ]  # fmt: skip
     actions = ["send_to_review", "publish", "retract", "merge_selected"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": [("date", "date_precision", "end_date"), ("place", "province"), "status"]}),
         ("Possible duplicates", {"fields": ["possible_duplicates"]}),
+        ("Changes awaiting review", {"fields": ["pending_review"]}),
         ("What happened", {"fields": [("incident_type", "target_type"), "summary", ("claim_status", "campaign")]}),
         (
             "Figures (editor's judgement; each report keeps its own)",

@@ -50,7 +50,9 @@ class DuplicatesAdminMixin:
             return "Checked when the incident is saved."
         pairs = duplicates_of(incident)
         if not pairs:
-            return "None found (same or overlapping dates, within 25 km or the same place, compatible type and province)."
+            return (
+                "None found (same or overlapping dates, within 25 km or the same place, compatible type and province)."
+            )
         others = Incident.objects.in_bulk([pair.other(incident.pk) for pair in pairs])
         rows = [
             (
@@ -68,7 +70,8 @@ class DuplicatesAdminMixin:
             '<ul class="possible-duplicates">{}</ul>',
             format_html_join(
                 "",
-                '<li><a href="{}">{}</a> ({}) — score {}: {}. <a class="merge-link" href="{}">Compare and merge…</a></li>',
+                '<li><a href="{}">{}</a> ({}) — score {}: {}. '
+                '<a class="merge-link" href="{}">Compare and merge…</a></li>',
                 rows,
             ),
         )
@@ -85,11 +88,17 @@ class DuplicatesAdminMixin:
         pairs = duplicates_of(obj)
         if pairs:
             links = format_html_join(
-                ", ", '<a href="{}">#{}</a> (score {})', ((_change_url(p.other(obj.pk)), p.other(obj.pk), f"{p.score:.2f}") for p in pairs[:5])
+                ", ",
+                '<a href="{}">#{}</a> (score {})',
+                ((_change_url(p.other(obj.pk)), p.other(obj.pk), f"{p.score:.2f}") for p in pairs[:5]),
             )
             self.message_user(
                 request,
-                format_html("Possible duplicate{} of this incident: {}. Compare them before publishing.", "s" if len(pairs) > 1 else "", links),
+                format_html(
+                    "Possible duplicate{} of this incident: {}. Compare them before publishing.",
+                    "s" if len(pairs) > 1 else "",
+                    links,
+                ),
                 messages.WARNING,
             )
 
@@ -141,7 +150,12 @@ class DuplicatesAdminMixin:
             "reports": (first.reports.count(), second.reports.count()),
             "error": error,
         }
-        return TemplateResponse(request, "admin/core/incident/merge.html", context, status=400 if error and request.method == "POST" else 200)
+        return TemplateResponse(
+            request,
+            "admin/core/incident/merge.html",
+            context,
+            status=400 if error and request.method == "POST" else 200,
+        )
 
 
 def _shown(incident, name: str):
@@ -153,5 +167,6 @@ def _shown(incident, name: str):
 MERGE_ROWS = [
     ("Date", "date_display"), ("Place", "place"), ("Province", "province"), ("Type", "incident_type"),
     ("Summary", "summary"), ("Killed (best)", "killed_best"), ("Wounded (best)", "wounded_best"),
-    ("Claim status", "claim_status"), ("Status", "status"), ("Dataset", "external_source"), ("Dataset id", "external_id"),
+    ("Claim status", "claim_status"), ("Status", "status"), ("Dataset", "external_source"),
+    ("Dataset id", "external_id"),
 ]  # fmt: skip

@@ -109,3 +109,14 @@ class InformationCredibility(models.TextChoices):
     @property
     def meaning(self) -> str:
         return self.label.split(" — ", 1)[1]
+
+
+class ChangeOrigin(models.TextChoices):
+    IMPORT = "import", "Re-import of a dataset"
+    EDITOR = "editor", "Editor without publish permission"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"

@@ -120,7 +120,9 @@ def compare(a: Row, b: Row) -> Pair | None:
         return None
     reasons = []
     # Date: the same day counts fully; overlapping coarse periods count less the longer they are.
-    widest = max(_PRECISION_DAYS.get(a.precision, 366), _PRECISION_DAYS.get(b.precision, 366), (a.end - a.start).days + 1)
+    widest = max(
+        _PRECISION_DAYS.get(a.precision, 366), _PRECISION_DAYS.get(b.precision, 366), (a.end - a.start).days + 1
+    )
     date_score = 1.0 if a.start == b.start and widest == 1 else max(0.3, 1 - math.log(widest, 366))
     reasons.append("same day" if date_score == 1.0 else "overlapping dates")
     if same_place or (km is not None and km < 0.5):

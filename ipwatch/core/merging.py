@@ -28,7 +28,9 @@ def check_merge(survivor: Incident, duplicate: Incident, user) -> None:
             raise ValidationError(f"incident {incident.pk} was already merged into {incident.merged_into_id}")
     public = {IncidentStatus.PUBLISHED, IncidentStatus.RETRACTED}
     if (survivor.status in public or duplicate.status in public) and not user.has_perm(PUBLISH_PERMISSION):
-        raise PermissionDenied("merging a published or retracted incident changes what the public sees: reviewers only")
+        raise PermissionDenied(
+            "merging a published or retracted incident changes what the public sees: reviewers only"
+        )
 
 
 @transaction.atomic

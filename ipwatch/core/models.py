@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
+    ChangeOrigin,
     ClaimStatus,
     DatePrecision,
     GeocoderKind,
@@ -16,6 +17,7 @@ from .choices import (
     IncidentType,
     InformationCredibility,
     LocationPrecision,
+    ReviewStatus,
     SourceKind,
     SourceReliability,
     TargetType,
@@ -423,3 +425,31 @@ class Report(models.Model):
         if self.information_credibility:
             parts.append("information " + InformationCredibility(self.information_credibility).meaning)
         return "; ".join(parts)
+
+
+class PendingChange(models.Model):
+    """A change to a published incident that the public does not see until a reviewer accepts it
+    (from a re-import, or an editor without publish permission). The incident itself is untouched
+    until then; `changes` maps each field to its published and proposed values (as JSON)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="pending_changes")
+    origin = models.CharField(max_length=10, choices=ChangeOrigin.choices)
+    changes = models.JSONField(help_text='{"field": {"old": published value, "new": proposed value}}')
+    note = models.CharField(max_length=300, blank=True, help_text='e.g. "Imported from acled file 2019.csv"')
+    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["status", "incident"])]
+
+    def __str__(self):
+        return f"{self.get_origin_display()} change to incident {self.incident_id} ({', '.join(self.changes)})"

@@ -10,7 +10,6 @@ import secrets
 import time
 from pathlib import Path
 
-from ipwatch.core.admin_duplicates import pairs_message
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from ipwatch.core.admin_duplicates import pairs_message
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import PUBLISH_PERMISSION
 

@@ -22,10 +22,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ipwatch.core.cache import invalidate_public_cache
-from ipwatch.core.choices import GeocoderKind, IncidentStatus
+from ipwatch.core.choices import ChangeOrigin, GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
 from ipwatch.core.duplicates import LONGEST_PERIOD, find_pairs
 from ipwatch.core.models import Campaign, Incident, Place, Province
+from ipwatch.core.pending import needs_review, propose
 from ipwatch.geocoding.service import geocode_name
 
 from .errors import RowError
@@ -68,6 +69,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    pending_review: int = 0  # changes to published incidents stored for a reviewer, not applied
     skipped_other_actor: int = 0
     skipped_no_province: int = 0
     places_created: int = 0
@@ -87,11 +89,20 @@ class ImportResult:
     def skipped(self) -> int:
         return self.skipped_other_actor + self.skipped_no_province
 
+    def _pending_text(self) -> str:
+        if not self.pending_review:
+            return ""
+        return (
+            f", {self.pending_review} changes to published incidents awaiting a reviewer "
+            "(the public keeps the published version)"
+        )
+
     def summary(self) -> str:
         verb = "would be" if self.dry_run else "were"
         return (
             f"{self.rows} rows: {self.created} incidents {verb} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged; {self.skipped} skipped ({self.skipped_other_actor} other actors, "
+            f"{self.unchanged} unchanged{self._pending_text()}; "
+            f"{self.skipped} skipped ({self.skipped_other_actor} other actors, "
             f"{self.skipped_no_province} with no province); {self.places_created} places {verb} created "
             f"({self.places_geocoded} geocoded offline, {self.places_without_coordinates} without coordinates)"
             + (
@@ -365,6 +376,14 @@ class Importer:
                 continue
             if all(getattr(incident, name) == value for name, value in values.items()):
                 result.unchanged += 1
+                continue
+            if incident.status == IncidentStatus.MERGED:
+                result.unchanged += 1  # settled: its reports live on the incident it was merged into
+                continue
+            if needs_review(incident, None):
+                # The public keeps the published version until a reviewer accepts the change.
+                propose(incident, values, ChangeOrigin.IMPORT, self.user, self.reason)
+                result.pending_review += 1
                 continue
             for name, value in values.items():
                 setattr(incident, name, value)

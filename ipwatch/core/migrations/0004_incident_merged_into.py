@@ -5,30 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_report_grading'),
+        ("core", "0003_report_grading"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalincident',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The incident this duplicate was merged into (its reports moved there)', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.incident'),
+            model_name="historicalincident",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The incident this duplicate was merged into (its reports moved there)",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="core.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, help_text='The incident this duplicate was merged into (its reports moved there)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_incidents', to='core.incident'),
+            model_name="incident",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The incident this duplicate was merged into (its reports moved there)",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged_incidents",
+                to="core.incident",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalincident',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted'), ('merged', 'Merged into another incident')], default='draft', max_length=10),
+            model_name="historicalincident",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("review", "In review"),
+                    ("published", "Published"),
+                    ("retracted", "Retracted"),
+                    ("merged", "Merged into another incident"),
+                ],
+                default="draft",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted'), ('merged', 'Merged into another incident')], default='draft', max_length=10),
+            model_name="incident",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("review", "In review"),
+                    ("published", "Published"),
+                    ("retracted", "Retracted"),
+                    ("merged", "Merged into another incident"),
+                ],
+                default="draft",
+                max_length=10,
+            ),
         ),
     ]

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--since", metavar="DATE", help="only pairs with an incident on or after DATE (YYYY-MM-DD)")
+        parser.add_argument(
+            "--since", metavar="DATE", help="only pairs with an incident on or after DATE (YYYY-MM-DD)"
+        )
         parser.add_argument("--json", dest="as_json", action="store_true", help="print JSON instead of a table")
         parser.add_argument("--min-score", type=float, default=0.0, help="leave out pairs scoring below this (0–1)")
 

@@ -66,4 +66,7 @@ class Command(BaseCommand):
         prefix = "Dry run (nothing written): " if dry_run else ""
         self.stdout.write(self.style.SUCCESS(prefix + result.summary()))
         for pair in result.possible_duplicates[:20]:
-            self.stdout.write(f"  possible duplicate: incidents {pair.first} and {pair.second}, score {pair.score:.2f} ({', '.join(pair.reasons)})")
+            self.stdout.write(
+                f"  possible duplicate: incidents {pair.first} and {pair.second}, "
+                f"score {pair.score:.2f} ({', '.join(pair.reasons)})"
+            )
