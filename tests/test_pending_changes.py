@@ -58,7 +58,9 @@ class TestEditorChange:
         assert incident.summary == "Published summary."
         pending = PendingChange.objects.get(incident=incident)
         assert (pending.origin, pending.created_by) == (ChangeOrigin.EDITOR, editor)
-        assert pending.changes == {"summary": {"old": "Published summary.", "new": "Edited summary, not yet reviewed."}}
+        assert pending.changes == {
+            "summary": {"old": "Published summary.", "new": "Edited summary, not yet reviewed."}
+        }
         assert "Edited summary" not in client.get(incident.get_absolute_url()).content.decode()
 
     def test_editor_cannot_edit_reports_of_a_published_incident(self, editor_client, make_incident, make_source):
