@@ -69,7 +69,7 @@ def incident_url(incident):
 
 class TestTwoEditorsOneIncident:
     def test_the_second_stale_save_is_refused_and_shows_what_changed(self, editor, reviewer, make_incident):
-        incident = make_incident(summary="Original summary (synthetic).", killed_best=1)
+        incident = make_incident(status="review", summary="Original summary (synthetic).", killed_best=1)
         url = incident_url(incident)
         reviewer_client, reviewers_form, response = editor_saves_then_reviewer_posts_stale(
             editor, reviewer, url, {"summary": "Editor's better summary (synthetic)."}, {"killed_best": "3"}
@@ -91,7 +91,7 @@ class TestTwoEditorsOneIncident:
         assert (incident.summary, incident.killed_best) == ("Editor's better summary (synthetic).", 3)
 
     def test_both_changing_the_same_field_is_a_conflict_on_that_field(self, editor, reviewer, make_incident):
-        incident = make_incident(summary="Original (synthetic).")
+        incident = make_incident(status="review", summary="Original (synthetic).")
         _, _, response = editor_saves_then_reviewer_posts_stale(
             editor,
             reviewer,

@@ -95,6 +95,14 @@ def _last_saved_by(obj) -> str:
     return f"{who} at {localize(latest.history_date.replace(microsecond=0))}"
 
 
+class VersionField(forms.CharField):
+    """The hidden version: not a model field, so never among a form's changed_data (which admin
+    code maps onto model fields and the change message lists)."""
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class ConcurrencyFormMixin:
     """For a ModelForm class built by OptimisticConcurrencyAdmin.get_form (`_inline_querysets`)."""
 
@@ -194,7 +202,7 @@ class OptimisticConcurrencyAdmin:
     def get_form(self, request, obj=None, **kwargs):
         if "form" not in kwargs:
             # Declared on the base form, so that the fieldsets may name it (it is not a model field).
-            token = forms.CharField(widget=forms.HiddenInput, required=False)
+            token = VersionField(widget=forms.HiddenInput, required=False)
             kwargs["form"] = type(
                 f"Concurrent{self.form.__name__}", (ConcurrencyFormMixin, self.form), {VERSION_FIELD: token}
             )

@@ -57,7 +57,7 @@ class IncidentQuerySet(models.QuerySet):
         """A status set through update() follows the workflow for every row it touches."""
         if "status" in fields:
             new = fields["status"]
-            if not isinstance(new, str):  # e.g. bulk_update's per-row CASE
+            if not isinstance(new, str) or new == IncidentStatus.MERGED:  # bulk_update's CASE; merges set merged_into
                 raise PermissionDenied(STATUS_ONE_AT_A_TIME)
             actor = workflow.actor_or_ambient(acting_user)
             for stored in self.order_by().values_list("status", flat=True).distinct():

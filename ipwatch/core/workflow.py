@@ -28,22 +28,25 @@ PUBLISH_PERMISSION = "core.publish_incident"
 VIEW_UNPUBLISHED_PERMISSION = "core.view_unpublished_incident"
 
 # Which status changes are possible, and which of them need the reviewer's publish permission.
+# Any incident may be merged into another (core.merging sets merged_into with it); none leaves merged.
 TRANSITIONS = {
-    IncidentStatus.DRAFT: {IncidentStatus.REVIEW},
-    IncidentStatus.REVIEW: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED},
-    IncidentStatus.PUBLISHED: {IncidentStatus.REVIEW, IncidentStatus.RETRACTED},
-    IncidentStatus.RETRACTED: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED},
+    IncidentStatus.DRAFT: {IncidentStatus.REVIEW, IncidentStatus.MERGED},
+    IncidentStatus.REVIEW: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED, IncidentStatus.MERGED},
+    IncidentStatus.PUBLISHED: {IncidentStatus.REVIEW, IncidentStatus.RETRACTED, IncidentStatus.MERGED},
+    IncidentStatus.RETRACTED: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED, IncidentStatus.MERGED},
 }
 NEEDS_PUBLISH_PERMISSION = {IncidentStatus.PUBLISHED, IncidentStatus.RETRACTED}
 
 NO_ACTOR = "a status change needs the acting user (Incident.transition(status, user))"
 PUBLISH_REFUSED = "only reviewers may publish or retract incidents"
 START_AS_DRAFT = "new incidents start as drafts; send them to review when ready"
+MERGE_ONLY = "an incident becomes merged only by merging it into another (the admin's merge page)"
 
 
 class SystemActor:
     """Whoever runs manage.py (load_sample_data, import_incidents, generate_synthetic): they own
-    the database, so they hold every permission. Never the user of a web request."""
+    the database, so they hold every permission and may set any status (data repair, fixtures).
+    Never the user of a web request."""
 
     pk = id = None
     is_authenticated = False
@@ -88,7 +91,7 @@ def may_view_unpublished(user) -> bool:
 
 def check_transition(old: str, new: str, user) -> None:
     """Raise ValidationError for an impossible change, PermissionDenied for a forbidden one."""
-    if old == new:
+    if old == new or user is SYSTEM:
         return
     if new not in TRANSITIONS.get(old, set()):
         raise ValidationError(
@@ -106,8 +109,10 @@ def check_creation(status: str, user) -> None:
         raise PermissionDenied(START_AS_DRAFT)
 
 
-def check_change(stored: str | None, new: str, user) -> None:
+def check_change(stored: str | None, new: str, user, *, merged_into_id=None) -> None:
     """The one rule: `stored` is the status in the database (None for a new incident)."""
+    if new == IncidentStatus.MERGED and stored != IncidentStatus.MERGED and merged_into_id is None:
+        raise ValidationError({"status": MERGE_ONLY})
     if stored is None:
         check_creation(new, user)
     else:

@@ -28,7 +28,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_roles"),
+        ("core", "0005_pending_change"),
     ]
 
     operations = [
