@@ -24,6 +24,7 @@ MAX_ZOOM = 14
 DEFAULT_CENTER = [24.0, 25.0]  # North Africa and the Middle East, before the incidents load
 DEFAULT_ZOOM = 3
 NATURAL_EARTH_ATTRIBUTION = "Boundaries: Natural Earth"
+TIME_CONTROL_ID = "ipw-time-control"  # the element of maps/map.html the time control is built in
 
 
 class IncidentMap(folium.Map):
@@ -92,18 +93,24 @@ class IncidentLayer(JSCSSMixin, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            IpwatchMap.attachIncidents({{ this._parent.get_name() }}, {{ this.config_element_id|tojson }});
+            IpwatchMapView.attach(
+                {{ this._parent.get_name() }},
+                IpwatchMap.attachIncidents({{ this._parent.get_name() }}, {{ this.config_element_id|tojson }}),
+                {{ this.time_control_id|tojson }}
+            );
         {% endmacro %}
         """
     )
 
-    def __init__(self, config_element_id: str):
+    def __init__(self, config_element_id: str, time_control_id: str = TIME_CONTROL_ID):
         super().__init__()
         self._name = "IncidentLayer"
         self.config_element_id = config_element_id
+        self.time_control_id = time_control_id
         self.default_js = [
             ("supercluster", static("vendor/supercluster/supercluster.min.js")),
             ("ipwatch_map", static("maps/incident-map.js")),
+            ("ipwatch_map_view", static("maps/map-view.js")),
         ]
         self.default_css = [("ipwatch_map_css", static("maps/map.css"))]
 
