@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import folium
 from branca.element import MacroElement
 from django.templatetags.static import static
+from django.urls import reverse
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -68,6 +69,8 @@ class OfflineBasemap(JSCSSMixin, MacroElement):
             IpwatchMap.addOfflineBasemap(
                 {{ this._parent.get_name() }}, {{ this.topojson_url|tojson }}, {{ this.attribution|tojson }}
             );
+            IpwatchBasemapLabels.attachBoundaries({{ this._parent.get_name() }}, {{ this.admin1_url|tojson }});
+            IpwatchBasemapLabels.attach({{ this._parent.get_name() }}, {{ this.labels_url|tojson }});
         {% endmacro %}
         """
     )
@@ -76,10 +79,13 @@ class OfflineBasemap(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "OfflineBasemap"
         self.topojson_url = static("vendor/world-atlas/countries-50m.json")
+        self.labels_url = reverse("maps:basemap-labels")
+        self.admin1_url = static("vendor/natural-earth-admin1/admin1-lakes.json")
         self.attribution = NATURAL_EARTH_ATTRIBUTION
         self.default_js = [
             ("topojson_client", static("vendor/topojson-client/topojson-client.min.js")),
             ("ipwatch_map", static("maps/incident-map.js")),
+            ("ipwatch_basemap_labels", static("maps/basemap-labels.js")),
         ]
 
 

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from ipwatch.core.cache import gzip_if_accepted, public_cache_for_gzip_clients
+from ipwatch.core.cache import accepts_gzip, gzip_if_accepted, public_cache_for_gzip_clients
 from ipwatch.core.choices import ClaimStatus, IncidentType, LocationPrecision
 from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import (
@@ -30,6 +30,7 @@ from ipwatch.core.filters import (
 )
 from ipwatch.core.models import Incident, Place, Province, Report
 
+from .basemap_labels import labels_json
 from .folium_map import build_map
 from .geojson import (
     MAP_PROPERTIES,
@@ -198,3 +199,23 @@ def incidents_geojson(request):
     )
     response = HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
     return gzip_if_accepted(request, _cache_headers(response, etag))
+
+
+# ------------------------------------------------------------------------- basemap place names
+
+
+@require_safe
+def basemap_labels(request):
+    """Place and region names for the offline basemap (ipwatch/maps/basemap_labels.py): the same
+    for every request, so cached a day by the browser and revalidated by ETag."""
+    body, gzipped, etag = labels_json()
+    conditional = get_conditional_response(request, etag=etag)
+    if conditional is None:
+        compressed = accepts_gzip(request)
+        conditional = HttpResponse(gzipped if compressed else body, content_type="application/json")
+        if compressed:
+            conditional["Content-Encoding"] = "gzip"
+    conditional["ETag"] = etag
+    patch_cache_control(conditional, public=True, max_age=86400)
+    patch_vary_headers(conditional, ["Accept-Encoding"])
+    return conditional

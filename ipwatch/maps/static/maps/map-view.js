@@ -463,6 +463,7 @@
   };
 
   function attach(map, layer, controlId) {
+    L.control.scale({ imperial: false, maxWidth: 140 }).addTo(map);
     var view = new MapView(map, layer, controlId);
     window.ipwatchMapView = view; // for debugging and browser tests
     return view;
