@@ -53,6 +53,10 @@ def test_time_control_moves_markers_and_url_without_reload(page_watch, live_serv
     page.wait_for_function("() => /[?&]since=\\d{4}-\\d{2}-\\d{2}/.test(location.search)")
     middle = visible(page)
     assert 0 < middle < 25
+    # The filter form's dates follow the window, and the control says how many are shown.
+    since = page.evaluate("() => new URLSearchParams(location.search).get('since')")
+    assert page.input_value("#ipw-f-since") == since
+    assert f"{middle} shown" in page.locator(".ipw-time-range").inner_text()
     assert page.evaluate("() => window.notReloaded") is True
 
     # Step forward: the window keeps its width and moves; back/forward restore the windows.

@@ -405,7 +405,20 @@
     });
     var from = this.from === null ? this.bins[0].from : this.from;
     var to = this.to === null ? this.bins[n - 1].to : this.to;
-    this.output.textContent = isoOf(from) + " \u2013 " + isoOf(to) + (this.from === null ? " (all dates)" : "");
+    var shown = this.layer.container.getAttribute("data-visible-count");
+    this.output.textContent =
+      isoOf(from) +
+      " \u2013 " +
+      isoOf(to) +
+      (this.from === null ? " (all dates)" : "") +
+      (shown !== null ? " \u00b7 " + Number(shown).toLocaleString("en") + " shown" : "");
+    // The filter form's dates say the same as the window (and go with it when filters are applied).
+    var form = this.layer.form;
+    if (form) {
+      var since = form.elements.namedItem("since"), until = form.elements.namedItem("until");
+      if (since) since.value = this.from === null ? "" : isoOf(this.from);
+      if (until) until.value = this.to === null ? "" : isoOf(this.to);
+    }
     this.box.setAttribute("data-window", this.from === null ? "" : isoOf(this.from) + "/" + isoOf(this.to));
   };
 
