@@ -100,6 +100,8 @@ class ReportInlineForm(forms.ModelForm):
             and isinstance(source, Source)
             and source.is_group_media
             and "is_claim" not in self.changed_data
+            # The page's script already applied the default and the editor saw the box: theirs stands.
+            and not self.data.get(self.add_prefix("claim_default_shown"))
         ):
             cleaned["is_claim"] = True
         return cleaned
