@@ -452,4 +452,7 @@ class PendingChange(models.Model):
         indexes = [models.Index(fields=["status", "incident"])]
 
     def __str__(self):
-        return f"{self.get_origin_display()} change to incident {self.incident_id} ({', '.join(self.changes)})"
+        source = (
+            "a re-import" if self.origin == ChangeOrigin.IMPORT else f"an edit by {self.created_by or 'an editor'}"
+        )
+        return f"Change to incident {self.incident_id} from {source}: {', '.join(self.changes)}"
