@@ -206,7 +206,7 @@ class IncidentAdmin(OptimisticConcurrencyAdmin, ReviewedChangesMixin, Duplicates
                 super().__init__(*args, **kwargs)
                 if "status" in self.fields:
                     # The stored status: on the history form `obj` is an old version.
-                    limit_status_choices(self.fields["status"], user, obj.stored_status() if obj else None)
+                    limit_status_choices(self.fields["status"], user, obj.stored_status() if obj else None, obj)
 
             def clean_status(self):
                 """The model's rule, checked against the status stored now (on the history form

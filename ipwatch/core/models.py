@@ -24,6 +24,7 @@ from .choices import (
 from .countries import validate_country_code, validate_country_list
 from .dates import RecordDateField, format_at_precision, period_end, period_start
 from .querysets import CampaignQuerySet, IncidentQuerySet, PlaceQuerySet
+from .two_person import check_two_person
 from .workflow import (  # noqa: F401  (TRANSITIONS and PUBLISH_PERMISSION are imported from here)
     PUBLISH_PERMISSION,
     TRANSITIONS,
@@ -296,6 +297,8 @@ class Incident(models.Model):
         with transaction.atomic(using=using):
             stored = self.stored_status(using)
             check_change(stored, self.status, actor, merged_into_id=self.merged_into_id)
+            if stored != self.status:
+                check_two_person(self, self.status, actor)
             stamp_publication(self, stored)
             if getattr(actor, "pk", None) and update_fields is None:
                 if stored is None and self.created_by_id is None:
@@ -353,7 +356,10 @@ class Incident(models.Model):
     def check_status_change(self, new_status: str, user) -> None:
         """Raise ValidationError/PermissionDenied if `user` may not give the incident, as stored
         in the database now, `new_status` (for forms, before anything is saved)."""
-        check_change(self.stored_status(), new_status, user, merged_into_id=self.merged_into_id)
+        stored = self.stored_status()
+        check_change(stored, new_status, user, merged_into_id=self.merged_into_id)
+        if stored != new_status:
+            check_two_person(self, new_status, user)
 
     def transition(self, new_status: str, user) -> None:
         """The way status changes: set it and save everything, as `user`, or change nothing."""
@@ -476,4 +482,7 @@ class PendingChange(models.Model):
         indexes = [models.Index(fields=["status", "incident"])]
 
     def __str__(self):
-        return f"{self.get_origin_display()} change to incident {self.incident_id} ({', '.join(self.changes)})"
+        source = (
+            "a re-import" if self.origin == ChangeOrigin.IMPORT else f"an edit by {self.created_by or 'an editor'}"
+        )
+        return f"Change to incident {self.incident_id} from {source}: {', '.join(self.changes)}"
