@@ -1,4 +1,5 @@
-"""Admin: upload a dataset file → preview (the importer's dry run: counts and every error) → confirm.
+"""Admin: upload a dataset file → preview (the importer's dry run: counts and every error) → confirm,
+which queues the import as a background job (ipwatch.jobs) and shows its page.
 
 The preview and the real import are `Importer.run`, the code `manage.py import_incidents` runs.
 Between the two steps the upload waits in IPWATCH_IMPORT_DIR (default var/imports/) under a random
@@ -19,6 +20,8 @@ from django.urls import reverse
 
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import PUBLISH_PERMISSION
+from ipwatch.jobs.models import JobKind
+from ipwatch.jobs.runners import enqueue
 
 from .formats import FORMATS
 from .forms import ImportUploadForm
@@ -43,6 +46,11 @@ def _remove_stale(directory: Path) -> None:
     for path in directory.glob("upload-*"):
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
+
+
+def _check_status_allowed(request, status: str) -> None:
+    if status == IncidentStatus.PUBLISHED and not request.user.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied("only reviewers may import incidents as published")
 
 
 @admin.register(IncidentImport)
@@ -126,21 +134,22 @@ class IncidentImportAdmin(admin.ModelAdmin):
         if pending is None or not Path(pending["path"]).is_file():
             messages.error(request, "That upload has expired or was already imported; upload the file again.")
             return redirect(request.path)
-        result = self._run(request, pending, dry_run=False)
-        Path(pending["path"]).unlink(missing_ok=True)
+        _check_status_allowed(request, pending["status"])
         request.session[SESSION_KEY].pop(token, None)
         request.session.modified = True
-        if result is None:
-            return redirect(request.path)
-        if not result.ok:  # the database changed between preview and confirm
-            return self._render(request, {"form": ImportUploadForm(user=request.user), "preview": result})
-        messages.success(request, f"Imported {pending['filename']}: {result.summary()}.")
-        return redirect(reverse("admin:core_incident_changelist"))
+        # The import itself runs on a worker (no request timeout, progress shown on the job's page).
+        job = enqueue(
+            JobKind.IMPORT,
+            f"Import {pending['filename']} ({FORMATS[pending['format']].label})",
+            {**pending, "delete_file_after": True},
+            user=request.user,
+        )
+        messages.success(request, f"Import of {pending['filename']} queued as job #{job.pk}; its progress shows here.")
+        return redirect(reverse("admin:jobs_job_change", args=[job.pk]))
 
     def _run(self, request, pending, dry_run: bool):
         status = pending["status"]
-        if status == IncidentStatus.PUBLISHED and not request.user.has_perm(PUBLISH_PERMISSION):
-            raise PermissionDenied("only reviewers may import incidents as published")
+        _check_status_allowed(request, status)
         try:
             importer = Importer(pending["format"], status=status, user=request.user)
         except ProvinceMapError as exc:

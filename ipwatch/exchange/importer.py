@@ -72,6 +72,7 @@ class ImportResult:
     places_geocoded: int = 0
     places_without_coordinates: int = 0
     errors: list[RowError] = field(default_factory=list)
+    written_ids: list[int] = field(default_factory=list)  # incidents created or updated (for a job's link)
 
     @property
     def ok(self) -> bool:
@@ -243,6 +244,7 @@ class Importer:
         batch_size: int = BATCH_SIZE,
         progress=None,
         simple_history_utils: bool = False,
+        reason: str = "",
     ):
         if status not in IMPORT_STATUSES:
             raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
@@ -253,13 +255,16 @@ class Importer:
         self.batch_size = batch_size
         self.progress = progress
         self.simple_history_utils = simple_history_utils
+        self.fixed_reason = reason  # the history's change reason; default: "Imported from … file …"
 
     def run(self, source: str | BinaryIO, filename: str = "", dry_run: bool = False) -> ImportResult:
         """Import (or with dry_run, rehearse) the file. Never raises for bad rows: they are in
         `result.errors`, and nothing was written."""
         result = ImportResult(format=self.format_name, dry_run=dry_run)
         name = filename or (source if isinstance(source, str) else "upload")
-        self.reason = f"Imported from {self.format_name} file {str(name).rsplit('/', 1)[-1]}"[:100]
+        self.reason = (self.fixed_reason or f"Imported from {self.format_name} file {str(name).rsplit('/', 1)[-1]}")[
+            :100
+        ]
         try:
             with transaction.atomic():
                 self._run(source, filename, result)
@@ -362,9 +367,11 @@ class Importer:
         if to_create:
             writer.create(Incident, to_create)
             result.created += len(to_create)
+            result.written_ids.extend(incident.pk for incident in to_create if incident.pk)
         if to_update:
             writer.update(Incident, to_update, sorted(update_fields))
             result.updated += len(to_update)
+            result.written_ids.extend(incident.pk for incident in to_update)
 
 
 def _unknown_province(record: IncidentRecord) -> str:
