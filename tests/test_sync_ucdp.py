@@ -53,7 +53,7 @@ def test_pages_with_the_token_and_gives_the_file_import_result(fake, sample_data
 @pytest.mark.django_db
 def test_version_since_and_the_next_run(fake, sample_data):
     fake.version = "26.0.8"
-    with pytest.raises(CommandError, match="UCDP has no GED version '25.1'"):
+    with pytest.raises(CommandError, match=r"UCDP has no GED version '25\.1'"):
         sync()
     sync("--version", "26.0.8", "--since", "2019-03-01")
     assert fake.requests[0]["StartDate"] == "2019-03-01"
@@ -67,7 +67,7 @@ def test_version_since_and_the_next_run(fake, sample_data):
 @pytest.mark.django_db
 def test_missing_token_is_a_clear_failure(fake, sample_data, settings):
     settings.UCDP_TOKEN = ""
-    with pytest.raises(CommandError, match="UCDP requires an access token .*set UCDP_TOKEN"):
+    with pytest.raises(CommandError, match=r"UCDP requires an access token .*set UCDP_TOKEN"):
         sync()
     settings.UCDP_TOKEN = "stale"
     with pytest.raises(CommandError, match=r"UCDP refused UCDP_TOKEN \(HTTP 401\)"):
