@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 TIMEOUT = 7 * 24 * 3600
 
@@ -29,7 +29,7 @@ def _per_process() -> bool:
     from django.core.cache.backends.dummy import DummyCache
     from django.core.cache.backends.locmem import LocMemCache
 
-    return isinstance(cache, LocMemCache | DummyCache)
+    return isinstance(caches["default"], LocMemCache | DummyCache)
 
 
 def _path(job_id: int) -> Path:
@@ -44,7 +44,7 @@ def _key(job_id: int) -> str:
 def write(job_id: int, done: int, total: int | None) -> None:
     payload = {"done": done, "total": total, "at": time.time()}
     if not _per_process():
-        cache.set(_key(job_id), payload, TIMEOUT)
+        caches["default"].set(_key(job_id), payload, TIMEOUT)
         return
     path = _path(job_id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,7 +60,7 @@ def read(job_id: int) -> Progress | None:
         except (OSError, ValueError):
             return None
     else:
-        payload = cache.get(_key(job_id))
+        payload = caches["default"].get(_key(job_id))
         if payload is None:
             return None
     return Progress(int(payload["done"]), payload["total"], float(payload["at"]))
@@ -70,7 +70,7 @@ def clear(job_id: int) -> None:
     if _per_process():
         _path(job_id).unlink(missing_ok=True)
     else:
-        cache.delete(_key(job_id))
+        caches["default"].delete(_key(job_id))
 
 
 class Reporter:
