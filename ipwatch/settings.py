@@ -102,6 +102,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: pages (and a job's progress in the admin) stay readable while a background
+    # import writes its one long transaction; in the default rollback journal a big transaction locks
+    # readers out ("database is locked"). Writers still take turns: production is PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -265,6 +270,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Uploads and `import_incidents --background` files wait here for a worker: a volume every app server
 # and worker shares when they run on several hosts.
 IPWATCH_IMPORT_DIR = Path(os.environ.get("IPWATCH_IMPORT_DIR") or VAR_DIR / "imports")
+# Files written by export jobs, downloadable from the job's admin page (shared volume in compose too).
+IPWATCH_EXPORT_DIR = Path(os.environ.get("IPWATCH_EXPORT_DIR") or VAR_DIR / "exports")
 IPWATCH_JOBS_DIR = Path(os.environ.get("IPWATCH_JOBS_DIR") or VAR_DIR / "jobs")
 # Fault injection for the test that a worker dying half-way leaves nothing written (never set it otherwise).
 IPWATCH_JOBS_CRASH_AFTER_ROWS = os.environ.get("IPWATCH_JOBS_CRASH_AFTER_ROWS") or None

@@ -90,3 +90,30 @@ def test_the_real_worker_runs_a_queued_import(sample_data):
     job = Job.objects.get()
     assert job.state == JobState.SUCCEEDED, job.errors
     assert Incident.objects.filter(external_source="ucdp").count() == 3
+
+
+@pytest.mark.django_db
+def test_background_export_writes_the_file_the_admin_offers(sample_data, editor_client, settings, tmp_path):
+    settings.IPWATCH_EXPORT_DIR = tmp_path / "exports"
+    out = io.StringIO()
+    call_command("export_incidents", "--format", "csv", "--province", "fezzan", "--background", stdout=out)
+    assert "Queued job #" in out.getvalue()
+    [job] = run_queued_jobs()
+    assert job.state == JobState.SUCCEEDED, job.errors
+    expected = io.StringIO()
+    call_command("export_incidents", "--format", "csv", "--province", "fezzan", stdout=expected)
+    assert Path(job.output_file).read_bytes().decode() == expected.getvalue()  # the foreground's bytes
+    assert job.rows_done == job.rows_total == expected.getvalue().count("\r\n") - 1
+    assert [p.name for p in (tmp_path / "exports").iterdir()] == [Path(job.output_file).name]  # no .part left
+    page = editor_client.get(f"/admin/jobs/job/{job.pk}/change/").content.decode()
+    assert f"/admin/jobs/job/{job.pk}/download/" in page
+    download = editor_client.get(f"/admin/jobs/job/{job.pk}/download/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).decode() == expected.getvalue()
+    with pytest.raises(CommandError, match="--since"):
+        call_command("export_incidents", "--format", "csv", "--since", "someday", "--background")
+
+
+@pytest.mark.django_db
+def test_jobs_are_for_editors_only(sample_data, analyst_client, client):
+    assert analyst_client.get("/admin/jobs/job/").status_code in (302, 403)
+    assert client.get("/admin/jobs/job/").status_code == 302

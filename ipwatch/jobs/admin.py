@@ -1,8 +1,13 @@
 """Jobs in the admin: read-only. Each shows its state, rows done / total, its errors, and a link to
 the incidents a finished job wrote. Visible to whoever may change incidents (editors, reviewers)."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import admin
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
@@ -75,6 +80,9 @@ class JobAdmin(admin.ModelAdmin):
     def written_display(self, job):
         if job.state != JobState.SUCCEEDED:
             return "nothing" if job.state == JobState.FAILED else "—"
+        if job.output_file:
+            url = reverse("admin:jobs_job_download", args=[job.pk])
+            return format_html('<a href="{}">Download {}</a>', url, Path(job.output_file).name)
         ids = job.written_ids
         if not ids:
             return "no incident was created or changed"
@@ -87,6 +95,21 @@ class JobAdmin(admin.ModelAdmin):
         if len(ids) > LINKED_IDS:
             label = f"the first {LINKED_IDS:,} of the {len(ids):,} incidents it created or updated"
         return format_html('<a href="{}">{}</a>', url, label)
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.download_view)
+        return [path("<int:job_id>/download/", download, name="jobs_job_download"), *super().get_urls()]
+
+    def download_view(self, request, job_id: int):
+        if not self._may_see(request):
+            raise PermissionDenied
+        job = self.get_object(request, str(job_id))
+        if job is None or not job.output_file:
+            raise Http404("no such export")
+        file = Path(job.output_file)
+        if file.parent.resolve() != Path(settings.IPWATCH_EXPORT_DIR).resolve() or not file.is_file():
+            raise Http404("the export file is gone")
+        return FileResponse(open(file, "rb"), as_attachment=True, filename=file.name)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         job = self.get_object(request, object_id) if object_id else None

@@ -19,6 +19,7 @@ class JobKind(models.TextChoices):
     IMPORT = "import", "Import a file"
     SYNC_ACLED = "sync_acled", "ACLED sync"
     SYNC_UCDP = "sync_ucdp", "UCDP sync"
+    EXPORT = "export", "Export incidents"
 
 
 class JobState(models.TextChoices):
@@ -50,6 +51,8 @@ class Job(models.Model):
     errors = models.JSONField(default=list, blank=True)
     # What a finished job wrote: the ids of the incidents it created or updated.
     written_ids = models.JSONField(default=list, blank=True)
+    # What a finished export wrote: the file (under IPWATCH_EXPORT_DIR), downloadable from the admin.
+    output_file = models.CharField(max_length=500, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
 
     objects = JobQuerySet.as_manager()

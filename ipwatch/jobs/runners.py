@@ -2,12 +2,14 @@
 sync's), so a job that fails — or whose worker dies — leaves nothing half-written."""
 
 import logging
+import os
 import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ class Outcome:
     summary: str
     errors: list[str] = field(default_factory=list)
     written_ids: list[int] = field(default_factory=list)
+    output_file: str = ""
 
 
 def enqueue(kind: str, title: str, params: dict, user=None) -> Job:
@@ -85,10 +88,40 @@ def run_sync(job: Job, reporter: progress.Reporter) -> Outcome:
     return Outcome(True, result.summary(), written_ids=result.written_ids)
 
 
+def run_export(job: Job, reporter: progress.Reporter) -> Outcome:
+    """Write the export to a file that appears only once complete (written aside, then renamed)."""
+    from ipwatch.exchange.export import csv_lines, geojson_chunks, iterate
+    from ipwatch.exchange.management.commands.export_incidents import select_incidents
+
+    params = job.params
+    incidents = select_incidents(params["status"], params)
+    reporter.total = incidents.count()
+
+    def counted():
+        for incident in iterate(incidents):
+            reporter.step()
+            yield incident
+
+    chunks = csv_lines(counted()) if params["format"] == "csv" else geojson_chunks(counted())
+    directory = Path(settings.IPWATCH_EXPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"ipwatch-export-{job.pk}-{secrets.token_urlsafe(8)}.{params['format']}"
+    partial = target.with_name(target.name + ".part")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return Outcome(True, f"{reporter.done:,} incidents written ({params['format']})", output_file=str(target))
+
+
 RUNNERS: dict[str, Callable[[Job, progress.Reporter], Outcome]] = {
     JobKind.IMPORT: run_import,
     JobKind.SYNC_ACLED: run_sync,
     JobKind.SYNC_UCDP: run_sync,
+    JobKind.EXPORT: run_export,
 }
 
 
@@ -111,6 +144,7 @@ def run(job_id: int) -> str:
     job.summary = outcome.summary
     job.errors = outcome.errors[:ERRORS_KEPT]
     job.written_ids = outcome.written_ids
+    job.output_file = outcome.output_file
     job.finished_at = timezone.now()
     job.save()
     progress.clear(job.pk)
