@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from ipwatch.core.admin_access import ViewOnlyForPermissions
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import PUBLISH_PERMISSION
 from ipwatch.jobs.models import JobKind
@@ -54,29 +55,13 @@ def _check_status_allowed(request, status: str) -> None:
 
 
 @admin.register(IncidentImport)
-class IncidentImportAdmin(admin.ModelAdmin):
+class IncidentImportAdmin(ViewOnlyForPermissions, admin.ModelAdmin):
     """Not a list of anything: the changelist URL is the import page."""
 
-    def _may_import(self, request) -> bool:
-        return request.user.has_perm("core.add_incident") and request.user.has_perm("core.change_incident")
-
-    def has_module_permission(self, request):
-        return self._may_import(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may_import(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    required_permissions = ("core.add_incident", "core.change_incident")
 
     def changelist_view(self, request, extra_context=None):
-        if not self._may_import(request):
+        if not self.has_required_permissions(request):
             raise PermissionDenied
         if request.method == "POST" and request.POST.get("step") == "confirm":
             return self._confirm(request)

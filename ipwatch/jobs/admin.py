@@ -11,13 +11,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
+from ipwatch.core.admin_access import ViewOnlyForPermissions
+
 from .models import Job, JobState
 
 LINKED_IDS = 1000  # an admin URL with more ids than this gets unwieldy
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ViewOnlyForPermissions, admin.ModelAdmin):
     list_display = ["id", "title", "kind", "state_display", "progress_display", "created_by", "created_at"]
     list_filter = ["state", "kind"]
     fields = [
@@ -34,24 +36,7 @@ class JobAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     readonly_fields = fields
-
-    def _may_see(self, request) -> bool:
-        return request.user.has_perm("core.change_incident")
-
-    def has_module_permission(self, request):
-        return self._may_see(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may_see(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    required_permissions = ("core.change_incident",)
 
     @admin.display(description="state")
     def state_display(self, job):
@@ -101,7 +86,7 @@ class JobAdmin(admin.ModelAdmin):
         return [path("<int:job_id>/download/", download, name="jobs_job_download"), *super().get_urls()]
 
     def download_view(self, request, job_id: int):
-        if not self._may_see(request):
+        if not self.has_required_permissions(request):
             raise PermissionDenied
         job = self.get_object(request, str(job_id))
         if job is None or not job.output_file:
