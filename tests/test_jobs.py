@@ -83,7 +83,9 @@ def test_wait_needs_background(sample_data):
         call_command("import_incidents", str(DATA / "acled_synthetic_sample.csv"), "--format", "acled", "--wait")
 
 
-@pytest.mark.django_db(transaction=True)
+# Transactional (the worker commits as in production); the serialized rollback restores what migrations
+# created (groups, content types) for the transactional tests that follow, as the browser tests do.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_real_worker_runs_a_queued_import(sample_data):
     background("ucdp_synthetic_sample.csv", "ucdp", "--status", "draft")
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
