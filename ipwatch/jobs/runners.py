@@ -75,7 +75,12 @@ def run_import(job: Job, reporter: progress.Reporter) -> Outcome:
             f"{len(result.errors)} error(s) in {rows} row(s); nothing was imported",
             [str(e) for e in result.errors],
         )
-    return Outcome(True, result.summary(), written_ids=result.written_ids)
+    summary = result.summary()
+    if result.possible_duplicates:  # listed for the editors, never merged automatically
+        pairs = ", ".join(f"#{p.first} and #{p.second} ({p.score:.2f})" for p in result.possible_duplicates[:10])
+        more = f" and {len(result.possible_duplicates) - 10} more" if len(result.possible_duplicates) > 10 else ""
+        summary += f". Possible duplicates to check before publishing: {pairs}{more}"
+    return Outcome(True, summary, written_ids=result.written_ids)
 
 
 def run_sync(job: Job, reporter: progress.Reporter) -> Outcome:
