@@ -12,7 +12,12 @@ CHANGELIST = "/admin/activity/activity/"
 
 # For each kind: the detail fields an editor fills in the add form.
 KIND_DETAILS = {
-    "media_release": {"media_type": "statement", "language": "Arabic", "issue_number": "177", "media_office": "Fezzan"},
+    "media_release": {
+        "media_type": "statement",
+        "language": "Arabic",
+        "issue_number": "177",
+        "media_office": "Fezzan",
+    },
     "designation": {"authority": "us_state", "designated_entity": "province", "designated_name": "IS Libya"},
     "arrest": {"people_held": "3", "alleged_link": "Fezzan", "intended_target": "a market"},
     "legal_case": {"court": "Criminal court", "jurisdiction": "Tunisia", "stage": "verdict", "outcome": "guilty"},

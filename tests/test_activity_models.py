@@ -53,7 +53,11 @@ class TestValidation:
 
     def test_media_release_outlet_is_group_media(self, make_source):
         activity = Activity(
-            kind=ActivityKind.MEDIA_RELEASE, date=dt.date(2020, 1, 1), title="t", media_type="video", outlet=make_source()
+            kind=ActivityKind.MEDIA_RELEASE,
+            date=dt.date(2020, 1, 1),
+            title="t",
+            media_type="video",
+            outlet=make_source(),
         )
         with pytest.raises(ValidationError) as error:
             activity.full_clean()

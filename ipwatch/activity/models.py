@@ -68,9 +68,7 @@ class Activity(models.Model):
     )
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="activities")
-    province = models.ForeignKey(
-        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
-    )
+    province = models.ForeignKey(Province, null=True, blank=True, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(max_length=300, help_text="Public")
     summary = models.TextField(blank=True, help_text="Public")
     internal_notes = models.TextField(blank=True, help_text="Never shown to the public")
@@ -90,9 +88,7 @@ class Activity(models.Model):
     media_office = models.CharField(
         "province media office credited", max_length=200, blank=True, help_text='e.g. "Wilayat Fezzan"'
     )
-    campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
-    )
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
     claimed_incidents = models.ManyToManyField(
         Incident, blank=True, related_name="claiming_releases", help_text="The attacks this release claims"
     )
@@ -187,7 +183,7 @@ class Activity(models.Model):
 
     @property
     def period_display(self) -> str:
-        """"until 2016", "Mar 2015 – 2016", "29 Apr 2019": never finer than known."""
+        """ "until 2016", "Mar 2015 – 2016", "29 Apr 2019": never finer than known."""
         if self.kind != ActivityKind.TERRITORY:
             return self.date_display
         start = self.date_display or "unknown start"
@@ -264,7 +260,9 @@ class ActivityReport(models.Model):
     url = models.URLField(blank=True, max_length=500)
     published_on = models.DateField(null=True, blank=True)
     title = models.CharField(max_length=300, blank=True)
-    is_claim = models.BooleanField(default=False, help_text="The group's own account rather than independent reporting")
+    is_claim = models.BooleanField(
+        default=False, help_text="The group's own account rather than independent reporting"
+    )
     quote = models.TextField(blank=True, help_text="What the source said, in brief")
     history = HistoricalRecords()
 

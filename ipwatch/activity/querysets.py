@@ -6,7 +6,8 @@ import datetime as dt
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.choices import DatePrecision, IncidentStatus
+from ipwatch.core.dates import period_start
 from ipwatch.core.querysets import IncidentQuerySet, user_is_analyst
 
 # A territory held "until late 2016" with no known start still overlaps any period before its end.
@@ -35,13 +36,13 @@ class ActivityQuerySet(models.QuerySet):
         from–to span (an unknown start is open, an unknown end means the date only)."""
         queryset = self
         if since:
-            queryset = queryset.filter(
-                models.Q(end_date__gte=since) | models.Q(end_date__isnull=True, date__gte=since)
-            )
+            # An end known to the year 2016 reaches past 2016-06-01: compare at the end's precision.
+            ends = models.Q()
+            for precision in DatePrecision.values:
+                ends |= models.Q(end_date_precision=precision, end_date__gte=period_start(since, precision))
+            queryset = queryset.filter(ends | models.Q(end_date__isnull=True, date__gte=since))
         if until:
-            queryset = queryset.annotate(_starts=Coalesce("date", models.Value(OPEN_START))).filter(
-                _starts__lte=until
-            )
+            queryset = queryset.annotate(_starts=Coalesce("date", models.Value(OPEN_START))).filter(_starts__lte=until)
         return queryset
 
     def with_related(self):

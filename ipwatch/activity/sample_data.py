@@ -45,6 +45,9 @@ def load_sample_activity(rows: list[dict], *, sample_source: str, places: dict[s
             values = {key: value for key, value in report.items() if key not in {"source", "title"}}
             values["published_on"] = _date(values.get("published_on"))
             ActivityReport.objects.update_or_create(
-                activity=activity, source=Source.objects.get(slug=report["source"]), title=report["title"], defaults=values
+                activity=activity,
+                source=Source.objects.get(slug=report["source"]),
+                title=report["title"],
+                defaults=values,
             )
     return len(rows)
