@@ -6,16 +6,11 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
+from ipwatch.core.cache import gzip_if_accepted, public_cache_for_gzip_clients
 from ipwatch.core.filters import InvalidFilter, invalid_filter_response
 from ipwatch.core.models import Incident
 from ipwatch.maps.geojson import collection_stats
-from ipwatch.maps.views import (
-    GEOJSON_CONTENT_TYPE,
-    _cache_headers,
-    geojson_etag,
-    gzip_if_accepted,
-    public_cache_for_gzip_clients,
-)
+from ipwatch.maps.views import GEOJSON_CONTENT_TYPE, _cache_headers, geojson_etag
 
 from . import csvformat
 from .filters import filter_activity
