@@ -295,9 +295,10 @@ def province_detail(request, slug):
             published_here, Activity.objects.published().filter(province=province), params=[("province", slug)]
         ),
         "latest_activity": list(
-            Activity.objects.visible_to(request.user).filter(province=province).with_related().latest_first()[
-                :LATEST_ON_PROVINCE
-            ]
+            Activity.objects.visible_to(request.user)
+            .filter(province=province)
+            .with_related()
+            .latest_first()[:LATEST_ON_PROVINCE]
         ),
         "is_analyst": user_is_analyst(request.user),
     }
