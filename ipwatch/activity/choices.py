@@ -18,6 +18,19 @@ class ActivityKind(models.TextChoices):
         return [value for value, _ in cls.choices]
 
 
+# Series colours of the kinds on the timeline (group=kind); the map keeps colour by province and tells
+# kinds apart by marker shape.
+KIND_COLORS = {
+    "attack": "#c0392b",
+    "media_release": "#d35400",
+    "designation": "#1f4e9c",
+    "arrest": "#00796b",
+    "legal_case": "#5e35b1",
+    "pledge": "#ad1457",
+    "leadership": "#558b2f",
+    "territory": "#6d4c41",
+}
+
 # The kinds stored in the Activity table; attacks stay in core.Incident.
 NON_ATTACK_KINDS = [(value, label) for value, label in ActivityKind.choices if value != ActivityKind.ATTACK]
 

@@ -13,6 +13,9 @@ from ipwatch.core.dates import MONTH, WEEK, YEAR, format_at_precision, parse_per
 from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_response
 from ipwatch.core.models import Incident, Milestone, Province
 
+from ipwatch.activity.choices import ActivityKind
+from ipwatch.activity.timeline import add_activity, timeline_querysets
+
 from . import claims
 from .aggregation import build_timeline
 from .params import AUTO, parse_timeline_request
@@ -25,8 +28,10 @@ OWN_PARAMS = {"granularity", "group", "page"}
 
 def _timeline_payload(request_params, *, count_synthetic=False):
     parsed = parse_timeline_request(request_params, Incident.objects.published())
+    # kind= adds the other activity kinds (attacks only without it); territory comes back as spans.
+    counted, territory = timeline_querysets(request_params, parsed.queryset, parsed.group)
     payload = build_timeline(
-        parsed.queryset,
+        counted,
         granularity=parsed.granularity,
         group=parsed.group,
         since=parsed.cleaned.get("since"),
@@ -34,7 +39,7 @@ def _timeline_payload(request_params, *, count_synthetic=False):
         province_slugs=parsed.province_slugs,
         count_synthetic=count_synthetic,
     )
-    return parsed, payload
+    return parsed, add_activity(payload, territory)
 
 
 @require_GET
@@ -171,7 +176,7 @@ def uncertain_bands(payload: dict, params) -> list[dict]:
 
 
 GRANULARITY_CHOICES = [(AUTO, "Automatic"), (WEEK, "Week"), (MONTH, "Month"), (YEAR, "Year")]
-GROUP_CHOICES = [("province", "Province"), ("type", "Incident type")]
+GROUP_CHOICES = [("province", "Province"), ("type", "Incident type"), ("kind", "Activity kind")]
 
 
 def _form_context(request, parsed=None):
@@ -184,6 +189,8 @@ def _form_context(request, parsed=None):
         "values": {name: params.get(name, "") for name in ("country", "since", "until", "claimed", "q", "bbox")},
         "granularity_choices": GRANULARITY_CHOICES,
         "group_choices": GROUP_CHOICES,
+        "activity_kinds": ActivityKind.choices,
+        "selected_kinds": [kind for value in params.getlist("kind") for kind in value.split(",")],
         "granularity_value": params.get("granularity") or AUTO,
         "group_value": params.get("group") or "province",
     }
