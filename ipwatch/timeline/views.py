@@ -133,14 +133,27 @@ def chart_table(payload: dict, params) -> dict:
                 "link": band["link"],
             }
         )
+    if payload.get("spans"):  # kind=territory: held periods are drawn as spans, never in the bars
+        rows.append(
+            {
+                "sort": (dt.date.max, 2),
+                "label": "Territory held — drawn as spans across the chart, not in the bars",
+                "uncertain": True,
+                "counts": [0] * len(series),
+                "total": len(payload["spans"]),
+                "killed": None,  # no casualty figures: shown as –, never as 0
+                "wounded": None,
+                "link": "/activity/?kind=territory",
+            }
+        )
     rows.sort(key=lambda row: row["sort"])
     return {
         "columns": [entry["label"] for entry in series],
         "rows": rows,
         "totals": {
             "counts": [sum(point["incidents"] for point in entry["points"]) for entry in series],
-            "killed": sum(row["killed"] for row in rows),
-            "wounded": sum(row["wounded"] for row in rows),
+            "killed": sum(row["killed"] or 0 for row in rows),
+            "wounded": sum(row["wounded"] or 0 for row in rows),
         },
     }
 
