@@ -78,4 +78,3 @@ def add_activity(payload: dict, territory) -> dict:
         payload["spans"] = territory_spans(territory, payload["granularity"])
         payload["total"] += len(payload["spans"])
     return payload
-

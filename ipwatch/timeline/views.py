@@ -8,13 +8,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ipwatch.activity.choices import ActivityKind
+from ipwatch.activity.timeline import add_activity, timeline_querysets
 from ipwatch.core.choices import IncidentType
 from ipwatch.core.dates import MONTH, WEEK, YEAR, format_at_precision, parse_period_label
 from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_response
 from ipwatch.core.models import Incident, Milestone, Province
-
-from ipwatch.activity.choices import ActivityKind
-from ipwatch.activity.timeline import add_activity, timeline_querysets
 
 from . import claims
 from .aggregation import build_timeline
