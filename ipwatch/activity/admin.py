@@ -1,11 +1,12 @@
-"""The editors' tool for every non-attack kind. It is the incident admin with the activity fields:
-the same draft → review → published workflow (only reviewers publish or retract), the same place
-field with its geocoder ("+" adds a place, geocoded offline on save), reports per source inline."""
+"""The editors' tool for every non-attack kind: the incidents' workflow (WorkflowAdminMixin: drafts,
+review, only reviewers publish or retract), the same place field with its geocoder ("+" adds a place,
+geocoded offline on save), reports per source inline."""
 
 from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from ipwatch.core.admin import IncidentAdmin
+from ipwatch.core.admin import WorkflowAdminMixin
 
 from .choices import ActivityKind
 from .models import KIND_FIELDS, Activity, ActivityReport
@@ -24,7 +25,7 @@ def _rows(names: list[str]) -> list:
 
 
 @admin.register(Activity)
-class ActivityAdmin(IncidentAdmin):
+class ActivityAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
     list_display = ["date_display", "kind", "title", "place", "province", "status", "is_synthetic"]
     list_select_related = ["place", "province"]
     list_filter = ["kind", "status", "province", "date_precision", "is_synthetic"]
@@ -33,6 +34,9 @@ class ActivityAdmin(IncidentAdmin):
     autocomplete_fields = ["place", "province", "outlet", "campaign", "claimed_incidents", "linked_arrest"]
     inlines = [ActivityReportInline]
     ordering = ["-date", "-id"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
+    actions = ["send_to_review", "publish", "retract"]
+    list_per_page = 50
 
     def get_fieldsets(self, request, obj=None):
         kind = obj.kind if obj else (request.POST.get("kind") or request.GET.get("kind"))

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from ipwatch.core.choices import IncidentStatus
+
 
 class ActivityKind(models.TextChoices):
     ATTACK = "attack", "Attack"
@@ -82,3 +84,8 @@ class LeadershipEvent(models.TextChoices):
     NAMED = "named", "Named / appointed"
     APPEARING = "appearing", "Appearance"
     OTHER = "other", "Other"
+
+
+# The incidents' workflow statuses, less "merged" (a duplicate incident folded into another: activity
+# records are not merged).
+ACTIVITY_STATUSES = [(value, label) for value, label in IncidentStatus.choices if value != IncidentStatus.MERGED]

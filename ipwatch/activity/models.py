@@ -19,6 +19,7 @@ from ipwatch.core.dates import format_at_precision, period_end, period_start
 from ipwatch.core.models import Campaign, Incident, Place, Province, Source
 
 from .choices import (
+    ACTIVITY_STATUSES,
     NON_ATTACK_KINDS,
     ActivityKind,
     Authority,
@@ -125,7 +126,7 @@ class Activity(models.Model):
     end_date = models.DateField("held until", null=True, blank=True)
     end_date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
 
-    status = models.CharField(max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.DRAFT)
+    status = models.CharField(max_length=10, choices=ACTIVITY_STATUSES, default=IncidentStatus.DRAFT)
     is_synthetic = models.BooleanField(default=False, help_text="Generated for load and benchmark work, not real")
     external_source = models.CharField(max_length=20, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
