@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from ipwatch.core.choices import DatePrecision, IncidentStatus
 from ipwatch.core.dates import format_at_precision, period_end, period_start
 from ipwatch.core.models import Campaign, Incident, Place, Province, Source
+from ipwatch.core.two_person import check_two_person
 
 from .choices import (
     ACTIVITY_STATUSES,
@@ -240,6 +241,7 @@ class Activity(models.Model):
     # Workflow: the incidents' rule (Incident.check_transition), the reviewers' permission.
     def transition(self, new_status: str, user) -> None:
         Incident.check_transition(self.status, new_status, user)
+        check_two_person(self, new_status, user)
         self.status = new_status
         if new_status == IncidentStatus.PUBLISHED:
             self.published_at = timezone.now()
