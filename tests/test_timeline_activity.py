@@ -73,7 +73,7 @@ class TestTimelinePage:
         content = response.content.decode()
         assert "Territory held" in content and "Sirte held by the group until late 2016" in content
         assert "activity/timeline-spans.js" in content
-        assert '<option value="territory" selected>' in content
+        assert '<input type="checkbox" name="kind" value="territory" checked>' in content
 
     def test_page_default_unchanged_wording(self, client, sample_data):
         assert "published incidents in view" in client.get("/timeline/").content.decode()
