@@ -145,9 +145,9 @@ class TestScale:
         self, client, make_incident, make_province, count, django_assert_num_queries
     ):
         self.make(make_incident, make_province(slug="only"), count)
-        with django_assert_num_queries(1):  # the provinces
+        with django_assert_num_queries(2):  # the provinces, the data's "as of" date
             assert client.get(PAGE).status_code == 200
-        with django_assert_num_queries(2):  # + validating the province slugs
+        with django_assert_num_queries(3):  # + validating the province slugs
             assert client.get(f"{PAGE}?province=only").status_code == 200
 
     def test_gzip_when_accepted(self, client, db):

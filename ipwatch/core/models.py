@@ -345,7 +345,16 @@ class Report(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
     url = models.URLField(blank=True, max_length=500)
-    published_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(
+        null=True, blank=True, help_text="When the source published it (the first day of its period, see precision)"
+    )
+    published_precision = models.CharField(
+        "publication date precision",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text='How precisely the publication date is known, e.g. month for "May 2019"',
+    )
     title = models.CharField(max_length=300, blank=True, help_text='e.g. "Al Naba 177" or an article headline')
     is_claim = models.BooleanField(
         default=False, help_text="The group's own claim (Amaq, Al Naba…) rather than independent reporting"
@@ -365,3 +374,13 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.title or 'report'}"
+
+    def save(self, *args, **kwargs):
+        if self.published_on and self.published_precision:
+            self.published_on = period_start(self.published_on, self.published_precision)
+        super().save(*args, **kwargs)
+
+    @property
+    def published_display(self) -> str:
+        """The publication date at its known precision ("May 2019"), "" when not recorded."""
+        return format_at_precision(self.published_on, self.published_precision) if self.published_on else ""

@@ -27,7 +27,9 @@ from ipwatch.core.choices import (
     SourceKind,
     TargetType,
 )
+from ipwatch.core.citation import citation
 from ipwatch.core.countries import country_name
+from ipwatch.core.figures import describe
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import user_is_analyst
@@ -89,7 +91,7 @@ def countries_display(codes) -> list[dict]:
 
 @public_cache
 def overview(request):
-    on = stats.today()
+    on = stats.reference_date(request)
     published = Incident.objects.published()
     windows, totals = stats.window_figures(published, on)
     provinces = stats.provinces_with_activity(on)
@@ -104,7 +106,8 @@ def overview(request):
         "windows": windows,
         "totals": totals,
         "active_provinces": stats.most_active(provinces),
-        "active_last_year": sum(1 for province in provinces if province.c365),
+        "active_count": stats.active_count(provinces),
+        "dormant_after": stats.DORMANT_AFTER_DAYS,
         "province_count": len(provinces),
         "latest": latest,
         "chart": chart,
@@ -219,6 +222,21 @@ def _incident_map(incident):
     return {**small_map_context({"bbox": bbox}), "latitude": lat, "longitude": lon, "label": place.name}
 
 
+def incident_figures(incident) -> list[dict]:
+    """Killed and wounded as best estimate and range, "unknown" where nothing is recorded."""
+    rows = []
+    for name, label in (("killed", "Killed"), ("wounded", "Wounded")):
+        low, best, high = (getattr(incident, f"{name}_{bound}") for bound in ("low", "best", "high"))
+        if low is None and high is None:
+            span = "not recorded"
+        elif low == high:
+            span = f"{low:,}"
+        else:
+            span = f"{describe(low)}–{describe(high)}"
+        rows.append({"name": name, "label": label, "best": describe(best), "range": span})
+    return rows
+
+
 @public_cache
 def incident_detail(request, pk):
     visible = Incident.objects.visible_to(request.user)
@@ -231,8 +249,11 @@ def incident_detail(request, pk):
     reports = list(incident.reports.select_related("source").order_by("published_on", "id"))
     previous, following = _neighbours(incident, visible)
     is_analyst = user_is_analyst(request.user)
+    permalink = request.build_absolute_uri(incident.get_absolute_url())
     context = {
         "incident": incident,
+        "figures": incident_figures(incident),
+        "cite": citation(incident, reports, permalink, timezone.localdate()),
         "claims": [report for report in reports if report.is_claim],
         "independent": [report for report in reports if not report.is_claim],
         "previous": previous,
@@ -249,7 +270,7 @@ def incident_detail(request, pk):
 
 @public_cache
 def province_list(request):
-    on = stats.today()
+    on = stats.reference_date(request)
     provinces = stats.provinces_with_activity(on)
     for province in provinces:
         province.country_list = countries_display(province.countries)
@@ -259,7 +280,7 @@ def province_list(request):
 
 @public_cache
 def province_detail(request, slug):
-    on = stats.today()
+    on = stats.reference_date(request)
     queryset = Province.objects.filter(slug=slug).prefetch_related(
         Prefetch("merged_provinces", queryset=Province.objects.only("id", "name", "slug", "merged_into"))
     )
