@@ -97,7 +97,12 @@ class TestShape:
         assert get_collection(client)["features"][0]["properties"]["synthetic"] is True
 
     def test_empty_collection(self, client, db):
-        assert get_collection(client) == {"type": "FeatureCollection", "data_as_of": None, "without_coordinates": 0, "features": []}
+        assert get_collection(client) == {
+            "type": "FeatureCollection",
+            "data_as_of": None,
+            "without_coordinates": 0,
+            "features": [],
+        }
 
 
 @pytest.mark.django_db
