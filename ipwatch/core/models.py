@@ -235,6 +235,12 @@ class Incident(models.Model):
     is_synthetic = models.BooleanField(default=False, help_text="Generated for load and benchmark work, not real")
     external_source = models.CharField(max_length=20, blank=True, help_text="Dataset imported from, e.g. acled")
     external_id = models.CharField(max_length=100, blank=True, help_text="The dataset's own event id")
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        default="",
+        help_text="Normalised public text for q= search (ipwatch.core.search); maintained automatically",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -244,7 +250,7 @@ class Incident(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = IncidentQuerySet.as_manager()
 

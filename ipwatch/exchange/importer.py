@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ipwatch.core import search
 from ipwatch.core.cache import invalidate_public_cache
 from ipwatch.core.choices import GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
@@ -262,9 +263,12 @@ class Importer:
         self.reason = f"Imported from {self.format_name} file {str(name).rsplit('/', 1)[-1]}"[:100]
         try:
             with transaction.atomic():
+                started = timezone.now()
                 self._run(source, filename, result)
                 if result.errors or dry_run:
                     raise _Rollback
+                # Bulk writes send no signals: the search text of what was written is refreshed here.
+                search.refresh(Incident.objects.filter(updated_at__gte=started))
         except _Rollback:
             return result
         # Bulk writes send no model signals: drop cached public pages so the import shows at once.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from ipwatch.core import search
 from ipwatch.core.cache import public_cache
 from ipwatch.core.choices import (
     ClaimStatus,
@@ -45,6 +46,7 @@ CHART_MONTHS = 36
 
 # ?sort= values for the incident list: the ordering, and what the column header says.
 SORTS = {
+    "relevance": ("-relevance", "-date", "-id"),  # the default when searching (q=) with no sort asked
     "-date": ("-date", "-id"),
     "date": ("date", "id"),
     "-casualties": ("-casualties", "-date", "-id"),
@@ -143,7 +145,10 @@ class IncidentListView(FilterView):
                 given = ", ".join(request.GET.getlist(param))
                 # Say what was given: a browser's date field cannot redisplay an invalid date.
                 errors[param] = f"{message} (given: {given!r})" if given and given not in message else message
-        self.sort = request.GET.get("sort") or "-date"
+        query = request.GET.get("q", "").strip()
+        self.sort = request.GET.get("sort") or ("relevance" if query else "-date")
+        if self.sort == "relevance" and not query:
+            self.sort = "-date"  # nothing to be relevant to
         if self.sort not in SORTS:
             errors["sort"] = f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}"
         page = request.GET.get("page")
@@ -151,7 +156,10 @@ class IncidentListView(FilterView):
             errors["page"] = f"page must be a page number, not {page!r}"
         if errors:
             return self.render_invalid(errors)
-        self.object_list = self.filterset.qs.order_by(*SORTS[self.sort])
+        queryset = self.filterset.qs
+        if self.sort == "relevance":
+            queryset = search.with_relevance(queryset, query)
+        self.object_list = queryset.order_by(*SORTS[self.sort])
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
 

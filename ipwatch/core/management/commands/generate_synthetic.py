@@ -3,7 +3,9 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from ipwatch.core import search
 from ipwatch.core.cache import invalidate_public_cache
+from ipwatch.core.models import Incident
 from ipwatch.core.synthetic import delete_synthetic, generate_synthetic
 
 
@@ -31,5 +33,6 @@ class Command(BaseCommand):
                 created = generate_synthetic(incidents, seed=seed, progress=bar.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
+        search.refresh(Incident.objects.filter(is_synthetic=True, search_text=""))  # bulk_create sends no signals
         invalidate_public_cache()  # bulk_create sends no signals; a shared cache (CACHE_URL) must drop stale pages
         self.stdout.write(self.style.SUCCESS(f"Created {created} SYNTHETIC incidents (not real events)."))
