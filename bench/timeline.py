@@ -41,9 +41,9 @@ def parse_args(argv=None):
 
 def naive_timeline(granularity: str, group: str = "province") -> dict:
     """What one would write without the database: load every incident, bucket it in Python."""
+    from ipwatch.core.dates import period_label
     from ipwatch.core.models import Incident
     from ipwatch.timeline.aggregation import place_in_period
-    from ipwatch.timeline.periods import period_label
 
     points = defaultdict(lambda: {"incidents": 0, "killed": 0, "wounded": 0})
     uncertain = defaultdict(lambda: {"incidents": 0, "killed": 0, "wounded": 0})

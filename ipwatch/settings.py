@@ -141,7 +141,7 @@ LOGGING = {
 
 # Caching (issue 7): CACHE_URL picks the backend (locmem:// default, file:///path, redis://host:6379/0,
 # dummy://); PUBLIC_CACHE_TIMEOUT is how long anonymous pages/APIs stay cached (0 turns public caching off).
-from ipwatch.cache_url import parse_cache_url  # noqa: E402 - pure Python, no Django app imports
+from ipwatch.settings_cache_url import parse_cache_url  # noqa: E402 - pure Python, no Django app imports
 
 CACHES = {"default": parse_cache_url(os.environ.get("CACHE_URL", "locmem://"))}
 try:

@@ -1,9 +1,9 @@
-"""CACHE_URL → Django CACHES entry (ipwatch/cache_url.py)."""
+"""CACHE_URL → Django CACHES entry (ipwatch/settings_cache_url.py)."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from ipwatch.cache_url import DEFAULT_LOCMEM_MAX_ENTRIES, parse_cache_url
+from ipwatch.settings_cache_url import DEFAULT_LOCMEM_MAX_ENTRIES, parse_cache_url
 
 
 def test_locmem_is_the_default_shape():

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ipwatch.exchange.countries import country_from_iso_number, country_from_name
 from ipwatch.exchange.errors import FieldError
 from ipwatch.exchange.fields import parse_count, parse_date, parse_latitude
+from ipwatch.exchange.fields import parse_country_name as country_from_name
+from ipwatch.exchange.fields import parse_country_number as country_from_iso_number
 from ipwatch.exchange.formats.ipwatch import guard_formula, unguard_formula
 from ipwatch.exchange.parsing import parse_file
 from ipwatch.exchange.provinces import ProvinceMap, ProvinceMapError, libya_by_location

@@ -10,10 +10,10 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from ipwatch.core.choices import DatePrecision, IncidentStatus, IncidentType
+from ipwatch.core.dates import period_start
 from ipwatch.core.filters import filter_incidents
 from ipwatch.core.models import Incident, Milestone
 from ipwatch.timeline.aggregation import PeriodStart, ShiftDays
-from ipwatch.timeline.periods import period_start
 
 D = dt.date
 URL = "/api/timeline.json"
@@ -298,8 +298,8 @@ def test_query_count_does_not_grow_with_incidents(client, make_incident, make_pr
 @pytest.mark.django_db
 def test_database_placement_matches_the_python_rule(client, make_incident, make_province):
     """The SQL bucketing (native date truncation, the week's Thursday, bands) equals place_in_period."""
+    from ipwatch.core.dates import period_label
     from ipwatch.timeline.aggregation import place_in_period
-    from ipwatch.timeline.periods import period_label
 
     rng = random.Random(62)
     province = make_province(slug="delta")

@@ -4,14 +4,14 @@ import datetime as dt
 
 import pytest
 
-from ipwatch.timeline.aggregation import place_in_period
-from ipwatch.timeline.periods import (
+from ipwatch.core.dates import (
     auto_granularity,
     parse_period_label,
     period_bounds,
     period_label,
     periods_between,
 )
+from ipwatch.timeline.aggregation import place_in_period
 
 D = dt.date
 

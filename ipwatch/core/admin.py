@@ -21,8 +21,10 @@ class ProvinceAdmin(SimpleHistoryAdmin):
         return ", ".join(province.countries)
 
 
-@admin.register(Place)
 class PlaceAdmin(SimpleHistoryAdmin):
+    """The Place admin's lists and search. Registered by ``ipwatch.geocoding.admin``, whose subclass
+    adds geocoding on save, the bulk geocode action and name suggestions."""
+
     list_display = ["name", "name_ar", "country", "admin1", "latitude", "longitude", "location_precision", "geocoder"]
     list_filter = ["country", "location_precision", "geocoder", "verified"]
     search_fields = ["name", "name_ar", "aliases", "admin1"]

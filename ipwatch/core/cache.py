@@ -34,9 +34,11 @@ any worker invalidates every worker at once. With a shared cache (``CACHE_URL=re
 """
 
 import functools
+import gzip
 import hashlib
 import logging
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -53,6 +55,9 @@ DEFAULT_TIMEOUT = 600  # seconds; the version bump is what keeps pages fresh, th
 BROWSER_MAX_AGE = 60  # seconds browsers/proxies may reuse an anonymous response
 CACHE_STATUS_HEADER = "X-Public-Cache"
 KEYED_VARY_HEADERS = {"", "cookie", "accept-encoding"}
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Level 5 compresses 100k GeoJSON features ~1.7x faster than Django's level 6, for ~5 % more bytes.
+GZIP_LEVEL = 5
 
 logger = logging.getLogger(__name__)
 
@@ -142,11 +147,15 @@ def request_is_anonymous(request) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
+def accepts_gzip(request) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
 def cache_key(request) -> str:
     # Sorted query so ?a=1&b=2 and ?b=2&a=1 share an entry; host because feeds/sitemaps embed it.
     query = sorted((key, value) for key, values in request.GET.lists() for value in values)
     # Views may gzip their body when the client accepts it (the GeoJSON API does): key on that too.
-    encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
+    encoding = "gzip" if accepts_gzip(request) else "identity"
     raw = f"{request.get_host()}|{request.path}|{query!r}|{encoding}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"{KEY_PREFIX}:{current_version()}:{digest}"
@@ -204,6 +213,34 @@ def public_cache(view=None, *, timeout: int | None = None):
             cache.set(key, response, timeout if timeout is not None else public_cache_timeout())
             response[CACHE_STATUS_HEADER] = "miss"
         return response
+
+    return wrapper
+
+
+def gzip_if_accepted(request, response, *, level: int = GZIP_LEVEL):
+    """Compress a large public body for a client that takes gzip, at ``GZIP_LEVEL`` (Django's
+    ``gzip_page`` uses level 6). Public data holds no secrets, so no BREACH padding is needed."""
+    if accepts_gzip(request) and len(response.content) >= 200:
+        response.content = gzip.compress(response.content, compresslevel=level, mtime=0)
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def public_cache_for_gzip_clients(view):
+    """``public_cache`` for clients that take gzip (browsers); others always run the view.
+
+    For views that gzip their own body (``gzip_if_accepted``): uncompressed, 100,000 incidents of
+    GeoJSON weigh ~46 MB, not worth a place in the cache (with the default per-process cache, in
+    every worker's memory); gzipped they are ~10x smaller.
+    """
+    cached_view = public_cache(view)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if accepts_gzip(request):
+            return cached_view(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
 
     return wrapper
 

@@ -5,6 +5,8 @@ import datetime as dt
 import math
 import re
 
+from ipwatch.core.countries import UnknownCountry, country_from_iso_number, country_from_name
+
 from .errors import FieldError
 
 _MONTHS = {
@@ -137,3 +139,19 @@ def parse_choice(text: str, choices: dict[str, str], what: str):
     except KeyError:
         allowed = ", ".join(choices)
         raise FieldError(f"{text!r} is not a valid {what} (expected one of {allowed})") from None
+
+
+def parse_country_name(text: str) -> str:
+    """A country as the datasets name it ("Libya", UCDP's "DR Congo (Zaire)") → its ISO code."""
+    try:
+        return country_from_name(text)
+    except UnknownCountry as exc:
+        raise FieldError(str(exc)) from None
+
+
+def parse_country_number(text: str) -> str:
+    """ACLED's ISO 3166 numeric `iso` column ("434") → its ISO alpha-2 code ("LY")."""
+    try:
+        return country_from_iso_number(text)
+    except UnknownCountry as exc:
+        raise FieldError(str(exc)) from None

@@ -1,7 +1,7 @@
 """Geocoding in the Place admin: offline geocoding on save, a bulk action, suggestions as you type.
 
-The Place admin itself lives in ipwatch.core.admin; this app re-registers a subclass of it
-(INSTALLED_APPS lists ipwatch.geocoding after ipwatch.core, so core's registration comes first).
+The Place admin's lists and search are core's ``PlaceAdmin``; this app registers Place with a
+subclass of it that adds geocoding (core leaves Place unregistered for this).
 """
 
 import logging
@@ -26,6 +26,7 @@ def _alternatives(result) -> str:
     return f" {label}: " + "; ".join(alt.describe() for alt in result.alternatives) + "."
 
 
+@admin.register(Place)
 class GeocodingPlaceAdmin(PlaceAdmin):
     actions = ["geocode_selected"]
 
@@ -95,10 +96,6 @@ class GeocodingPlaceAdmin(PlaceAdmin):
             messages.info(request, line)
         if unresolved:
             messages.warning(request, f"{len(unresolved)} place(s) not geocoded: " + " | ".join(unresolved))
-
-
-admin.site.unregister(Place)
-admin.site.register(Place, GeocodingPlaceAdmin)
 
 
 @admin.register(GeocodeCache)

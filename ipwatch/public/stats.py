@@ -13,11 +13,10 @@ from django.utils import timezone
 
 from ipwatch.core import asof
 from ipwatch.core.choices import DatePrecision, IncidentStatus
-from ipwatch.core.dates import as_date, next_month_start
+from ipwatch.core.dates import MONTH, as_date, next_month_start
 from ipwatch.core.figures import Tally, tally_aggregates
 from ipwatch.core.models import Province
 from ipwatch.timeline.aggregation import period_bucket
-from ipwatch.timeline.periods import MONTH
 
 WINDOWS = (30, 90, 365)
 DORMANT_AFTER_DAYS = 180  # a province with no published incident for this long is shown as dormant

@@ -33,21 +33,21 @@ from django.db.models import (
 from django.db.models.functions import Cast, Trunc
 
 from ipwatch.core.choices import DatePrecision, IncidentType
-from ipwatch.core.dates import as_date, format_at_precision
-from ipwatch.core.figures import tally_aggregates
-from ipwatch.core.models import Milestone, Province
-
-from .periods import (
+from ipwatch.core.dates import (
     MONTH,
     WEEK,
     YEAR,
+    as_date,
     auto_granularity,
+    format_at_precision,
     next_period_start,
     period_end,
     period_label,
     period_start,
     week_of_majority,
 )
+from ipwatch.core.figures import tally_aggregates
+from ipwatch.core.models import Milestone, Province
 
 PROVINCE = "province"
 TYPE = "type"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from ipwatch.core.choices import ClaimStatus
-from ipwatch.core.dates import as_date
+from ipwatch.core.dates import as_date, period_label
 from ipwatch.core.models import Campaign, Report
 
 from .aggregation import (
@@ -37,7 +37,6 @@ from .aggregation import (
     period_bucket,
     place_in_period,
 )
-from .periods import period_label
 
 FIGURES = ("killed", "wounded", "killed_or_wounded")
 

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
+from ipwatch.core.dates import GRANULARITIES
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages
 
 from .aggregation import GROUPS, PROVINCE
-from .periods import GRANULARITIES
 
 AUTO = "auto"
 

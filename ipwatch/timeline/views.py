@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ipwatch.core import asof
 from ipwatch.core.choices import IncidentType
-from ipwatch.core.dates import format_at_precision
+from ipwatch.core.dates import MONTH, WEEK, YEAR, format_at_precision, parse_period_label
 from ipwatch.core.figures import Tally
 from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_response
 from ipwatch.core.models import Incident, Milestone, Province
@@ -18,7 +18,6 @@ from ipwatch.core.models import Incident, Milestone, Province
 from . import claims
 from .aggregation import build_timeline
 from .params import AUTO, parse_timeline_request
-from .periods import MONTH, WEEK, YEAR, parse_period_label
 
 INCIDENTS_URL = "/incidents/"  # the incident list (issue 7) takes the same filter parameters
 INCIDENTS_PER_PAGE = 25

@@ -7,8 +7,7 @@ nearby area)/province (a larger region, or the provincial capital standing in).
 Provinces come from `actor1` or the `;`-separated `assoc_actor_1` (ACLED's actor2 is the other side).
 """
 
-from ..countries import country_from_iso_number, country_from_name
-from ..fields import parse_choice, parse_count, parse_date, parse_event_id
+from ..fields import parse_choice, parse_count, parse_country_name, parse_country_number, parse_date, parse_event_id
 from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, coordinates, finish, synthetic_flag
 
@@ -61,9 +60,9 @@ class AcledFormat(Format):
             "time_precision", parse_choice, default="day", choices=TIME_PRECISION, what="ACLED time precision"
         )
         if cells.text("iso"):
-            country = cells.value("iso", country_from_iso_number)
+            country = cells.value("iso", parse_country_number)
         else:
-            country = cells.value("country", country_from_name, required=True)
+            country = cells.value("country", parse_country_name, required=True)
         latitude, longitude = coordinates(cells)
         location_precision = cells.value(
             "geo_precision", parse_choice, default="exact", choices=GEO_PRECISION, what="ACLED geo precision"

@@ -9,8 +9,7 @@ Provinces come from `gname`, then `gname2`/`gname3` when present. -9/-99 mean un
 
 import datetime as dt
 
-from ..countries import country_from_name
-from ..fields import parse_choice, parse_count, parse_event_id, parse_int
+from ..fields import parse_choice, parse_count, parse_country_name, parse_event_id, parse_int
 from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, coordinates, finish, synthetic_flag
 
@@ -63,7 +62,7 @@ class GtdFormat(Format):
         year = cells.value("iyear", parse_int, required=True, minimum=1970, maximum=2100)
         month = cells.value("imonth", parse_int, required=True, minimum=0, maximum=12)
         day = cells.value("iday", parse_int, required=True, minimum=0, maximum=31)
-        country = cells.value("country_txt", country_from_name, required=True)
+        country = cells.value("country_txt", parse_country_name, required=True)
         latitude, longitude = coordinates(cells)
         location_precision = cells.value(
             "specificity",

@@ -9,8 +9,7 @@ air space). `best`/`low`/`high` are UCDP's death estimates. Provinces come from 
 
 import re
 
-from ..countries import country_from_name
-from ..fields import parse_choice, parse_count, parse_date, parse_event_id
+from ..fields import parse_choice, parse_count, parse_country_name, parse_date, parse_event_id
 from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, check_order, coordinates, finish, synthetic_flag
 
@@ -39,7 +38,7 @@ class UcdpFormat(Format):
         start = cells.value("date_start", parse_date, required=True)
         end = cells.value("date_end", parse_date)
         precision = cells.value("date_prec", parse_choice, default="day", choices=DATE_PREC, what="UCDP date_prec")
-        country = cells.value("country", country_from_name, required=True)
+        country = cells.value("country", parse_country_name, required=True)
         latitude, longitude = coordinates(cells)
         location_precision = cells.value(
             "where_prec", parse_choice, default="exact", choices=WHERE_PREC, what="UCDP where_prec"

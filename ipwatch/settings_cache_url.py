@@ -1,4 +1,4 @@
-"""Parse the ``CACHE_URL`` environment variable into a Django ``CACHES`` entry.
+"""Parse the ``CACHE_URL`` environment variable into a Django ``CACHES`` entry, for ``ipwatch/settings.py``.
 
 A deliberately tiny parser (no dependency) for the backends Django ships with:
 
