@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
-from ipwatch.core import search
+from ipwatch.core import codebook, search
 from ipwatch.core.cache import public_cache
 from ipwatch.core.choices import (
     ClaimStatus,
@@ -404,6 +404,34 @@ class AboutView(TemplateView):
 
 
 about = public_cache(AboutView.as_view())
+
+
+class CodebookView(TemplateView):
+    """/about/codebook/: every column of the open data files, generated from the models' choices."""
+
+    template_name = "public/codebook.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "datasets": codebook.datasets(),
+                "vocabularies": [
+                    (name, vocabulary.__name__, _defined(vocabulary.choices, DEFINITIONS.get(vocabulary, {})))
+                    for name, vocabulary in codebook.VOCABULARIES
+                ],
+            }
+        )
+        return context
+
+
+DEFINITIONS = {
+    IncidentType: TYPE_DEFINITIONS,
+    DatePrecision: DATE_PRECISION_DEFINITIONS,
+    LocationPrecision: LOCATION_PRECISION_DEFINITIONS,
+    ClaimStatus: CLAIM_DEFINITIONS,
+}
+codebook_page = public_cache(CodebookView.as_view())
 
 
 # Analyst export ----------------------------------------------------------------------------
