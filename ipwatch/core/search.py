@@ -12,7 +12,7 @@ A query is normalised the same way and split into words; an incident matches whe
 starts a word of its search text ("sab" finds "Sabha").
 
 - PostgreSQL: full-text search, ``to_tsvector('simple', search_text) @@ to_tsquery('simple',
-  'sabha:* & ...')`` (a GIN index on that expression, migration 0004), ranked with ``ts_rank``.
+  'sabha:* & ...')`` (a GIN index on that expression, migration 0007), ranked with ``ts_rank``.
 - SQLite: the same words matched on the maintained column (``LIKE '% sabha%'``; the text is stored
   with a leading space so every word start is " word"), ranked by how often the words occur.
 
@@ -159,7 +159,7 @@ def tsquery_text(words: list[str]) -> str:
 
 
 def _ts_sql(queryset, template: str) -> str:
-    """``template`` with {vector} = the GIN-indexed expression of migration 0004, {query} = the tsquery."""
+    """``template`` with {vector} = the GIN-indexed expression of migration 0007, {query} = the tsquery."""
     quote = connections[queryset.db].ops.quote_name
     column = f"{quote(queryset.model._meta.db_table)}.{quote('search_text')}"
     vector = f"to_tsvector('{SEARCH_CONFIG}', {column})"

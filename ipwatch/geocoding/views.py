@@ -54,8 +54,16 @@ def suggest(request):
         return JsonResponse(
             {"error": "invalid parameters: " + ", ".join(sorted(errors)), "errors": errors}, status=400
         )
-    matches = get_gazetteer().suggest(query, country=country or None, countries=countries, limit=limit)
+    gazetteer = get_gazetteer()
+    matches = gazetteer.suggest(query, country=country or None, countries=countries, limit=limit)
+    # The gazetteer's choice for the name as typed, and its alternatives: the place form's map shows them.
+    choice = gazetteer.geocode(query, country=country or None, countries=countries)
     return JsonResponse(
-        {"query": query, "country": country, "results": [match.to_dict() for match in matches]},
+        {
+            "query": query,
+            "country": country,
+            "results": [match.to_dict() for match in matches],
+            "geocode": choice.to_dict(),
+        },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -41,7 +41,7 @@ def drop_fts_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_report_published_precision"),
+        ("core", "0006_report_published_precision"),
     ]
 
     operations = [

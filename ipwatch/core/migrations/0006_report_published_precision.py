@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_roles"),
+        ("core", "0005_pending_change"),
     ]
 
     operations = [
