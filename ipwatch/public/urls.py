@@ -17,6 +17,8 @@ urlpatterns = [
     path("sources/", views.source_list, name="source-list"),
     path("about/", views.about, name="about"),
     path("about/codebook/", views.codebook_page, name="codebook"),
+    path("api/", views.api_page, name="api"),
+    path("api/openapi.json", views.openapi_json, name="openapi"),
     path("feeds/incidents.atom", public_cache(feeds.incidents_feed), name="incidents-feed"),
     path("provinces/<slug:slug>/feed.atom", public_cache(feeds.province_feed), name="province-feed"),
     path(

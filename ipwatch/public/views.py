@@ -10,7 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -37,7 +43,7 @@ from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import user_is_analyst
 from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
 
-from . import stats
+from . import openapi, stats
 from .charts import chart_span, monthly_chart
 
 LIST_PAGE_SIZE = 50
@@ -439,6 +445,30 @@ DEFINITIONS = {
     ClaimStatus: CLAIM_DEFINITIONS,
 }
 codebook_page = public_cache(CodebookView.as_view())
+
+
+# API description ---------------------------------------------------------------------------
+
+
+@public_cache
+def openapi_json(request):
+    return JsonResponse(openapi.document(request.build_absolute_uri("/").rstrip("/")))
+
+
+@public_cache
+def api_page(request):
+    """/api/: the OpenAPI document rendered for people."""
+    document = openapi.document(request.build_absolute_uri("/").rstrip("/"))
+    endpoints = [
+        {
+            "path": path,
+            "operation": item["get"],
+            "parameters": [*item.get("parameters", []), *item["get"]["parameters"]],
+            "responses": sorted(item["get"]["responses"].items()),
+        }
+        for path, item in document["paths"].items()
+    ]
+    return render(request, "public/api.html", {"document": document, "endpoints": endpoints})
 
 
 # Analyst export ----------------------------------------------------------------------------
