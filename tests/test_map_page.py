@@ -49,8 +49,6 @@ class TestPage:
         # (links to the open-data downloads under /api/ are not assets the page loads)
         downloads = ("/api/",)
         assets = [u for u in urls if u.endswith((".js", ".css", ".json", ".png")) and not u.startswith(downloads)]
-            url for url in urls if url.endswith((".js", ".css", ".json", ".png")) and not url.startswith("/api/")
-        ]
         assert any(url.endswith("leaflet.js") for url in assets)
         assert all(url.startswith("/static/") for url in assets), assets
         # folium's CDN defaults (jQuery, Bootstrap, Font Awesome, awesome-markers) are gone.
