@@ -244,10 +244,14 @@ def incident_figures(incident) -> list[dict]:
         low, best, high = (getattr(incident, f"{name}_{bound}") for bound in ("low", "best", "high"))
         if low is None and high is None:
             span = "not recorded"
+        elif high is None:
+            span = f"at least {low:,} (no upper figure)"
+        elif low is None:
+            span = f"up to {high:,} (no lower figure)"
         elif low == high:
             span = f"{low:,}"
         else:
-            span = f"{describe(low)}–{describe(high)}"
+            span = f"{low:,}–{high:,}"
         rows.append({"name": name, "label": label, "best": describe(best), "range": span})
     return rows
 
