@@ -126,5 +126,10 @@ def test_cite_this_block_and_report_dates(client, sample_data):
     # Each report shows its date at its precision when known.
     assert '<time datetime="2019-05">May 2019</time>' in html
     # Killed: best 1, range recorded as low 1 only.
-    assert response.context["figures"][0] == {"name": "killed", "label": "Killed", "best": "1", "range": "at least 1 (no upper figure)"}
+    assert response.context["figures"][0] == {
+        "name": "killed",
+        "label": "Killed",
+        "best": "1",
+        "range": "at least 1 (no upper figure)",
+    }
     assert response.context["figures"][1]["best"] == "unknown"

@@ -37,6 +37,7 @@ from ipwatch.core.choices import (
 from ipwatch.core.citation import citation
 from ipwatch.core.countries import country_name
 from ipwatch.core.figures import describe
+from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.merging import final_survivor
 from ipwatch.core.models import Incident, Province, Source
@@ -175,9 +176,9 @@ class IncidentListView(FilterView):
         context = {
             "filter": self.filterset,
             "errors": errors,
+            "f": filter_form_context(self.request.GET, Incident.objects.none(), errors=errors),
             "sort": self.sort if self.sort in SORTS else "-date",
             "is_analyst": user_is_analyst(self.request.user),
-            "provinces": Province.objects.only("slug", "name"),
         }
         return render(self.request, self.template_name, context, status=400)
 
@@ -199,10 +200,7 @@ class IncidentListView(FilterView):
                 "export_query": urlencode(filter_query),
                 "active_filters": bool(filter_query),
                 "is_analyst": user_is_analyst(self.request.user),
-                "provinces": Province.objects.only("slug", "name"),
-                "selected_provinces": self.request.GET.getlist("province"),
-                "selected_types": self.request.GET.getlist("type"),
-                "type_choices": IncidentType.choices,
+                "f": filter_form_context(self.request.GET, Incident.objects.visible_to(self.request.user)),
                 "map_url": "/map/" + (f"?{urlencode(filter_query, doseq=True)}" if filter_query else ""),
             }
         )

@@ -6,14 +6,16 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ipwatch.core import asof
-from ipwatch.core.choices import IncidentType
 from ipwatch.core.dates import MONTH, WEEK, YEAR, format_at_precision, parse_period_label
 from ipwatch.core.figures import Tally
+from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_response
-from ipwatch.core.models import Incident, Milestone, Province
+from ipwatch.core.models import Incident, Milestone
+from ipwatch.core.palette import assign_colors
 
 from . import claims
 from .aggregation import build_timeline
@@ -186,14 +188,12 @@ GRANULARITY_CHOICES = [(AUTO, "Automatic"), (WEEK, "Week"), (MONTH, "Month"), (Y
 GROUP_CHOICES = [("province", "Province"), ("type", "Incident type")]
 
 
-def _form_context(request, parsed=None):
+def _form_context(request, errors=None):
+    """The shared filter form (chips with counts, ISO dates) plus this page's own fields."""
     params = request.GET
     return {
-        "provinces": list(Province.objects.order_by("name").values_list("slug", "name")),
-        "incident_types": IncidentType.choices,
-        "selected_provinces": params.getlist("province"),
-        "selected_types": params.getlist("type"),
-        "values": {name: params.get(name, "") for name in ("country", "since", "until", "claimed", "q", "bbox")},
+        "f": filter_form_context(params, Incident.objects.published(), errors=errors),
+        "errors": errors or {},
         "granularity_choices": GRANULARITY_CHOICES,
         "group_choices": GROUP_CHOICES,
         "granularity_value": params.get("granularity") or AUTO,
@@ -207,13 +207,12 @@ def _querystring_without(params, *names) -> str:
 
 
 def timeline_page(request):
-    context = _form_context(request)
     try:
         parsed, payload = _timeline_payload(request.GET, count_synthetic=True)
     except InvalidFilter as exc:
-        context["errors"] = exc.errors
-        return render(request, "timeline/timeline.html", context, status=400)
-
+        return render(request, "timeline/timeline.html", _form_context(request, exc.errors), status=400)
+    context = _form_context(request)
+    assign_colors(payload["series"])  # distinguishable colours, the smallest series grouped as "other"
     page = Paginator(parsed.queryset.with_related().chronological(), INCIDENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -227,6 +226,7 @@ def timeline_page(request):
             "payload": payload,
             "chart_context": {
                 "incidents_url": INCIDENTS_URL,
+                "map_url": reverse("maps:map"),
                 "filters": filter_params(request.GET),
                 "group": payload["group"],
             },
@@ -248,13 +248,16 @@ CLAIMS_GRANULARITIES = (MONTH, YEAR)
 
 
 def claims_page(request):
-    context = _form_context(request)
-    context["granularity_choices"] = [(YEAR, "Year"), (MONTH, "Month")]
-    context["granularity_value"] = request.GET.get("granularity") or YEAR
     try:
         parsed = parse_timeline_request(request.GET, Incident.objects.published(), granularities=CLAIMS_GRANULARITIES)
     except InvalidFilter as exc:
-        context["errors"] = exc.errors
+        parsed, errors = None, exc.errors
+    else:
+        errors = None
+    context = _form_context(request, errors)
+    context["granularity_choices"] = [(YEAR, "Year"), (MONTH, "Month")]
+    context["granularity_value"] = request.GET.get("granularity") or YEAR
+    if parsed is None:
         return render(request, "timeline/claims.html", context, status=400)
     granularity = parsed.granularity or YEAR
     rows, comparisons = claims.province_period_table(parsed.queryset, granularity)
