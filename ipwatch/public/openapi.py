@@ -338,6 +338,16 @@ def document(base_url: str = "") -> dict:
                 {"200": _ok("application/json", {"$ref": "#/components/schemas/DataPackage"})},
                 "open data files",
             ),
+            "/api/basemap/labels.json": _get(
+                "Place and region names drawn on the offline basemap",
+                "The same for every request (not incident data); cached a day and revalidated by ETag.",
+                [],
+                {
+                    "200": _ok("application/json", {"type": "object"}),
+                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+                },
+                "data",
+            ),
             "/api/openapi.json": _get(
                 "This document", "", [], {"200": _ok("application/json", {"type": "object"})}, "data"
             ),
