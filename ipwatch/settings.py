@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "ipwatch.core",
+    "ipwatch.activity",
     "ipwatch.geocoding",
     "ipwatch.maps",
     "ipwatch.timeline",

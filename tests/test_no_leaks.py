@@ -23,6 +23,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from ipwatch.activity.models import Activity, ActivityReport
 from ipwatch.core.choices import ChangeOrigin, ClaimStatus, IncidentStatus, IncidentType, SourceKind, TargetType
 from ipwatch.core.models import Campaign, Incident, PendingChange, Place, Province, Report, Source
 
@@ -56,6 +57,8 @@ FILTER_COMBINATIONS = [
     "province=leakland&claimed=yes&type=bombing&since=2019-01-01",
     "sort=-casualties",
     "sort=date",
+    "kind=media_release,arrest,territory",
+    "kind=designation&kind=legal_case&kind=pledge&kind=leadership",
     "page=2",
 ]
 # Pages/APIs other issues build; requested even before their URLs exist (404 until then).
@@ -67,6 +70,9 @@ EXPECTED_PUBLIC_URLS = [
     "/about/",
     "/map/",
     "/api/incidents.geojson",
+    "/api/activity.geojson",
+    "/api/activity.csv",
+    "/activity/",
     "/timeline/",
     "/api/timeline.json",
     "/claims/",
@@ -190,7 +196,70 @@ def leak_world(db, django_user_model):
         },
         note=marker("pending", "note"),
     )
-    return {"published": published, "hidden": hidden, "provinces": [leakland, quietland]}
+    activity = leak_activity(hidden, published, place, campaign, source, leakland, editor)
+    return {"published": published, "hidden": hidden, "provinces": [leakland, quietland], **activity}
+
+
+def leak_activity(hidden, published, place, campaign, source, province, editor) -> dict:
+    """Activity beyond attacks: for each unpublished status one record of every non-attack kind with a
+    marker in every text field and secret figures; one clean published media release that claims a
+    published and a draft incident, with marked internal notes."""
+    details = {
+        "media_release": {"media_type": "video", "outlet": source, "campaign": campaign},
+        "designation": {"authority": "eu"},
+        "arrest": {},
+        "legal_case": {"stage": "trial"},
+        "pledge": {"pledge_type": "allegiance"},
+        "leadership": {"leadership_event": "killed"},
+        "territory": {"end_date": dt.date(2019, 7, 1), "end_date_precision": "month"},
+    }
+    hidden_activity = []
+    for status in UNPUBLISHED:
+        killed, wounded, _ = SECRET_FIGURES[status]
+        for kind, extra in details.items():
+            names = ("title", "summary", "internal_notes", *KIND_TEXT.get(kind, ()))
+            texts = {name: marker(status, f"{kind}-{name}") for name in names}
+            record = Activity.objects.create(
+                kind=kind,
+                date=dt.date(2019, 6, 20),
+                place=place,
+                province=province,
+                status=status,
+                created_by=editor,
+                people_held=killed if kind == "arrest" else None,
+                issue_number=wounded if kind == "media_release" else None,
+                **texts,
+                **extra,
+            )
+            if kind == "media_release":
+                record.claimed_incidents.add(hidden[status])
+            ActivityReport.objects.create(
+                activity=record, source=source, title=marker(status, f"{kind}-report"), quote=marker(status, "aq")
+            )
+            hidden_activity.append(record)
+    clean = Activity.objects.create(
+        kind="media_release",
+        media_type="statement",
+        title="A clean published statement",
+        date=dt.date(2019, 6, 2),
+        place=published[0].place,
+        province=province,
+        internal_notes=marker("published", "activity-internal-notes"),
+        status=IncidentStatus.PUBLISHED,
+        created_by=editor,
+    )
+    clean.claimed_incidents.add(published[0], hidden[IncidentStatus.DRAFT])
+    return {"hidden_activity": hidden_activity, "published_activity": [clean]}
+
+
+KIND_TEXT = {
+    "media_release": ("language", "media_office"),
+    "designation": ("designated_name", "reference"),
+    "arrest": ("alleged_link", "intended_target"),
+    "legal_case": ("court", "jurisdiction", "outcome"),
+    "pledge": ("pledged_by",),
+    "leadership": ("person", "role"),
+}
 
 
 def secret_numbers() -> set[str]:
@@ -221,6 +290,7 @@ PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 def concrete_urls(world) -> list[str]:
     """Every route with its parameters filled with the ids/slugs of the test data (hidden ones too)."""
     ids = [str(i.pk) for i in world["published"]] + [str(i.pk) for i in world["hidden"].values()]
+    ids += [str(a.pk) for a in world["published_activity"] + world["hidden_activity"] if str(a.pk) not in ids]
     slugs = [p.slug for p in world["provinces"]] + list(
         Source.objects.values_list("slug", flat=True)
     ) + list(Campaign.objects.values_list("slug", flat=True))  # fmt: skip
@@ -286,14 +356,36 @@ def check(url: str, response, world, numbers: set[str], problems: list[str]) -> 
     for linked in re.findall(r"/incidents/(\d+)/", body):
         if int(linked) in hidden_ids:
             problems.append(f"{url}: links to unpublished incident {linked}")
+    hidden_activity = {a.pk for a in world["hidden_activity"]}
+    for linked in re.findall(r"/activity/(\d+)/", body):
+        if int(linked) in hidden_activity:
+            problems.append(f"{url}: links to unpublished activity record {linked}")
     published_count = len(world["published"])
     for name, value in re.findall(r'data-count="([\w-]+)">([\d,]+)<', body):
-        counted = name in {"incidents", "last-30", "last-90", "last-365", "active-provinces"}
+        counted = name in {"incidents", "attack", "last-30", "last-90", "last-365", "active-provinces"}
         if counted and int(value.replace(",", "")) > published_count:
             problems.append(f"{url}: count {name}={value} includes unpublished incidents")
+        if name in ACTIVITY_KINDS and int(value.replace(",", "")) > len(world["published_activity"]):
+            problems.append(f"{url}: count {name}={value} includes unpublished activity")
     if "json" in response.get("Content-Type", "") and response.status_code == 200:
-        check_json(url, json.loads(body), hidden_ids, published_count, problems)
+        data = json.loads(body)
+        if url.startswith("/api/activity"):
+            check_activity_features(url, data, world, problems)
+            published_count += len(world["published_activity"])
+        check_json(url, data, hidden_ids, published_count, problems)
     return body
+
+
+ACTIVITY_KINDS = {"media_release", "designation", "arrest", "legal_case", "pledge", "leadership", "territory"}
+
+
+def check_activity_features(url, data, world, problems) -> None:
+    hidden = {("attack", i.pk) for i in world["hidden"].values()}
+    hidden |= {(a.kind, a.pk) for a in world["hidden_activity"]}
+    for feature in data.get("features") or []:
+        properties = feature.get("properties") or {}
+        if (properties.get("kind"), properties.get("id")) in hidden:
+            problems.append(f"{url}: feature for unpublished {properties.get('kind')} {properties.get('id')}")
 
 
 def check_json(url, data, hidden_ids, published_count, problems) -> None:
@@ -372,6 +464,7 @@ def test_nothing_unpublished_reaches_anonymous_visitors(leak_world, analyst):
         "/provinces/leakland/",
         "/sources/",
         "/about/",
+        "/activity/",
         "/api/reports.csv",
         "/api/incidents.xlsx",
         "/api/datapackage.json",
@@ -386,6 +479,8 @@ def test_nothing_unpublished_reaches_anonymous_visitors(leak_world, analyst):
     assert len(visited) > 100  # pages × filter combinations × links found
     published_id = leak_world["published"][0].pk
     assert visited.get(f"/incidents/{published_id}/") == 200
+    assert visited.get(f"/activity/{leak_world['published_activity'][0].pk}/") == 200
+    assert visited.get("/api/activity.geojson?kind=media_release,arrest,territory") == 200
 
 
 def test_unpublished_incident_urls_answer_404_and_retracted_410(client, leak_world):

@@ -88,6 +88,10 @@ def load_sample_data(path: Path = SAMPLE_FILE) -> dict[str, int]:
             values = {k: v for k, v in report.items() if k not in {"source", "title"}}
             values["published_on"] = _date(values.get("published_on"))
             Report.objects.update_or_create(**key_fields, defaults=values)
+    # Activity beyond attacks (media releases, leadership, territory…) lives in its own app.
+    from ipwatch.activity.sample_data import load_sample_activity
+
+    activities = load_sample_activity(data.get("activities", []), sample_source=SAMPLE_SOURCE, places=places)
     return {
         "provinces": len(provinces),
         "sources": len(sources),
@@ -95,4 +99,5 @@ def load_sample_data(path: Path = SAMPLE_FILE) -> dict[str, int]:
         "campaigns": len(campaigns),
         "milestones": len(data["milestones"]),
         "incidents": len(data["incidents"]),
+        "activities": activities,
     }

@@ -338,6 +338,31 @@ def document(base_url: str = "") -> dict:
                 {"200": _ok("application/json", {"$ref": "#/components/schemas/DataPackage"})},
                 "open data files",
             ),
+            "/api/activity.geojson": _get(
+                "Published activity of every kind as GeoJSON",
+                "Attacks and the other kinds (media releases, designations, arrests, legal cases, pledges, "
+                "leadership, territory); the incident filters plus kind=.",
+                [
+                    *filters,
+                    _param("kind", "Activity kind; repeatable.", {"type": "array", "items": {"type": "string"}}),
+                ],
+                {
+                    "200": _ok("application/geo+json", {"type": "object", "required": ["type", "features"]}),
+                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+                    "400": ERROR_RESPONSE,
+                },
+                "data",
+            ),
+            "/api/activity.csv": _get(
+                "Published activity of every kind as CSV",
+                "One row per record; the same filters as /api/activity.geojson.",
+                [
+                    *filters,
+                    _param("kind", "Activity kind; repeatable.", {"type": "array", "items": {"type": "string"}}),
+                ],
+                {"200": _ok("text/csv", {"type": "string"}), "400": ERROR_RESPONSE},
+                "open data files",
+            ),
             "/api/basemap/labels.json": _get(
                 "Place and region names drawn on the offline basemap",
                 "The same for every request (not incident data); cached a day and revalidated by ETag.",

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from ipwatch.activity.models import Activity
+from ipwatch.activity.stats import kind_counts
 from ipwatch.core import codebook, search
 from ipwatch.core.cache import public_cache
 from ipwatch.core.choices import (
@@ -123,6 +125,7 @@ def overview(request):
         "chart": chart,
         "last_update": last_update,
         "small_map": small_map_context({}),
+        "kind_counts": kind_counts(published, Activity.objects.published()),
     }
     return render(request, "public/overview.html", context)
 
@@ -331,6 +334,17 @@ def province_detail(request, slug):
         "small_map": small_map_context({"province": province.slug}),
         "list_url": f"/incidents/?{urlencode({'province': province.slug})}",
         "timeline_url": f"/timeline/?{urlencode({'province': province.slug})}",
+        # Every kind: attacks above, the rest (media releases, arrests, territory…) here.
+        "kind_counts": kind_counts(
+            published_here, Activity.objects.published().filter(province=province), params=[("province", slug)]
+        ),
+        "latest_activity": list(
+            Activity.objects.visible_to(request.user)
+            .filter(province=province)
+            .with_related()
+            .latest_first()[:LATEST_ON_PROVINCE]
+        ),
+        "is_analyst": user_is_analyst(request.user),
     }
     return render(request, "public/province_detail.html", context)
 

@@ -51,7 +51,8 @@ from ipwatch.core.models import Milestone, Province
 
 PROVINCE = "province"
 TYPE = "type"
-GROUPS = (PROVINCE, TYPE)
+KIND = "kind"  # activity kind (attack, media_release…): see ipwatch.activity.timeline
+GROUPS = (PROVINCE, TYPE, KIND)
 
 NO_PROVINCE_KEY = "_none"
 NO_PROVINCE_LABEL = "No province recorded"
@@ -264,16 +265,30 @@ def _type_group(value: str) -> tuple[str, str, str]:
     try:
         label = IncidentType(value).label
     except ValueError:
-        label = value
+        return _kind_group(value)  # another activity kind, counted beside the incident types
     return value, label, TYPE_COLORS.get(value, "#7f7f7f")
 
 
-GROUP_FIELD = {PROVINCE: "province_id", TYPE: "incident_type"}
+def _kind_group(value: str) -> tuple[str, str, str]:
+    from ipwatch.activity.choices import KIND_COLORS, ActivityKind
+
+    label = ActivityKind(value).label if value in ActivityKind.values else value
+    return value, label, KIND_COLORS.get(value, "#7f7f7f")
+
+
+GROUP_FIELD = {PROVINCE: "province_id", TYPE: "incident_type", KIND: "kind"}
+
+
+def _querysets(queryset) -> list:
+    """build_timeline takes one queryset, or several (incidents and other activity) counted together."""
+    return list(queryset) if isinstance(queryset, list | tuple) else [queryset]
 
 
 def date_span(queryset) -> tuple[dt.date | None, dt.date | None]:
-    span = queryset.order_by().aggregate(first=Min("date"), last=Max("date"))
-    return span["first"], span["last"]
+    spans = [qs.order_by().aggregate(first=Min("date"), last=Max("date")) for qs in _querysets(queryset)]
+    firsts = [span["first"] for span in spans if span["first"]]
+    lasts = [span["last"] for span in spans if span["last"]]
+    return (min(firsts) if firsts else None), (max(lasts) if lasts else None)
 
 
 def choose_granularity(queryset, since: dt.date | None, until: dt.date | None) -> str:
@@ -294,7 +309,8 @@ def build_timeline(
     province_slugs: list[str] | None = None,
     count_synthetic: bool = False,
 ) -> dict:
-    """The `/api/timeline.json` payload for an already filtered, published-only queryset.
+    """The `/api/timeline.json` payload for an already filtered, published-only queryset (or a list of
+    them, counted together: incidents and other activity, see ipwatch.activity.timeline).
 
     ``since``/``until``/``province_slugs`` are the cleaned filter values: they stretch the axis to
     the requested span and choose which milestones apply. ``count_synthetic`` adds how many of the
@@ -309,11 +325,15 @@ def build_timeline(
         names.append("synthetic")
     # Without a date or province filter the query reads most of the table (see fetch_rows).
     reads_most_rows = not (since or until or province_slugs)
-    rows = fetch_rows(
-        grouped_rows(queryset, granularity, group_field, count_synthetic=count_synthetic),
-        names,
-        reads_most_rows=reads_most_rows,
-    )
+    rows = [
+        row
+        for each in _querysets(queryset)
+        for row in fetch_rows(
+            grouped_rows(each, granularity, group_field, count_synthetic=count_synthetic),
+            names,
+            reads_most_rows=reads_most_rows,
+        )
+    ]
     groups = _province_groups({row[2] for row in rows}) if group == PROVINCE else {}
 
     # [n, killed, wounded, killed_unknown, wounded_unknown] per point and per band
@@ -327,7 +347,7 @@ def build_timeline(
         if start is None:
             start = dates[raw] = as_date(raw)
         if group_value not in groups:
-            groups[group_value] = _type_group(group_value)
+            groups[group_value] = _kind_group(group_value) if group == KIND else _type_group(group_value)
         key, label, color = groups[group_value]
         entry = series.get(key)
         if entry is None:

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from ipwatch.activity.choices import ActivityKind
+from ipwatch.activity.timeline import add_activity, timeline_querysets
 from ipwatch.core import asof
 from ipwatch.core.dates import MONTH, WEEK, YEAR, format_at_precision, parse_period_label
 from ipwatch.core.figures import Tally
@@ -29,8 +31,10 @@ OWN_PARAMS = {"granularity", "group", "page"}
 
 def _timeline_payload(request_params, *, count_synthetic=False):
     parsed = parse_timeline_request(request_params, Incident.objects.published())
+    # kind= adds the other activity kinds (attacks only without it); territory comes back as spans.
+    counted, territory = timeline_querysets(request_params, parsed.queryset, parsed.group)
     payload = build_timeline(
-        parsed.queryset,
+        counted,
         granularity=parsed.granularity,
         group=parsed.group,
         since=parsed.cleaned.get("since"),
@@ -38,7 +42,7 @@ def _timeline_payload(request_params, *, count_synthetic=False):
         province_slugs=parsed.province_slugs,
         count_synthetic=count_synthetic,
     )
-    return parsed, payload
+    return parsed, add_activity(payload, territory)
 
 
 @require_GET
@@ -130,6 +134,19 @@ def chart_table(payload: dict, params) -> dict:
                 "link": band["link"],
             }
         )
+    if payload.get("spans"):  # kind=territory: held periods are drawn as spans, never in the bars
+        rows.append(
+            {
+                "sort": (dt.date.max, 2),
+                "label": "Territory held — drawn as spans across the chart, not in the bars",
+                "uncertain": True,
+                "counts": [0] * len(series),
+                "total": len(payload["spans"]),
+                "killed": None,  # no casualty figures: shown as –, never as 0
+                "wounded": None,
+                "link": "/activity/?kind=territory",
+            }
+        )
     rows.sort(key=lambda row: row["sort"])
     return {
         "columns": [entry["label"] for entry in series],
@@ -185,7 +202,7 @@ def uncertain_bands(payload: dict, params) -> list[dict]:
 
 
 GRANULARITY_CHOICES = [(AUTO, "Automatic"), (WEEK, "Week"), (MONTH, "Month"), (YEAR, "Year")]
-GROUP_CHOICES = [("province", "Province"), ("type", "Incident type")]
+GROUP_CHOICES = [("province", "Province"), ("type", "Incident type"), ("kind", "Activity kind")]
 
 
 def _form_context(request, errors=None):
@@ -196,6 +213,8 @@ def _form_context(request, errors=None):
         "errors": errors or {},
         "granularity_choices": GRANULARITY_CHOICES,
         "group_choices": GROUP_CHOICES,
+        "activity_kinds": ActivityKind.choices,
+        "selected_kinds": [kind for value in params.getlist("kind") for kind in value.split(",")],
         "granularity_value": params.get("granularity") or AUTO,
         "group_value": params.get("group") or "province",
     }

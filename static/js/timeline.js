@@ -13,7 +13,7 @@
   var periods = data.periods;
   var labels = periods.map(function (p) { return p.period; });
   var indexOf = new Map(labels.map(function (label, i) { return [label, i]; }));
-  var groupParam = data.group === "type" ? "type" : "province";
+  var groupParam = data.group === "type" || data.group === "kind" ? data.group : "province";
   var AXIS_WIDTH = 56; // both panels share one y-axis width so their bars line up
   var MILESTONE_ROWS = Math.min(Math.max(data.milestones.length, 1), 3);
   var MILESTONE_ROW_HEIGHT = 16;
@@ -55,12 +55,19 @@
       }
       params.append(name, value);
     });
-    if (narrowGroup) {
+    var listUrl = context.incidents_url;
+    if (narrowGroup && groupParam === "kind") {
+      // Attacks are listed on /incidents/, every other kind on /activity/.
+      if (key !== "attack") {
+        listUrl = "/activity/";
+        params.append("kind", key);
+      }
+    } else if (narrowGroup) {
       params.append(groupParam, key);
     }
     params.append("since", since);
     params.append("until", until);
-    return context.incidents_url + "?" + params.toString();
+    return listUrl + "?" + params.toString();
   }
 
   function dayFraction(iso, since, until) {
