@@ -13,7 +13,7 @@ from ipwatch.core.models import Incident, Place
 
 # Columns that legitimately differ after a re-import into an emptied database: new row ids and URLs,
 # and the import key (a native incident comes back keyed on its old id: ipwatch/<id>).
-NEW_ON_IMPORT = {"id", "url", "external_source", "external_id"}
+NEW_ON_IMPORT = {"id", "incident_ref", "url", "external_source", "external_id"}
 
 
 def export_csv() -> str:

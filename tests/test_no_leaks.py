@@ -10,9 +10,11 @@ The retracted incident's URL answers 410 Gone. Pages not built yet answer 404, w
 """
 
 import datetime as dt
+import io
 import itertools
 import json
 import re
+import zipfile
 from collections import deque
 from itertools import combinations
 from urllib.parse import urlsplit
@@ -80,6 +82,14 @@ EXPECTED_PUBLIC_URLS = [
     "/sitemap.xml",
     "/feed/",
     "/feeds/incidents/",
+    "/api/reports.csv",
+    "/api/incidents.xlsx",
+    "/api/datapackage.json",
+    "/about/codebook/",
+    "/feeds/incidents.atom",
+    "/provinces/leakland/feed.atom",
+    "/api/openapi.json",
+    "/api/",
 ]
 
 
@@ -325,6 +335,10 @@ def links(html: str) -> list[str]:
 
 
 def body_of(response) -> str:
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        # A workbook is a zip of XML parts: read what it says, not its compressed bytes.
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8", "replace")
     return response.content.decode("utf-8", "replace")
@@ -446,7 +460,23 @@ def test_nothing_unpublished_reaches_anonymous_visitors(leak_world, analyst):
     assert not problems, "\n".join(problems[:40])
 
     # The crawl really covered the site (and the shared filters on it).
-    for url in ("/", "/incidents/", "/provinces/", "/provinces/leakland/", "/sources/", "/about/", "/activity/"):
+    for url in (
+        "/",
+        "/incidents/",
+        "/provinces/",
+        "/provinces/leakland/",
+        "/sources/",
+        "/about/",
+        "/activity/",
+        "/api/reports.csv",
+        "/api/incidents.xlsx",
+        "/api/datapackage.json",
+        "/about/codebook/",
+        "/feeds/incidents.atom",
+        "/provinces/leakland/feed.atom",
+        "/api/reports.csv?province=leakland",
+        "/feeds/incidents.atom?q=summary",
+    ):
         assert visited.get(url) == 200, (url, visited.get(url))
     assert visited.get("/incidents/?province=leakland") == 200
     assert len(visited) > 100  # pages × filter combinations × links found
@@ -469,7 +499,7 @@ def test_unpublished_incident_urls_answer_404_and_retracted_410(client, leak_wor
 def test_public_counts_include_published_incidents_only(client, leak_world):
     overview = client.get("/").context
     assert overview["totals"]["total"] == 2
-    assert overview["totals"]["killed_total"] == sum(PUBLISHED_KILLED)
+    assert overview["totals"]["killed_total"].value == sum(PUBLISHED_KILLED)
     assert client.get("/incidents/?province=leakland").context["paginator"].count == 1
     provinces = {p.slug: p for p in client.get("/provinces/").context["provinces"]}
     assert provinces["leakland"].incident_total == 1

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.http import JsonResponse
 
+from . import search
 from .choices import IncidentType
 from .countries import country_names
 from .dates import EARLIEST_DATE, LATEST_DATE
@@ -184,16 +185,9 @@ class IncidentFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # Public text only: internal notes are never searchable from public pages.
-        return queryset.filter(
-            Q(summary__icontains=value)
-            | Q(place__name__icontains=value)
-            | Q(place__name_ar__icontains=value)
-            | Q(province__name__icontains=value)
-        )
+        # Every spelling (aliases, Arabic, the gazetteer's alternates), report titles, quotes and
+        # source names; case- and diacritic-insensitive. Public text only: never internal notes.
+        return search.matching(queryset, value)
 
 
 def filter_incidents(params, queryset):

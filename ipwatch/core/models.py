@@ -236,6 +236,12 @@ class Incident(models.Model):
     is_synthetic = models.BooleanField(default=False, help_text="Generated for load and benchmark work, not real")
     external_source = models.CharField(max_length=20, blank=True, help_text="Dataset imported from, e.g. acled")
     external_id = models.CharField(max_length=100, blank=True, help_text="The dataset's own event id")
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        default="",
+        help_text="Normalised public text for q= search (ipwatch.core.search); maintained automatically",
+    )
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -253,7 +259,7 @@ class Incident(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = IncidentQuerySet.as_manager()
 
@@ -387,7 +393,16 @@ class Report(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
     url = models.URLField(blank=True, max_length=500)
-    published_on = RecordDateField(null=True, blank=True)
+    published_on = RecordDateField(
+        null=True, blank=True, help_text="When the source published it (the first day of its period, see precision)"
+    )
+    published_precision = models.CharField(
+        "publication date precision",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text='How precisely the publication date is known, e.g. month for "May 2019"',
+    )
     title = models.CharField(max_length=300, blank=True, help_text='e.g. "Al Naba 177" or an article headline')
     is_claim = models.BooleanField(
         default=False, help_text="The group's own claim (Amaq, Al Naba…) rather than independent reporting"
@@ -421,8 +436,15 @@ class Report(models.Model):
         return f"{self.source}: {self.title or 'report'}"
 
     def save(self, *args, **kwargs):
+        if self.published_on and self.published_precision:
+            self.published_on = period_start(self.published_on, self.published_precision)
         self.apply_source_defaults()
         super().save(*args, **kwargs)
+
+    @property
+    def published_display(self) -> str:
+        """The publication date at its known precision ("May 2019"), "" when not recorded."""
+        return format_at_precision(self.published_on, self.published_precision) if self.published_on else ""
 
     def apply_source_defaults(self) -> None:
         """A report from the group's own media is graded F ("reliability cannot be judged") unless

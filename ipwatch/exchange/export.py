@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from django.urls import NoReverseMatch
 
+from ipwatch.core.citation import incident_ref
 from ipwatch.core.models import Incident
 
 from .formats.ipwatch import COLUMNS, NUMERIC_COLUMNS, guard_formula
@@ -33,6 +34,7 @@ def incident_values(incident: Incident, base_url: str = "") -> dict:
     place, province = incident.place, incident.province
     return {
         "id": incident.pk,
+        "incident_ref": incident_ref(incident.pk),
         "external_source": incident.external_source,
         "external_id": incident.external_id,
         "date": incident.date.isoformat(),
@@ -115,6 +117,7 @@ def geojson_feature(incident: Incident, base_url: str = "") -> dict:
     return {
         "type": "Feature",
         "id": incident.pk,
+        "incident_ref": incident_ref(incident.pk),
         "geometry": geometry,
         "properties": {name: values[name] for name in GEOJSON_PROPERTIES},
     }

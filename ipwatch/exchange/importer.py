@@ -21,7 +21,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ipwatch.core import workflow
+from ipwatch.core import search, workflow
 from ipwatch.core.cache import invalidate_public_cache
 from ipwatch.core.choices import ChangeOrigin, GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
@@ -299,11 +299,14 @@ class Importer:
         ]
         try:
             with transaction.atomic(), workflow.acting_as(self.actor):
+                started = timezone.now()
                 self._run(source, filename, result)
                 if not result.errors:
                     result.possible_duplicates = duplicates_among_created(result.created_ids)
                 if result.errors or dry_run:
                     raise _Rollback
+                # Bulk writes send no signals: the search text of what was written is refreshed here.
+                search.refresh(Incident.objects.filter(updated_at__gte=started))
         except _Rollback:
             return result
         # Bulk writes send no model signals: drop cached public pages so the import shows at once.

@@ -24,15 +24,13 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     Max,
     Min,
     Q,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Trunc
+from django.db.models.functions import Cast, Trunc
 
 from ipwatch.core.choices import DatePrecision, IncidentType
 from ipwatch.core.dates import (
@@ -48,6 +46,7 @@ from ipwatch.core.dates import (
     period_start,
     week_of_majority,
 )
+from ipwatch.core.figures import tally_aggregates
 from ipwatch.core.models import Milestone, Province
 
 PROVINCE = "province"
@@ -208,11 +207,13 @@ def grouped_rows(queryset, granularity: str, group_field: str, *, count_syntheti
 
     Rows are bounded by periods x groups (plus a few bands), never by the number of incidents.
     """
-    sums = {
-        "incidents": Count("id"),
-        "killed": Coalesce(Sum("killed_best"), Value(0), output_field=IntegerField()),
-        "wounded": Coalesce(Sum("wounded_best"), Value(0), output_field=IntegerField()),
-    }
+    # "killed"/"wounded" add the known figures; "*_unknown" count the incidents whose figure is
+    # unknown (ipwatch.core.figures: an unknown figure is never summed as zero).
+    sums = {"incidents": Count("id")}
+    for figure in ("killed", "wounded"):
+        aggregates = tally_aggregates(figure, f"{figure}_best")
+        sums[figure] = aggregates[f"{figure}_known"]
+        sums[f"{figure}_unknown"] = aggregates[f"{figure}_unknown"]
     if count_synthetic:
         sums["synthetic"] = Count("id", filter=Q(is_synthetic=True))
     return (
@@ -319,7 +320,7 @@ def build_timeline(
         granularity = choose_granularity(queryset, since, until)
 
     group_field = GROUP_FIELD[group]
-    names = ["bucket", "band", group_field, "incidents", "killed", "wounded"]
+    names = ["bucket", "band", group_field, "incidents", "killed", "wounded", "killed_unknown", "wounded_unknown"]
     if count_synthetic:
         names.append("synthetic")
     # Without a date or province filter the query reads most of the table (see fetch_rows).
@@ -335,12 +336,13 @@ def build_timeline(
     ]
     groups = _province_groups({row[2] for row in rows}) if group == PROVINCE else {}
 
-    series: dict[str, dict] = {}  # key -> {"key", "label", "color", "points": {start: [n, killed, wounded]}}
-    bands: dict[tuple, list] = {}  # (start, precision, key) -> [n, killed, wounded]
+    # [n, killed, wounded, killed_unknown, wounded_unknown] per point and per band
+    series: dict[str, dict] = {}  # key -> {"key", "label", "color", "points": {start: figures}}
+    bands: dict[tuple, list] = {}  # (start, precision, key) -> figures
     dates: dict = {}  # raw bucket value -> date (a few hundred distinct values)
     synthetic = 0
     for row in rows:
-        raw, band, group_value, incidents, killed, wounded = row[:6]
+        raw, band, group_value, incidents = row[:4]
         start = dates.get(raw)
         if start is None:
             start = dates[raw] = as_date(raw)
@@ -352,13 +354,11 @@ def build_timeline(
             entry = series[key] = {"key": key, "label": label, "color": color, "points": {}, "total": 0}
         entry["total"] += incidents
         if count_synthetic:
-            synthetic += row[6]
-        target = (
-            bands.setdefault((start, band, key), [0, 0, 0]) if band else entry["points"].setdefault(start, [0, 0, 0])
-        )
+            synthetic += row[8]
+        target = bands.setdefault((start, band, key), [0] * 5) if band else entry["points"].setdefault(start, [0] * 5)
         target[0] += incidents
-        target[1] += killed or 0
-        target[2] += wounded or 0
+        for i in range(1, 5):
+            target[i] += row[3 + i] or 0
 
     point_starts = [start for entry in series.values() for start in entry["points"]]
     band_spans = [(start, period_end(start, precision)) for start, precision, _ in bands]
@@ -383,8 +383,8 @@ def build_timeline(
                 "label": entry["label"],
                 "color": entry["color"],
                 "points": [
-                    {"period": label_of(start), "incidents": n, "killed": k, "wounded": w}
-                    for start, (n, k, w) in sorted(entry["points"].items())
+                    {"period": label_of(start), "incidents": n, **_figures(rest)}
+                    for start, (n, *rest) in sorted(entry["points"].items())
                 ],
             }
             for entry in ordered
@@ -396,14 +396,13 @@ def build_timeline(
                 "key": key,
                 "label": series[key]["label"],
                 "incidents": n,
-                "killed": k,
-                "wounded": w,
+                **_figures(rest),
                 "since": start.isoformat(),
                 "until": period_end(start, precision).isoformat(),
                 "first_period": label_of(start),
                 "last_period": label_of(period_start(period_end(start, precision), granularity)),
             }
-            for (start, precision, key), (n, k, w) in sorted(
+            for (start, precision, key), (n, *rest) in sorted(
                 bands.items(), key=lambda item: (item[0][0], -_RANK[item[0][1]], order[item[0][2]])
             )
         ],
@@ -413,6 +412,11 @@ def build_timeline(
     if count_synthetic:
         payload["synthetic"] = synthetic  # generated test data is always labelled on the pages
     return payload
+
+
+def _figures(values) -> dict:
+    """killed/wounded (sums of the known best estimates) and how many incidents had each unknown."""
+    return dict(zip(("killed", "wounded", "killed_unknown", "wounded_unknown"), values, strict=True))
 
 
 def _axis(point_starts, band_spans, since, until, granularity) -> list[dt.date]:

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_safe
 
 from ipwatch.activity.choices import ActivityKind
 from ipwatch.activity.timeline import add_activity, timeline_querysets
+from ipwatch.core import asof
 from ipwatch.core.dates import MONTH, WEEK, YEAR, format_at_precision, parse_period_label
+from ipwatch.core.figures import Tally
 from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_response
 from ipwatch.core.models import Incident, Milestone
@@ -49,7 +51,7 @@ def timeline_api(request):
         _, payload = _timeline_payload(request.GET)
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
-    return JsonResponse(payload)
+    return JsonResponse({**payload, "data_as_of": asof.iso(asof.for_request(request))})
 
 
 # Page helpers -------------------------------------------------------------------------------
@@ -112,8 +114,7 @@ def chart_table(payload: dict, params) -> dict:
                 "uncertain": False,
                 "counts": [cell["incidents"] if cell else 0 for cell in cells],
                 "total": total,
-                "killed": sum(cell["killed"] for cell in cells if cell),
-                "wounded": sum(cell["wounded"] for cell in cells if cell),
+                **_tallies(cell for cell in cells if cell),
                 "link": incidents_link(params, since, until),
             }
         )
@@ -129,8 +130,7 @@ def chart_table(payload: dict, params) -> dict:
                 "uncertain": True,
                 "counts": counts,
                 "total": band["incidents"],
-                "killed": band["killed"],
-                "wounded": band["wounded"],
+                **_tallies(band["parts"]),
                 "link": band["link"],
             }
         )
@@ -153,10 +153,19 @@ def chart_table(payload: dict, params) -> dict:
         "rows": rows,
         "totals": {
             "counts": [sum(point["incidents"] for point in entry["points"]) for entry in series],
-            "killed": sum(row["killed"] or 0 for row in rows),
-            "wounded": sum(row["wounded"] or 0 for row in rows),
+            "killed": sum((row["killed"] for row in rows), Tally()),
+            "wounded": sum((row["wounded"] for row in rows), Tally()),
         },
     }
+
+
+def _tallies(points) -> dict:
+    """Killed and wounded of some timeline points as Tallies: unknown figures are counted, not zeros."""
+    killed, wounded = Tally(), Tally()
+    for point in points:
+        killed += Tally(point["killed"], point["killed_unknown"])
+        wounded += Tally(point["wounded"], point["wounded_unknown"])
+    return {"killed": killed, "wounded": wounded}
 
 
 def uncertain_bands(payload: dict, params) -> list[dict]:
@@ -176,13 +185,16 @@ def uncertain_bands(payload: dict, params) -> list[dict]:
                 "incidents": 0,
                 "killed": 0,
                 "wounded": 0,
+                "killed_unknown": 0,
+                "wounded_unknown": 0,
                 "parts": [],
             },
         )
-        for figure in ("incidents", "killed", "wounded"):
+        for figure in ("incidents", "killed", "wounded", "killed_unknown", "wounded_unknown"):
             band[figure] += entry[figure]
         band["parts"].append(entry)
     for band in bands.values():
+        band["figures"] = _tallies(band["parts"])
         band["link"] = incidents_link(
             params, dt.date.fromisoformat(band["since"]), dt.date.fromisoformat(band["until"])
         )

@@ -404,17 +404,30 @@
     }),
   });
 
+  // Known figures are drawn; how many incidents had the figure unknown is said in the tooltip
+  // (an unknown figure is never a zero).
   var killed = new Array(labels.length).fill(0);
   var wounded = new Array(labels.length).fill(0);
+  var unknown = [new Array(labels.length).fill(0), new Array(labels.length).fill(0)];
   data.series.forEach(function (series) {
     series.points.forEach(function (point) {
       var i = indexOf.get(point.period);
       if (i !== undefined) {
         killed[i] += point.killed;
         wounded[i] += point.wounded;
+        unknown[0][i] += point.killed_unknown || 0;
+        unknown[1][i] += point.wounded_unknown || 0;
       }
     });
   });
+  function figureLabel(item) {
+    var name = item.datasetIndex === 0 ? "Killed" : "Wounded";
+    var missing = unknown[item.datasetIndex][item.dataIndex];
+    var known = item.raw;
+    if (!missing) { return name + ": " + known; }
+    if (!known) { return name + ": unknown (" + missing + " incident" + (missing === 1 ? "" : "s") + ")"; }
+    return name + ": ≥ " + known + " (" + missing + " unknown)";
+  }
   var casualtiesCanvas = document.getElementById("casualties-chart");
   if (casualtiesCanvas) {
     new window.Chart(casualtiesCanvas, {
@@ -436,6 +449,7 @@
           tooltip: {
             callbacks: {
               title: function (items) { return items.length ? periodTitle(items[0].dataIndex) : ""; },
+              label: figureLabel,
               footer: function () { return "Click to list the incidents"; },
             },
           },

@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ipwatch.activity.synthetic import delete_synthetic_activity, generate_synthetic_activity
+from ipwatch.core import search
 from ipwatch.core.cache import invalidate_public_cache
+from ipwatch.core.models import Incident
 from ipwatch.core.synthetic import delete_synthetic, generate_synthetic
 
 
@@ -39,6 +41,7 @@ class Command(BaseCommand):
                 created = generate_synthetic(incidents, seed=seed, progress=bar.update)
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
+        search.refresh(Incident.objects.filter(is_synthetic=True, search_text=""))  # bulk_create sends no signals
         if activity:
             with tqdm(total=activity, unit="record", disable=options["verbosity"] < 1, file=sys.stderr) as bar:
                 try:

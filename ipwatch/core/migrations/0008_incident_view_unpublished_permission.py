@@ -28,7 +28,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0005_pending_change"),
+        ("core", "0007_incident_search_text"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ import ipwatch.core.dates
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_incident_view_unpublished_permission"),
+        ("core", "0008_incident_view_unpublished_permission"),
     ]
 
     operations = [
