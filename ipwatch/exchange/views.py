@@ -42,6 +42,8 @@ def incidents_csv(request):
         incidents = _published(request)
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
+    if request.method == "HEAD":  # the headers GET would send, without reading a row
+        return _attachment(HttpResponse(content_type="text/csv; charset=utf-8"), "ipwatch-incidents.csv")
     response = StreamingHttpResponse(
         csv_lines(iterate(incidents), _base_url(request)), content_type="text/csv; charset=utf-8"
     )
