@@ -7,6 +7,7 @@ import pytest
 from ipwatch.activity.choices import ActivityKind
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.concurrency import VERSION_FIELD
 
 CHANGELIST = "/admin/activity/activity/"
 
@@ -25,6 +26,11 @@ KIND_DETAILS = {
     "leadership": {"leadership_event": "killed", "person": "Someone", "role": "governor"},
     "territory": {"end_date": "2020-06-01", "end_date_precision": "year"},
 }
+
+
+def opened_version(client, url) -> dict:
+    """The version token of a change form as the browser received it (a save without one is refused)."""
+    return {VERSION_FIELD: client.get(url).context["adminform"].form[VERSION_FIELD].value()}
 
 
 def add_form(kind, place, **extra):
@@ -89,7 +95,8 @@ class TestAddEveryKind:
             "claimed_incidents": [i.pk for i in statement.claimed_incidents.all()],
             "status": IncidentStatus.PUBLISHED,
         }
-        response = editor_client.post(f"{CHANGELIST}{statement.pk}/change/", data)
+        url = f"{CHANGELIST}{statement.pk}/change/"
+        response = editor_client.post(url, {**data, **opened_version(editor_client, url)})
         assert response.status_code == 200
         assert "only a media release claims attacks" in response.content.decode()
         statement.refresh_from_db()
@@ -160,7 +167,9 @@ class TestPublishing:
             "reports-TOTAL_FORMS": "0",
             "reports-INITIAL_FORMS": "0",
         }
-        response = editor_client.post(f"{CHANGELIST}{activity.pk}/change/", data)
+        url = f"{CHANGELIST}{activity.pk}/change/"
+        response = editor_client.post(url, {**data, **opened_version(editor_client, url)})
+        assert "only reviewers" in response.content.decode()
         assert response.status_code == 200
         activity.refresh_from_db()
         assert activity.status == IncidentStatus.REVIEW

@@ -7,6 +7,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ipwatch.core.admin import WorkflowAdminMixin
+from ipwatch.core.concurrency import OptimisticConcurrencyAdmin
 
 from .choices import ActivityKind
 from .models import KIND_FIELDS, Activity, ActivityReport
@@ -25,7 +26,7 @@ def _rows(names: list[str]) -> list:
 
 
 @admin.register(Activity)
-class ActivityAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
+class ActivityAdmin(OptimisticConcurrencyAdmin, WorkflowAdminMixin, SimpleHistoryAdmin):
     list_display = ["date_display", "kind", "title", "place", "province", "status", "is_synthetic"]
     list_select_related = ["place", "province"]
     list_filter = ["kind", "status", "province", "date_precision", "is_synthetic"]

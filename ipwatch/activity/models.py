@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ipwatch.core import workflow
 from ipwatch.core.choices import DatePrecision, IncidentStatus
-from ipwatch.core.dates import format_at_precision, period_end, period_start
+from ipwatch.core.dates import RecordDateField, format_at_precision, period_end, period_start
 from ipwatch.core.models import Campaign, Incident, Place, Province, Source
 from ipwatch.core.two_person import check_two_person
 
@@ -63,7 +64,7 @@ REQUIRED_FIELDS = {
 
 class Activity(models.Model):
     kind = models.CharField(max_length=20, choices=NON_ATTACK_KINDS)
-    date = models.DateField(
+    date = RecordDateField(
         null=True,
         blank=True,
         help_text="Stored as the first day of its period. For territory: held from (blank when unknown)",
@@ -124,7 +125,7 @@ class Activity(models.Model):
     person = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=200, blank=True)
     # territory: held from ``date`` until ``end_date``, each to its own precision
-    end_date = models.DateField("held until", null=True, blank=True)
+    end_date = RecordDateField("held until", null=True, blank=True)
     end_date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
 
     status = models.CharField(max_length=10, choices=ACTIVITY_STATUSES, default=IncidentStatus.DRAFT)
@@ -238,10 +239,22 @@ class Activity(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # Workflow: the incidents' rule (Incident.check_transition), the reviewers' permission.
+    # Workflow: the incidents' rule (core.workflow), checked against the status the database holds
+    # now, so an old version (the history form's "Revert") cannot carry its status past the rule.
+    def stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+
+    def check_status_change(self, new_status: str, user) -> None:
+        """Raise ValidationError/PermissionDenied if `user` may not give the record `new_status`."""
+        stored = self.stored_status()
+        workflow.check_change(stored, new_status, user)
+        if stored != new_status:
+            check_two_person(self, new_status, user)
+
     def transition(self, new_status: str, user) -> None:
-        Incident.check_transition(self.status, new_status, user)
-        check_two_person(self, new_status, user)
+        self.check_status_change(new_status, user)
         self.status = new_status
         if new_status == IncidentStatus.PUBLISHED:
             self.published_at = timezone.now()
@@ -261,7 +274,7 @@ class ActivityReport(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reports")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="activity_reports")
     url = models.URLField(blank=True, max_length=500)
-    published_on = models.DateField(null=True, blank=True)
+    published_on = RecordDateField(null=True, blank=True)
     title = models.CharField(max_length=300, blank=True)
     is_claim = models.BooleanField(
         default=False, help_text="The group's own account rather than independent reporting"

@@ -153,8 +153,9 @@ def chart_table(payload: dict, params) -> dict:
         "rows": rows,
         "totals": {
             "counts": [sum(point["incidents"] for point in entry["points"]) for entry in series],
-            "killed": sum((row["killed"] for row in rows), Tally()),
-            "wounded": sum((row["wounded"] for row in rows), Tally()),
+            # Rows without casualty figures (territory spans) are not part of the sums.
+            "killed": sum((row["killed"] for row in rows if row["killed"] is not None), Tally()),
+            "wounded": sum((row["wounded"] for row in rows if row["wounded"] is not None), Tally()),
         },
     }
 
