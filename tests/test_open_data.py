@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 REPORT_HEADER = (
     "incident_id,incident_ref,date,date_precision,province,place,country,latitude,longitude,source,"
     "source_kind,is_claim,killed,wounded,killed_or_wounded,kidnapped,published_on,title,url"
+    ",source_reliability,information_credibility"  # the grading, after the exact contract columns
 )
 
 
@@ -36,6 +37,7 @@ def test_reports_csv_columns_and_sample_rows(client, sample_data):
     assert amaq["incident_ref"] == f"IPW-{sebha.pk:06d}" and amaq["incident_id"] == str(sebha.pk)
     assert (amaq["is_claim"], amaq["killed_or_wounded"], amaq["killed"], amaq["url"]) == ("1", "16", "", "")
     assert amaq["source_kind"] == "group_media" and amaq["published_on"] == ""
+    assert amaq["source_reliability"] == "F"  # the group's media, graded F by default
     lwj = next(r for r in reports if r["source"] == "FDD's Long War Journal" and r["incident_id"] == str(sebha.pk))
     assert lwj["published_on"] == "2019-05"  # known to the month only, never written as a day
     assert lwj["url"] == "https://www.longwarjournal.org/"

@@ -13,7 +13,7 @@ from django.db import models
 
 from . import choices
 
-# The columns of /api/reports.csv (a contract: exact names and order).
+# The columns of /api/reports.csv (a contract: exact names and order; additions only at the end).
 REPORT_COLUMNS = (
     "incident_id",
     "incident_ref",
@@ -34,6 +34,8 @@ REPORT_COLUMNS = (
     "published_on",
     "title",
     "url",
+    "source_reliability",
+    "information_credibility",
 )
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?|-W\d{2})?$"
@@ -180,6 +182,20 @@ _COLUMNS = {
         pattern=PARTIAL_DATE_PATTERN,
     ),
     "title": Column("title", "string", 'Report title or headline, e.g. "Al Naba 177".'),
+    "source_reliability": Column(
+        "source_reliability",
+        "string",
+        "Admiralty grade of the source, A (completely reliable) to F (reliability cannot be judged); the "
+        "group's own media are graded F unless an editor says otherwise. Blank = not graded.",
+        choices.SourceReliability,
+    ),
+    "information_credibility": Column(
+        "information_credibility",
+        "string",
+        "Admiralty grade of this report's information, 1 (confirmed by other sources) to 6 (truth cannot "
+        "be judged). Blank = not graded. A claim stays a claim whatever its grade.",
+        choices.InformationCredibility,
+    ),
 }
 # Columns whose meaning differs between the two files.
 _OVERRIDES = {
@@ -218,6 +234,8 @@ VOCABULARIES = (
     ("target_type", choices.TargetType),
     ("claim_status", choices.ClaimStatus),
     ("source_kind", choices.SourceKind),
+    ("source_reliability", choices.SourceReliability),
+    ("information_credibility", choices.InformationCredibility),
 )
 
 

@@ -67,6 +67,8 @@ def report_values(report: Report) -> dict:
         "title": report.title,
         # The group's media is cited by name and date only: never linked.
         "url": "" if source.is_group_media else report.url,
+        "source_reliability": report.source_reliability,
+        "information_credibility": report.information_credibility,
     }
 
 
