@@ -37,7 +37,7 @@ SECRET_FIGURES = {
     IncidentStatus.RETRACTED: (90004, 90014, 90024),
 }
 PUBLISHED_KILLED = (2, 3)
-MAX_URLS = 600  # crawl bound: the test stays fast and finite
+MAX_URLS = 1000  # crawl bound: the test stays fast and finite
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/accounts/logout/")
 # Filters the public pages and APIs accept (ipwatch/core/filters.py); each is tried on every list-like URL.
 FILTER_COMBINATIONS = [

@@ -13,7 +13,7 @@ from ipwatch.core.cache import public_cache
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.countries import country_name
 from ipwatch.core.filters import InvalidFilter, filter_params
-from ipwatch.core.models import Incident, Province
+from ipwatch.core.models import UNDATED_FIRST, Incident, Province
 from ipwatch.core.querysets import user_is_analyst
 
 from .choices import ActivityKind
@@ -87,7 +87,7 @@ def activity_detail(request, pk):
         if Activity.objects.filter(pk=pk, status=IncidentStatus.RETRACTED).exists():
             return render(request, "activity/activity_retracted.html", {"activity_id": pk}, status=410)
         raise Http404("No such record")
-    reports = list(activity.reports.select_related("source").order_by("published_on", "id"))
+    reports = list(activity.reports.select_related("source").order_by(UNDATED_FIRST, "id"))
     context = {
         "activity": activity,
         "details": _details(activity),

@@ -387,6 +387,11 @@ class Incident(models.Model):
         return [report for report in self.reports.all() if not report.is_claim]
 
 
+# Reports in publication order with the undated ones first, on every database (PostgreSQL would
+# otherwise put NULLs last and SQLite first).
+UNDATED_FIRST = models.F("published_on").asc(nulls_first=True)
+
+
 class Report(models.Model):
     """One source's account of one incident, with that source's own figures."""
 
@@ -429,7 +434,7 @@ class Report(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["published_on", "id"]
+        ordering = [UNDATED_FIRST, "id"]
         indexes = [models.Index(fields=["incident", "is_claim"])]
 
     def __str__(self):

@@ -42,7 +42,7 @@ from ipwatch.core.figures import describe
 from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.merging import final_survivor
-from ipwatch.core.models import Incident, Province, Source
+from ipwatch.core.models import UNDATED_FIRST, Incident, Province, Source
 from ipwatch.core.querysets import user_is_analyst
 from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
 
@@ -272,7 +272,7 @@ def incident_detail(request, pk):
             if visible.filter(pk=survivor.pk).exists():
                 return HttpResponsePermanentRedirect(survivor.get_absolute_url())
         raise Http404("No such incident")
-    reports = list(incident.reports.select_related("source").order_by("published_on", "id"))
+    reports = list(incident.reports.select_related("source").order_by(UNDATED_FIRST, "id"))
     previous, following = _neighbours(incident, visible)
     is_analyst = user_is_analyst(request.user)
     permalink = request.build_absolute_uri(incident.get_absolute_url())
