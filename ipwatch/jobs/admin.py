@@ -18,6 +18,12 @@ from .models import Job, JobState
 LINKED_IDS = 1000  # an admin URL with more ids than this gets unwieldy
 
 
+def counted(done: int, total: int | None) -> str:
+    if total:
+        return f"{done:,} / {total:,} ({min(100, 100 * done // total)}%)"
+    return f"{done:,} / unknown" if total is None else f"{done:,}"
+
+
 @admin.register(Job)
 class JobAdmin(ViewOnlyForPermissions, admin.ModelAdmin):
     list_display = ["id", "title", "kind", "state_display", "progress_display", "created_by", "created_at"]
@@ -51,9 +57,11 @@ class JobAdmin(ViewOnlyForPermissions, admin.ModelAdmin):
     @admin.display(description="rows done / total")
     def progress_display(self, job):
         done, total = job.live_progress()
-        if total:
-            return f"{done:,} / {total:,} ({min(100, round(100 * done / total))}%)"
-        return f"{done:,} / unknown"
+        text = counted(done, total)
+        step = job.live_phase()
+        if step is not None:
+            text += f" — now {step.phase}: {counted(step.phase_done, step.phase_total)}"
+        return text
 
     @admin.display(description="errors")
     def errors_display(self, job):

@@ -71,6 +71,13 @@ class Job(models.Model):
                 return reported.done, reported.total
         return self.rows_done, self.rows_total
 
+    def live_phase(self) -> progress.Progress | None:
+        """The running job's current step (label and its own done / total), when it reports one."""
+        if self.state != JobState.RUNNING:
+            return None
+        reported = progress.read(self.pk)
+        return reported if reported is not None and reported.phase else None
+
     def last_heard(self) -> dt.datetime | None:
         if self.state != JobState.RUNNING:
             return None

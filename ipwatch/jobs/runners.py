@@ -67,6 +67,7 @@ def run_import(job: Job, reporter: progress.Reporter) -> Outcome:
         province_map=params.get("province_map") or None,
         user=job.created_by or SYSTEM,  # no user: queued from the command line
         progress=reporter.step,
+        phase=reporter.phase,
     )
     result = importer.run(str(path), filename=params.get("filename", path.name), dry_run=params.get("dry_run", False))
     if not result.ok:

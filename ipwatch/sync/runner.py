@@ -182,7 +182,11 @@ def sync(
         with transaction.atomic():
             if spool.count:
                 importer = Importer(
-                    source, user=user, progress=progress.step if progress is not None else None, reason=label
+                    source,
+                    user=user,
+                    progress=progress.step if progress is not None else None,
+                    phase=progress.phase if progress is not None else None,
+                    reason=label,
                 )
                 result.imported = importer.run(str(path), filename=path.name, dry_run=dry_run)
                 if not result.imported.ok:
