@@ -20,6 +20,7 @@ class JobKind(models.TextChoices):
     SYNC_ACLED = "sync_acled", "ACLED sync"
     SYNC_UCDP = "sync_ucdp", "UCDP sync"
     EXPORT = "export", "Export incidents"
+    GEOCODE = "geocode", "Geocode places"
 
 
 class JobState(models.TextChoices):
@@ -49,7 +50,8 @@ class Job(models.Model):
     rows_total = models.PositiveIntegerField(null=True, blank=True, help_text="Empty when not known in advance")
     summary = models.TextField(blank=True)
     errors = models.JSONField(default=list, blank=True)
-    # What a finished job wrote: the ids of the incidents it created or updated.
+    # What a finished job wrote: the ids of the incidents it created or updated (of the places it
+    # geocoded, for a geocoding job).
     written_ids = models.JSONField(default=list, blank=True)
     # What a finished export wrote: the file (under IPWATCH_EXPORT_DIR), downloadable from the admin.
     output_file = models.CharField(max_length=500, blank=True)
