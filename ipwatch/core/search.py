@@ -132,9 +132,10 @@ def search_text(incident, reports=None, place_text: str | None = None) -> str:
     return compose(parts, place_search_words(incident.place) if place_text is None else place_text)
 
 
-def refresh_texts(queryset, build) -> int:
+def refresh_texts(queryset, build, progress=None) -> int:
     """Store ``build(record, normalised_place)`` as the search text of every record of ``queryset``
-    (which brings its own select_related/prefetch_related), in batches. Returns how many records.
+    (which brings its own select_related/prefetch_related), in batches. Returns how many records;
+    `progress(how many so far)` is called every 1,000.
     Works on a migration's historical models too (their querysets and managers, on the queryset's database)."""
     records = queryset.model.objects.using(queryset.db)
     place_texts: dict = {}
@@ -151,20 +152,25 @@ def refresh_texts(queryset, build) -> int:
         if len(changed) >= 1000:
             records.bulk_update(changed, ["search_text"])
             changed = []
+        if progress is not None and count % 1000 == 0:
+            progress(count)
     if changed:
         records.bulk_update(changed, ["search_text"])
     return count
 
 
-def refresh(incidents) -> int:
-    """Recompute and store the search text of ``incidents`` (a queryset or ids). Returns how many."""
+def refresh(incidents, progress=None) -> int:
+    """Recompute and store the search text of ``incidents`` (a queryset or ids). Returns how many;
+    `progress(how many so far)` is called every 1,000."""
     from .models import Incident, Report
 
     queryset = incidents if hasattr(incidents, "model") else Incident.objects.filter(pk__in=list(incidents))
     queryset = queryset.select_related("place", "province").prefetch_related(
         Prefetch("reports", queryset=Report.objects.select_related("source"))
     )
-    return refresh_texts(queryset, lambda incident, place: search_text(incident, list(incident.reports.all()), place))
+    return refresh_texts(
+        queryset, lambda incident, place: search_text(incident, list(incident.reports.all()), place), progress
+    )
 
 
 def fts_index(table: str, name: str):
