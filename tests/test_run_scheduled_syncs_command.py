@@ -130,3 +130,10 @@ def test_a_scheduled_sync_runs_through_the_real_worker(fake, sample_data, settin
     assert job.state == JobState.SUCCEEDED, job.errors
     assert Incident.objects.filter(external_source="acled").count() == 6
     assert "not queued" in run()  # synced just now
+
+
+@pytest.mark.django_db
+def test_quiet_for_cron(scheduled):
+    out = io.StringIO()
+    call_command("run_scheduled_syncs", verbosity=0, stdout=out)
+    assert out.getvalue() == "" and Job.objects.count() == 2

@@ -31,10 +31,11 @@ class Command(BaseCommand):
         if check_every < 1:
             raise CommandError("--check-every must be at least 1 second")
         interval = dt.timedelta(seconds=settings.IPWATCH_SYNC_INTERVAL)
+        verbosity = options["verbosity"]  # 0: silent (cron mails any output); 1: what it queued; 2: all
         while True:
             for source in sources:
                 decision = schedule(source, interval)
-                if decision.job is not None or options["verbosity"] > 1 or not loop:
+                if verbosity > 1 or (verbosity == 1 and (decision.job is not None or not loop)):
                     self.stdout.write(str(decision))
             if not loop:
                 return
