@@ -118,8 +118,9 @@ def search_text(incident, reports=None, place_text: str | None = None) -> str:
     return " " + " ".join(kept) + " " if kept else ""
 
 
-def refresh(incidents) -> int:
-    """Recompute and store the search text of ``incidents`` (a queryset or ids). Returns how many."""
+def refresh(incidents, progress=None) -> int:
+    """Recompute and store the search text of ``incidents`` (a queryset or ids). Returns how many;
+    `progress(how many so far)` is called every 1,000."""
     from .models import Incident, Report
 
     queryset = incidents if hasattr(incidents, "model") else Incident.objects.filter(pk__in=list(incidents))
@@ -140,6 +141,8 @@ def refresh(incidents) -> int:
         if len(changed) >= 1000:
             Incident.objects.bulk_update(changed, ["search_text"])
             changed = []
+        if progress is not None and count % 1000 == 0:
+            progress(count)
     if changed:
         Incident.objects.bulk_update(changed, ["search_text"])
     return count

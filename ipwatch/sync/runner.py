@@ -182,7 +182,11 @@ def sync(
         with transaction.atomic():
             if spool.count:
                 importer = Importer(
-                    source, user=user, progress=progress.step if progress is not None else None, reason=label
+                    source,
+                    user=user,
+                    progress=progress.step if progress is not None else None,
+                    phase=progress.phase if progress is not None else None,
+                    reason=label,
                 )
                 result.imported = importer.run(str(path), filename=path.name, dry_run=dry_run)
                 if not result.imported.ok:
@@ -192,7 +196,7 @@ def sync(
                         f"{len(errors)} bad row(s) in the {source.upper()} answer, nothing written: {shown}"
                     )
             if deleted:
-                result.retracted, result.noted = retract_deleted(source, deleted, user, dry_run)
+                result.retracted, result.noted = retract_deleted(source, deleted, dry_run)
             if not dry_run:
                 state.cursor = result.cursor
                 state.last_run_at = timezone.now()
@@ -203,9 +207,16 @@ def sync(
     return result
 
 
-def retract_deleted(source: str, event_ids: list[str], user, dry_run: bool) -> tuple[int, int]:
+def retract_deleted(source: str, event_ids: list[str], dry_run: bool) -> tuple[int, int]:
     """Published incidents of events the dataset deleted are retracted (off the public site, history
-    kept); unpublished ones get a line in their internal notes for the editor to decide."""
+    kept); unpublished ones get a line in their internal notes for the editor to decide.
+
+    The retraction is the workflow's own transition, made by the system (the dataset withdrew the
+    event; whoever queued the sync need not be a reviewer), with the deletion as the history reason.
+    It is direct rather than a pending change for a reviewer: pending changes carry field values and
+    never a status, and a published record must not keep citing an event its source has withdrawn
+    while it waits. A reviewer can re-publish it (retracted → published) if other sources carry it.
+    """
     retracted = noted = 0
     note = f"{source.upper()} deleted this event from its dataset ({timezone.now():%Y-%m-%d})."
     for start in range(0, len(event_ids), CHUNK):
@@ -213,15 +224,14 @@ def retract_deleted(source: str, event_ids: list[str], user, dry_run: bool) -> t
         for incident in Incident.objects.filter(external_source=source, external_id__in=chunk):
             if incident.status == IncidentStatus.RETRACTED or note in incident.internal_notes:
                 continue
-            if incident.status == IncidentStatus.PUBLISHED:
+            published = incident.status == IncidentStatus.PUBLISHED
+            if published:
                 retracted += 1
-                incident.status = IncidentStatus.RETRACTED
             else:
                 noted += 1
             if dry_run:
                 continue
             incident.internal_notes = f"{incident.internal_notes}\n{note}".strip()
-            incident.updated_by = user if getattr(user, "pk", None) else None
             incident._change_reason = f"{source.upper()} deletions endpoint: event {incident.external_id}"
-            incident.save(acting_user=user if getattr(user, "pk", None) else SYSTEM)  # the command line when no user
+            incident.transition(IncidentStatus.RETRACTED if published else incident.status, SYSTEM)
     return retracted, noted
