@@ -134,6 +134,13 @@ def sync(
     result = SyncResult(source=source, dry_run=dry_run, waited=http.waited)
     state = _state(source)
     spool = RowSpool()
+
+    def reading(pages: int) -> None:
+        # Reading every page comes before any row is written: report it, or a long run (rate limits)
+        # would look stalled in the admin.
+        if progress is not None:
+            progress.phase(f"reading {source.upper()} pages", pages)
+
     try:
         if source == SyncSource.ACLED:
             client = AcledClient(settings.ACLED_API_URL, settings.ACLED_EMAIL, settings.ACLED_PASSWORD, http)
@@ -143,6 +150,7 @@ def sync(
             for rows in client.events(events_since, list(countries)):
                 result.pages += 1
                 spool.add(rows)
+                reading(result.pages)
                 stamps = [int(row["timestamp"]) for row in rows if str(row.get("timestamp") or "").isdigit()]
                 newest = max([newest or 0, *stamps]) or None
             deleted, newest_deleted = [], deletions_since
@@ -168,6 +176,7 @@ def sync(
             for rows in client.events(start):
                 result.pages += 1
                 spool.add(rows)
+                reading(result.pages)
                 dates = [_cell(row.get("date_start"))[:10] for row in rows if row.get("date_start")]
                 latest = max([latest or "", *dates]) or None
             deleted = []
@@ -178,6 +187,7 @@ def sync(
         result.rows = spool.count
         if progress is not None:
             progress.total = spool.count
+            progress.phase("")  # pages read: from now on the rows are the progress
         path = spool.to_csv(f"{source}-api.csv")
         with transaction.atomic():
             if spool.count:
