@@ -105,11 +105,11 @@ def countries_display(codes) -> list[dict]:
 def overview(request):
     on = stats.reference_date(request)
     published = Incident.objects.published()
-    windows, totals = stats.window_figures(published, on)
+    windows, totals = stats.published_window_figures(on)
     provinces = stats.provinces_with_activity(on)
     latest = list(published.with_related().latest_first()[:LATEST_ON_OVERVIEW])
     first_month, last_month = chart_span(totals["last_date"], on, CHART_MONTHS)
-    chart = monthly_chart(stats.monthly_counts(published, first_month, last_month), last_month, months=CHART_MONTHS)
+    chart = monthly_chart(stats.published_monthly_counts(first_month, last_month), last_month, months=CHART_MONTHS)
     last_update = max(
         (moment for moment in (totals["last_published"], totals["last_updated"]) if moment), default=None
     )
@@ -328,7 +328,7 @@ def province_detail(request, slug):
         "countries": countries_display(province.countries),
         "latest": latest,
         "chart": monthly_chart(
-            stats.monthly_counts(published_here, first_month, last_month), last_month, months=CHART_MONTHS
+            stats.published_monthly_counts(first_month, last_month, province), last_month, months=CHART_MONTHS
         ),
         "dormant_after": stats.DORMANT_AFTER_DAYS,
         "small_map": small_map_context({"province": province.slug}),

@@ -204,6 +204,134 @@ def attack_querysets(incidents, cleaned: dict, group: str) -> list | None:
     return querysets
 
 
+# Sums over day ranges (the public pages' windows) -----------------------------------------------
+
+
+def _piece_last_day(piece: dt.date) -> dt.date:
+    return next_piece_start(piece) - dt.timedelta(days=1)
+
+
+def range_sums(ranges: dict, *, province_ids=None) -> dict:
+    """{(range name, province id or 0): [incidents, killed known, killed unknown]} for inclusive day
+    ranges ``{name: (first, last)}``, over published incidents (of ``province_ids`` when given).
+
+    Pieces lying wholly inside a range are added from the rollup; for a piece that a range only
+    partly covers, the incidents of that piece are read from the table and placed by their own
+    date, for that range only (so nothing is counted twice). Two queries."""
+    from ipwatch.core.models import Incident
+
+    from .models import PublishedRollup
+
+    sums: dict = {}
+    if not ranges:
+        return sums
+    lowest = piece_start(min(first for first, _ in ranges.values()))
+    highest = max(last for _, last in ranges.values())
+    cells = PublishedRollup.objects.filter(date__gte=lowest, date__lte=highest)
+    rows = Incident.objects.published()
+    if province_ids is not None:
+        cells = cells.filter(province_id__in=list(province_ids))
+        rows = rows.filter(province_id__in=list(province_ids))
+
+    def partial(piece, first, last) -> bool:
+        end = _piece_last_day(piece)
+        return end >= first and piece <= last and not (first <= piece and end <= last)
+
+    edge_pieces = {
+        piece
+        for first, last in ranges.values()
+        for piece in {piece_start(first), piece_start(last)}
+        if partial(piece, first, last)
+    }
+
+    def add(key, records, killed, killed_unknown):
+        total = sums.setdefault(key, [0, 0, 0])
+        total[0] += records
+        total[1] += killed
+        total[2] += killed_unknown
+
+    for piece, province, records, killed, killed_unknown in _raw(
+        cells.order_by().values_list("date", "province_id", "records", "killed_known", "killed_unknown")
+    ):
+        piece = as_date(piece)
+        for name, (first, last) in ranges.items():
+            if first <= piece and _piece_last_day(piece) <= last:
+                add((name, province), records, killed, killed_unknown)
+    if edge_pieces:
+        edges = Q(pk__in=[])
+        for piece in edge_pieces:
+            edges |= Q(date__gte=piece, date__lte=_piece_last_day(piece))
+        for day, province, killed in _raw(
+            rows.filter(edges).order_by().values_list("date", "province_id", "killed_best")
+        ):
+            day = as_date(day)
+            piece = piece_start(day)
+            for name, (first, last) in ranges.items():
+                if first <= day <= last and partial(piece, first, last):
+                    add((name, province or 0), 1, killed or 0, int(killed is None))
+    return sums
+
+
+def province_activity(province_ids) -> dict:
+    """{province id: (published incidents, date of the latest)}: two small queries (the latest
+    piece per province from the rollup, then the latest date within it from the table's index)."""
+    from django.db.models import Max, Sum
+
+    from ipwatch.core.models import Incident
+
+    from .models import PublishedRollup
+
+    summary = {
+        province: (total, last_piece)
+        for province, total, last_piece in PublishedRollup.objects.filter(province_id__in=list(province_ids))
+        .order_by()
+        .values_list("province_id")
+        .annotate(Sum("records"), Max("date"))
+    }
+    latest = {}
+    if summary:
+        within = Q(pk__in=[])
+        for province, (_, last_piece) in summary.items():
+            within |= Q(province_id=province, date__gte=last_piece)
+        latest = dict(
+            Incident.objects.published().filter(within).order_by().values_list("province_id").annotate(Max("date"))
+        )
+    return {province: (total, latest.get(province)) for province, (total, _) in summary.items()}
+
+
+def published_totals() -> dict:
+    """Sums over every cell, named as the overview's ``window_figures`` totals."""
+    from django.db.models import Sum
+
+    from .models import PublishedRollup
+
+    names = ("records", "synthetic", *MEASURES[4:])
+    row = PublishedRollup.objects.aggregate(*(Sum(name) for name in names))
+    values = {name: row[f"{name}__sum"] or 0 for name in names}
+    return values
+
+
+def monthly_counts(first_month: dt.date, last_month_after: dt.date, *, province_id=None) -> dict:
+    """{first day of month: incidents}, as ``public.stats.monthly_counts`` counts them (month
+    boundaries are piece boundaries: no edges)."""
+    from ipwatch.core.choices import DatePrecision
+    from ipwatch.core.dates import MONTH
+
+    from .aggregation import place_in_period
+    from .models import PublishedRollup
+
+    cells = PublishedRollup.objects.filter(date__gte=first_month, date__lt=last_month_after).exclude(
+        date_precision=DatePrecision.YEAR
+    )
+    if province_id is not None:
+        cells = cells.filter(province_id=province_id)
+    counts: dict = {}
+    for date, precision, records in _raw(cells.order_by().values_list("date", "date_precision", "records")):
+        month = place_in_period(precision, as_date(date), MONTH).start
+        counts[month] = counts.get(month, 0) + records
+    return counts
+
+
 # Writing: triggers ---------------------------------------------------------------------------
 # All SQL below is assembled from this module's constants (table, column and choice names), never
 # from input: hence the S608 exemptions.
