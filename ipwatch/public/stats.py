@@ -117,44 +117,48 @@ def _window_ranges(on: dt.date) -> dict:
     return ranges
 
 
-def published_window_figures(on: dt.date | None = None) -> tuple[list[WindowFigure], dict]:
-    """``window_figures`` over every published incident, from the rollup (ipwatch.timeline.rollup)
-    when it is on: the same answer without reading the incidents table."""
+def overview_figures(on: dt.date | None = None) -> tuple[list[WindowFigure], dict, list]:
+    """(windows, totals, provinces) as ``window_figures`` over every published incident and
+    ``provinces_with_activity`` give them; from the rollup (ipwatch.timeline.rollup) when it is on:
+    the same answer in three small queries, without reading the incidents table."""
     on = on or today()
-    published = Incident.objects.published()
     if not rollup.enabled():
-        return window_figures(published, on)
-    sums = {name: figures for (name, _), figures in rollup.range_sums(_window_ranges(on)).items()}
+        windows, totals = window_figures(Incident.objects.published(), on)
+        return windows, totals, provinces_with_activity(on)
+    summaries = rollup.province_summaries(moments=True)
+    sums = rollup.range_sums(_window_ranges(on))
+    overall: dict = {}
+    for (name, _), figures in sums.items():  # every province, and none, together
+        overall[name] = [a + b for a, b in zip(overall.get(name, [0, 0, 0]), figures, strict=True)]
     windows = [
         WindowFigure(
             days=days,
-            count=sums.get(f"c{days}", [0])[0],
-            previous=sums.get(f"p{days}", [0])[0],
-            killed=Tally(*sums.get(f"c{days}", [0, 0, 0])[1:]),
+            count=overall.get(f"c{days}", [0])[0],
+            previous=overall.get(f"p{days}", [0])[0],
+            killed=Tally(*overall.get(f"c{days}", [0, 0, 0])[1:]),
         )
         for days in WINDOWS
     ]
-    cells = rollup.published_totals()
-    # The latest dates use the (status, date) index; the two moments read the published rows' stamps.
-    totals = published.order_by().aggregate(
-        last_date=Max("date"), last_published=Max("published_at"), last_updated=Max("updated_at")
-    )
+    cells = {name: sum(row[name] for row in summaries.values()) for name in rollup.MEASURES}
+    moments = next(iter(summaries.values()), {})
     known_kidnapped = cells["records"] - cells["kidnapped_unknown"]
-    totals.update(
-        {
-            "total": cells["records"],
-            "synthetic_total": cells["synthetic"],
-            "killed_known": cells["killed_known"],
-            "killed_unknown": cells["killed_unknown"],
-            "wounded_known": cells["wounded_known"],
-            "wounded_unknown": cells["wounded_unknown"],
-            # As Sum("kidnapped"): None when no incident has the figure.
-            "kidnapped_total": cells["kidnapped_known"] if known_kidnapped else None,
-            "killed_total": Tally(cells["killed_known"], cells["killed_unknown"]),
-            "wounded_total": Tally(cells["wounded_known"], cells["wounded_unknown"]),
-        }
-    )
-    return windows, totals
+    totals = {
+        "total": cells["records"],
+        "synthetic_total": cells["synthetic"],
+        "killed_known": cells["killed_known"],
+        "killed_unknown": cells["killed_unknown"],
+        "wounded_known": cells["wounded_known"],
+        "wounded_unknown": cells["wounded_unknown"],
+        # As Sum("kidnapped"): None when no incident has the figure.
+        "kidnapped_total": cells["kidnapped_known"] if known_kidnapped else None,
+        "last_date": moments.get("all_last_date"),
+        "last_published": moments.get("last_published"),
+        "last_updated": moments.get("last_updated"),
+        "killed_total": Tally(cells["killed_known"], cells["killed_unknown"]),
+        "wounded_total": Tally(cells["wounded_known"], cells["wounded_unknown"]),
+    }
+    provinces = _decorated(list(Province.objects.select_related("merged_into")), on, summaries, sums)
+    return windows, totals, provinces
 
 
 def _published(prefix: str = "incidents__") -> Q:
@@ -191,10 +195,16 @@ def _provinces_from_rollup(on: dt.date, queryset) -> list:
     """``provinces_with_activity`` from the rollup: the same attributes, three small queries."""
     provinces = list(queryset.select_related("merged_into"))
     ids = [province.pk for province in provinces]
-    activity = rollup.province_activity(ids)
-    sums = rollup.range_sums(_window_ranges(on), province_ids=ids)
+    return _decorated(
+        provinces, on, rollup.province_summaries(ids), rollup.range_sums(_window_ranges(on), province_ids=ids)
+    )
+
+
+def _decorated(provinces: list, on: dt.date, summaries: dict, sums: dict) -> list:
     for province in provinces:
-        province.incident_total, province.last_incident_on = activity.get(province.pk, (0, None))
+        summary = summaries.get(province.pk)
+        province.incident_total = summary["records"] if summary else 0
+        province.last_incident_on = summary["last_date"] if summary else None
         for days in WINDOWS:
             for prefix in ("c", "p"):
                 setattr(province, f"{prefix}{days}", sums.get((f"{prefix}{days}", province.pk), [0])[0])

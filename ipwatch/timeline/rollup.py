@@ -217,7 +217,11 @@ def range_sums(ranges: dict, *, province_ids=None) -> dict:
 
     Pieces lying wholly inside a range are added from the rollup; for a piece that a range only
     partly covers, the incidents of that piece are read from the table and placed by their own
-    date, for that range only (so nothing is counted twice). Two queries."""
+    date, for that range only (so nothing is counted twice). One query: the cells UNION ALL the
+    incidents of the partly covered pieces."""
+    from django.db.models import Case, IntegerField, Value, When
+    from django.db.models.functions import Coalesce
+
     from ipwatch.core.models import Incident
 
     from .models import PublishedRollup
@@ -225,13 +229,6 @@ def range_sums(ranges: dict, *, province_ids=None) -> dict:
     sums: dict = {}
     if not ranges:
         return sums
-    lowest = piece_start(min(first for first, _ in ranges.values()))
-    highest = max(last for _, last in ranges.values())
-    cells = PublishedRollup.objects.filter(date__gte=lowest, date__lte=highest)
-    rows = Incident.objects.published()
-    if province_ids is not None:
-        cells = cells.filter(province_id__in=list(province_ids))
-        rows = rows.filter(province_id__in=list(province_ids))
 
     def partial(piece, first, last) -> bool:
         end = _piece_last_day(piece)
@@ -243,6 +240,28 @@ def range_sums(ranges: dict, *, province_ids=None) -> dict:
         for piece in {piece_start(first), piece_start(last)}
         if partial(piece, first, last)
     }
+    lowest = piece_start(min(first for first, _ in ranges.values()))
+    highest = max(last for _, last in ranges.values())
+    cells = PublishedRollup.objects.filter(date__gte=lowest, date__lte=highest)
+    edges = Q(pk__in=[])
+    for piece in edge_pieces:
+        edges |= Q(date__gte=piece, date__lte=_piece_last_day(piece))
+    rows = Incident.objects.published().filter(edges) if edge_pieces else Incident.objects.none()
+    if province_ids is not None:
+        cells = cells.filter(province_id__in=list(province_ids))
+        rows = rows.filter(province_id__in=list(province_ids))
+    integer = IntegerField()
+    cells = cells.order_by().values_list(
+        "date", "province_id", "records", "killed_known", "killed_unknown", Value(0, output_field=integer)
+    )
+    rows = rows.order_by().values_list(
+        "date",
+        Coalesce("province_id", Value(0), output_field=integer),
+        Value(1, output_field=integer),
+        Coalesce("killed_best", Value(0), output_field=integer),
+        Case(When(killed_best__isnull=True, then=Value(1)), default=Value(0), output_field=integer),
+        Value(1, output_field=integer),
+    )
 
     def add(key, records, killed, killed_unknown):
         total = sums.setdefault(key, [0, 0, 0])
@@ -250,65 +269,53 @@ def range_sums(ranges: dict, *, province_ids=None) -> dict:
         total[1] += killed
         total[2] += killed_unknown
 
-    for piece, province, records, killed, killed_unknown in _raw(
-        cells.order_by().values_list("date", "province_id", "records", "killed_known", "killed_unknown")
-    ):
-        piece = as_date(piece)
-        for name, (first, last) in ranges.items():
-            if first <= piece and _piece_last_day(piece) <= last:
-                add((name, province), records, killed, killed_unknown)
-    if edge_pieces:
-        edges = Q(pk__in=[])
-        for piece in edge_pieces:
-            edges |= Q(date__gte=piece, date__lte=_piece_last_day(piece))
-        for day, province, killed in _raw(
-            rows.filter(edges).order_by().values_list("date", "province_id", "killed_best")
-        ):
+    inside: dict = {}  # piece (as read) -> the ranges it lies wholly inside
+    for day, province, records, killed, killed_unknown, from_table in _raw(cells.union(rows, all=True)):
+        if from_table:  # one incident of a partly covered piece, placed by its own date
             day = as_date(day)
             piece = piece_start(day)
             for name, (first, last) in ranges.items():
                 if first <= day <= last and partial(piece, first, last):
-                    add((name, province or 0), 1, killed or 0, int(killed is None))
+                    add((name, province), records, killed, killed_unknown)
+            continue
+        names = inside.get(day)
+        if names is None:
+            start = as_date(day)
+            end = _piece_last_day(start)
+            names = inside[day] = [name for name, (first, last) in ranges.items() if first <= start and end <= last]
+        for name in names:
+            add((name, province), records, killed, killed_unknown)
     return sums
 
 
-def province_activity(province_ids) -> dict:
-    """{province id: (published incidents, date of the latest)}: two small queries (the latest
-    piece per province from the rollup, then the latest date within it from the table's index)."""
-    from django.db.models import Max, Sum
+def province_summaries(province_ids=None, *, moments: bool = False) -> dict:
+    """{province id (0: none): {every measure summed, "last_date": its latest incident's date}} in
+    one query over the cells; the latest date is one probe of the (province, status, date) index
+    per province. ``moments`` adds the latest published date, publication and update of all."""
+    from django.db.models import Max, OuterRef, Subquery, Sum
 
     from ipwatch.core.models import Incident
 
     from .models import PublishedRollup
 
-    summary = {
-        province: (total, last_piece)
-        for province, total, last_piece in PublishedRollup.objects.filter(province_id__in=list(province_ids))
-        .order_by()
-        .values_list("province_id")
-        .annotate(Sum("records"), Max("date"))
-    }
-    latest = {}
-    if summary:
-        within = Q(pk__in=[])
-        for province, (_, last_piece) in summary.items():
-            within |= Q(province_id=province, date__gte=last_piece)
-        latest = dict(
-            Incident.objects.published().filter(within).order_by().values_list("province_id").annotate(Max("date"))
-        )
-    return {province: (total, latest.get(province)) for province, (total, _) in summary.items()}
-
-
-def published_totals() -> dict:
-    """Sums over every cell, named as the overview's ``window_figures`` totals."""
-    from django.db.models import Sum
-
-    from .models import PublishedRollup
-
-    names = ("records", "synthetic", *MEASURES[4:])
-    row = PublishedRollup.objects.aggregate(*(Sum(name) for name in names))
-    values = {name: row[f"{name}__sum"] or 0 for name in names}
-    return values
+    published = Incident.objects.published().order_by()
+    cells = PublishedRollup.objects.order_by()
+    if province_ids is not None:
+        cells = cells.filter(province_id__in=list(province_ids))
+    annotations = {name: Sum(name) for name in MEASURES}
+    annotations["last_date"] = Subquery(
+        published.filter(province_id=OuterRef("province_id")).order_by("-date").values("date")[:1]
+    )
+    if moments:
+        # Uncorrelated: evaluated once per query (the indexes on (status, date/published_at/updated_at)).
+        for name, field in (
+            ("all_last_date", "date"),
+            ("last_published", "published_at"),
+            ("last_updated", "updated_at"),
+        ):
+            latest = published.filter(**{f"{field}__isnull": False}).order_by(f"-{field}").values(field)[:1]
+            annotations[name] = Max(Subquery(latest))
+    return {row.pop("province_id"): row for row in cells.values("province_id").annotate(**annotations)}
 
 
 def monthly_counts(first_month: dt.date, last_month_after: dt.date, *, province_id=None) -> dict:
