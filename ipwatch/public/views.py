@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 from ipwatch.activity.models import Activity
 from ipwatch.activity.stats import kind_counts
 from ipwatch.core import codebook, search
-from ipwatch.core.cache import public_cache
+from ipwatch.core.cache import province_in_path, public_cache
 from ipwatch.core.choices import (
     ClaimStatus,
     DatePrecision,
@@ -257,7 +257,12 @@ def incident_figures(incident) -> list[dict]:
     return rows
 
 
-@public_cache
+def _incident_province(request, pk, *args, **kwargs):
+    """An incident's page shows it, its reports and its province neighbours: its province's scope."""
+    return [Incident.objects.filter(pk=pk).values_list("province__slug", flat=True).first() or ""]
+
+
+@public_cache(provinces=_incident_province)
 def incident_detail(request, pk):
     visible = Incident.objects.visible_to(request.user)
     incident = visible.with_related().filter(pk=pk).first()
@@ -304,7 +309,7 @@ def province_list(request):
     return render(request, "public/province_list.html", context)
 
 
-@public_cache
+@public_cache(provinces=province_in_path)
 def province_detail(request, slug):
     on = stats.reference_date(request)
     queryset = Province.objects.filter(slug=slug).prefetch_related(
