@@ -1,4 +1,4 @@
-"""Caching of public (anonymous) pages and APIs, invalidated whenever the data changes.
+"""Caching of public (anonymous) pages and APIs; a data change invalidates the answers it can affect.
 
 Use ``@public_cache`` on any read-only view that anonymous visitors see (pages, GeoJSON, JSON, CSV):
 
@@ -19,18 +19,33 @@ How it works, and why it cannot leak:
   and proxies keep the two apart too; responses for logged-in users are ``Cache-Control: private``.
 * Only plain 200 responses that set no cookie and used no CSRF token are stored (a cached CSRF token
   or session would be shared between visitors).
-* The key contains a *version* stored in the cache itself. Saving or deleting any core record
-  (incident published, edited, retracted; report, place, province, source …) bumps the version,
-  so every previously cached public response becomes unreachable at once — no key bookkeeping.
-  The bump happens immediately and again when the transaction commits, so a request that rendered
-  from pre-commit data cannot store it under the new version.
+* The key contains the current *token* of each *scope* the answer depends on; a change replaces
+  the tokens of the scopes it can affect, so those cached answers become unreachable at once — no
+  key bookkeeping — and the rest stay:
+
+  - ``global``: every answer. Replaced when a place, source, province, campaign, milestone … is
+    saved or deleted (shown across provinces) and by ``invalidate_public_cache()`` (bulk writes).
+  - ``data-as-of``: every answer; its token is the data-as-of date itself (printed on every page
+    and in every JSON answer), recomputed when an incident changes.
+  - ``all``: answers about every province (the default for a view). Replaced by every incident,
+    report or activity change.
+  - ``province:<slug>`` (``province:`` = no province): answers about that province only — views
+    say so with ``public_cache(provinces=…)``: ``province_in_path`` (/provinces/<slug>/…),
+    ``provinces_in_query`` (APIs whose answer holds only the records ``province=`` selects), or
+    their own function (the incident page: its incident's province). Replaced by a change to an
+    incident or activity record there (the old *and* the new province when it moves) or to a
+    report of such an incident.
+
+  Tokens are replaced immediately and again when the transaction commits, so a request that
+  rendered from pre-commit data cannot store it under the new tokens.
 * Bulk writes (``bulk_create``/``update``) send no signals: call ``invalidate_public_cache()`` after them.
 
-With the default local-memory cache every gunicorn worker has its own cache, so the version is kept
-in a small stamp file (``var/public-cache-version``, setting ``PUBLIC_CACHE_STAMP_FILE``) that all
-workers on the host read — one tiny file read per anonymous request — and a change saved through
-any worker invalidates every worker at once. With a shared cache (``CACHE_URL=redis://…`` or
-``file://…``) the version is a key in that cache, shared by every host.
+With the default local-memory cache every gunicorn worker has its own cache, so the tokens are kept
+in a small JSON stamp file (``var/public-cache-version``, setting ``PUBLIC_CACHE_STAMP_FILE``),
+written under a file lock so that two workers' bumps never overwrite each other, that all workers on
+the host read — one tiny file read per anonymous request — and a change saved through any worker
+invalidates every worker at once. With a shared cache (``CACHE_URL=redis://…`` or ``file://…``) each
+token is a key in that cache (one ``get_many`` per request), shared by every host.
 """
 
 import contextlib

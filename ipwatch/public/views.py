@@ -1,7 +1,7 @@
 """The public read-only site (anonymous visitors) and what analysts additionally see.
 
 Every queryset starts from ``Incident.objects.published()`` or ``.visible_to(request.user)``;
-anonymous responses are cached by ``public_cache`` (invalidated on any data change)."""
+anonymous responses are cached by ``public_cache`` (a change invalidates the answers it can affect)."""
 
 import functools
 from urllib.parse import urlencode
