@@ -105,11 +105,10 @@ def countries_display(codes) -> list[dict]:
 def overview(request):
     on = stats.reference_date(request)
     published = Incident.objects.published()
-    windows, totals = stats.window_figures(published, on)
-    provinces = stats.provinces_with_activity(on)
+    windows, totals, provinces = stats.overview_figures(on)
     latest = list(published.with_related().latest_first()[:LATEST_ON_OVERVIEW])
     first_month, last_month = chart_span(totals["last_date"], on, CHART_MONTHS)
-    chart = monthly_chart(stats.monthly_counts(published, first_month, last_month), last_month, months=CHART_MONTHS)
+    chart = monthly_chart(stats.published_monthly_counts(first_month, last_month), last_month, months=CHART_MONTHS)
     last_update = max(
         (moment for moment in (totals["last_published"], totals["last_updated"]) if moment), default=None
     )
@@ -125,7 +124,7 @@ def overview(request):
         "chart": chart,
         "last_update": last_update,
         "small_map": small_map_context({}),
-        "kind_counts": kind_counts(published, Activity.objects.published()),
+        "kind_counts": kind_counts(totals["total"], Activity.objects.published()),
     }
     return render(request, "public/overview.html", context)
 
@@ -319,7 +318,6 @@ def province_detail(request, slug):
     if not found:
         raise Http404("No such province")
     province = found[0]
-    published_here = Incident.objects.published().filter(province=province)
     first_month, last_month = chart_span(province.last_incident_on, on, CHART_MONTHS)
     latest = list(
         Incident.objects.visible_to(request.user)
@@ -333,7 +331,7 @@ def province_detail(request, slug):
         "countries": countries_display(province.countries),
         "latest": latest,
         "chart": monthly_chart(
-            stats.monthly_counts(published_here, first_month, last_month), last_month, months=CHART_MONTHS
+            stats.published_monthly_counts(first_month, last_month, province), last_month, months=CHART_MONTHS
         ),
         "dormant_after": stats.DORMANT_AFTER_DAYS,
         "small_map": small_map_context({"province": province.slug}),
@@ -341,7 +339,9 @@ def province_detail(request, slug):
         "timeline_url": f"/timeline/?{urlencode({'province': province.slug})}",
         # Every kind: attacks above, the rest (media releases, arrests, territory…) here.
         "kind_counts": kind_counts(
-            published_here, Activity.objects.published().filter(province=province), params=[("province", slug)]
+            province.incident_total,
+            Activity.objects.published().filter(province=province),
+            params=[("province", slug)],
         ),
         "latest_activity": list(
             Activity.objects.visible_to(request.user)
