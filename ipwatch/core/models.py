@@ -19,8 +19,8 @@ from .choices import (
     TargetType,
 )
 from .countries import validate_country_code, validate_country_list
-from .dates import format_at_precision, period_end, period_start
-from .querysets import CampaignQuerySet, IncidentQuerySet, PlaceQuerySet
+from .dates import format_at_precision, period_start
+from .querysets import CampaignQuerySet, IncidentQuerySet
 
 
 def validate_alias_list(value) -> None:
@@ -82,8 +82,6 @@ class Place(models.Model):
     gazetteer_id = models.CharField(max_length=50, blank=True, help_text="e.g. geonames:2212775")
     verified = models.BooleanField(default=False, help_text="Coordinates checked by an editor")
     history = HistoricalRecords()
-
-    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -280,14 +278,6 @@ class Incident(models.Model):
     def date_display(self) -> str:
         return format_at_precision(self.date, self.date_precision)
 
-    @property
-    def period_end(self):
-        return period_end(self.date, self.date_precision)
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == IncidentStatus.PUBLISHED
-
     def clean(self):
         errors = {}
         if self.date and self.date_precision:
@@ -328,15 +318,6 @@ class Incident(models.Model):
         self.updated_by = user
         self._history_user = user  # simple_history records who made the change
         self.save()
-
-    # Figures --------------------------------------------------------------------------------
-    @property
-    def claim_reports(self):
-        return [report for report in self.reports.all() if report.is_claim]
-
-    @property
-    def independent_reports(self):
-        return [report for report in self.reports.all() if not report.is_claim]
 
 
 class Report(models.Model):

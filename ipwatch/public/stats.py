@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from ipwatch.core.choices import DatePrecision, IncidentStatus
+from ipwatch.core.choices import DatePrecision
 from ipwatch.core.dates import MONTH, as_date, next_month_start
 from ipwatch.core.models import Province
+from ipwatch.core.querysets import published_through
 from ipwatch.timeline.aggregation import period_bucket
 
 WINDOWS = (30, 90, 365)
@@ -90,27 +91,24 @@ def window_figures(queryset, on: dt.date | None = None) -> tuple[list[WindowFigu
     return windows, totals
 
 
-def _published(prefix: str = "incidents__") -> Q:
-    return Q(**{f"{prefix}status": IncidentStatus.PUBLISHED})
-
-
 def provinces_with_activity(on: dt.date | None = None, queryset=None):
     """Provinces annotated with published-incident counts per window, previous windows, last date.
     One query. Adds Python attributes: windows (list[WindowFigure]), days_since, dormant."""
     on = on or today()
     queryset = queryset if queryset is not None else Province.objects.all()
+    published = published_through("incidents")
     annotations = {
-        "incident_total": Count("incidents", filter=_published()),
-        "last_incident_on": Max("incidents__date", filter=_published()),
+        "incident_total": Count("incidents", filter=published),
+        "last_incident_on": Max("incidents__date", filter=published),
     }
     for days in WINDOWS:
         previous_start, current_start, end = _window_bounds(days, on)
         annotations[f"c{days}"] = Count(
-            "incidents", filter=_published() & Q(incidents__date__gt=current_start, incidents__date__lte=end)
+            "incidents", filter=published & Q(incidents__date__gt=current_start, incidents__date__lte=end)
         )
         annotations[f"p{days}"] = Count(
             "incidents",
-            filter=_published() & Q(incidents__date__gt=previous_start, incidents__date__lte=current_start),
+            filter=published & Q(incidents__date__gt=previous_start, incidents__date__lte=current_start),
         )
     provinces = list(queryset.annotate(**annotations).select_related("merged_into"))
     for province in provinces:

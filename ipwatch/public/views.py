@@ -30,7 +30,7 @@ from ipwatch.core.choices import (
 from ipwatch.core.countries import country_name
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.models import Incident, Province, Source
-from ipwatch.core.querysets import user_is_analyst
+from ipwatch.core.querysets import published_through, user_is_analyst
 from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
 
 from . import stats
@@ -296,7 +296,7 @@ def province_detail(request, slug):
 
 @public_cache
 def source_list(request):
-    published = Q(reports__incident__status=IncidentStatus.PUBLISHED)
+    published = published_through("reports__incident")
     # Only outlets cited by at least one published incident: a source entered for a draft is not public yet.
     sources = (
         Source.objects.annotate(
