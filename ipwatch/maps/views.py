@@ -19,12 +19,11 @@ from django.views.decorators.http import require_safe
 
 from ipwatch.core.cache import gzip_if_accepted, public_cache_for_gzip_clients
 from ipwatch.core.choices import ClaimStatus, IncidentType, LocationPrecision
-from ipwatch.core.countries import country_names
 from ipwatch.core.filters import (
-    YES_NO,
     IncidentFilterSet,
     InvalidFilter,
     error_messages,
+    filter_form_context,
     filter_incidents,
     invalid_filter_response,
 )
@@ -54,10 +53,7 @@ CONFIG_ELEMENT_ID = "ipw-map-config"
 def map_page(request):
     filterset = IncidentFilterSet(request.GET, queryset=Incident.objects.none())
     errors = {} if filterset.is_valid() else error_messages(filterset)
-    provinces = list(Province.objects.order_by("name").values("slug", "name", "color", "countries"))
-    names = country_names()
-    codes = {code for province in provinces for code in province["countries"]}
-    countries = sorted(codes, key=lambda code: names.get(code, code))
+    form_context = filter_form_context(request.GET)
     api_url = reverse("maps:incidents-geojson")
     rendered = build_map(
         config_element_id=CONFIG_ELEMENT_ID,
@@ -73,7 +69,7 @@ def map_page(request):
         "errorsId": "ipw-map-errors",
         "downloadId": "ipw-map-download",
         "legendId": "ipw-map-legend",
-        "provinces": [{"slug": p["slug"], "name": p["name"], "color": p["color"]} for p in provinces],
+        "provinces": [{"slug": p["slug"], "name": p["name"], "color": p["color"]} for p in form_context["provinces"]],
         "labels": {
             "incident_type": dict(IncidentType.choices),
             "claim_status": dict(ClaimStatus.choices),
@@ -84,6 +80,7 @@ def map_page(request):
     # Exactly the URL incident-map.js builds, so the browser starts fetching it with the page.
     map_data_url = f"{api_url}?{query + '&' if query else ''}properties={','.join(MAP_PROPERTIES)}"
     context = {
+        **form_context,
         # folium's output holds only static URLs and constants: stored text travels in `config`,
         # which json_script escapes.
         "map_head": mark_safe(rendered.head),  # noqa: S308
@@ -94,19 +91,6 @@ def map_page(request):
         "basemap_url": rendered.basemap_url,
         "config_element_id": CONFIG_ELEMENT_ID,
         "errors": errors,
-        "provinces": provinces,
-        "countries": [(code, names.get(code, code)) for code in countries],
-        "incident_types": IncidentType.choices,
-        "claimed_choices": YES_NO,
-        "selected": {
-            "province": request.GET.getlist("province"),
-            "country": request.GET.get("country", ""),
-            "since": request.GET.get("since", ""),
-            "until": request.GET.get("until", ""),
-            "type": request.GET.getlist("type"),
-            "claimed": request.GET.get("claimed", ""),
-            "q": request.GET.get("q", ""),
-        },
         "api_query": request.GET.urlencode(),
     }
     return render(request, "maps/map.html", context, status=400 if errors else 200)

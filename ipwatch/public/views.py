@@ -28,7 +28,14 @@ from ipwatch.core.choices import (
     TargetType,
 )
 from ipwatch.core.countries import country_name
-from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
+from ipwatch.core.filters import (
+    IncidentFilterSet,
+    InvalidFilter,
+    error_messages,
+    filter_form_context,
+    filter_incidents,
+    filter_params,
+)
 from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import published_through, user_is_analyst
 from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
@@ -159,7 +166,7 @@ class IncidentListView(FilterView):
             "errors": errors,
             "sort": self.sort if self.sort in SORTS else "-date",
             "is_analyst": user_is_analyst(self.request.user),
-            "provinces": Province.objects.only("slug", "name"),
+            **filter_form_context(self.request.GET),
         }
         return render(self.request, self.template_name, context, status=400)
 
@@ -181,10 +188,7 @@ class IncidentListView(FilterView):
                 "export_query": urlencode(filter_query),
                 "active_filters": bool(filter_query),
                 "is_analyst": user_is_analyst(self.request.user),
-                "provinces": Province.objects.only("slug", "name"),
-                "selected_provinces": self.request.GET.getlist("province"),
-                "selected_types": self.request.GET.getlist("type"),
-                "type_choices": IncidentType.choices,
+                **filter_form_context(self.request.GET),
                 "map_url": "/map/" + (f"?{urlencode(filter_query, doseq=True)}" if filter_query else ""),
             }
         )
