@@ -14,6 +14,11 @@ def published_through(relation: str = "") -> models.Q:
     return models.Q(**{f"{prefix}status": IncidentStatus.PUBLISHED})
 
 
+def unlocated() -> models.Q:
+    """Incidents the map cannot draw: no place, or a place without coordinates."""
+    return models.Q(place__isnull=True) | models.Q(place__latitude__isnull=True)
+
+
 class CampaignQuerySet(models.QuerySet):
     def public(self):
         """Campaigns shown to the public: those with at least one published incident (a campaign
@@ -65,6 +70,9 @@ class IncidentQuerySet(models.QuerySet):
 
     def with_coordinates(self):
         return self.filter(place__latitude__isnull=False, place__longitude__isnull=False)
+
+    def without_coordinates(self):
+        return self.filter(unlocated())
 
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         """Incidents whose place lies in the box; a box with min_lon > max_lon crosses the antimeridian."""

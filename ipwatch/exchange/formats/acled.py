@@ -46,6 +46,7 @@ def target_from_actor2(actor2: str, event_type: str) -> str:
 
 class AcledFormat(Format):
     name = "acled"
+    id_column = "event_id_cnty"
     label = "ACLED"
     required_columns = ("event_id_cnty", "event_date", "actor1", "country")
     actor_columns = ("actor1", "assoc_actor_1")

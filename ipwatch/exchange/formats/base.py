@@ -13,6 +13,11 @@ class Format:
     label = ""
     required_columns: tuple[str, ...] = ()
     actor_columns: tuple[str, ...] = ()
+    id_column = ""  # the dataset's event id: the import key, which must not repeat within a file
+
+    def key_column(self, record) -> str:
+        """The column an error about ``record``'s import key (a repeated event id) points at."""
+        return self.id_column
 
     def check_header(self, header: list[str]) -> list[RowError]:
         present = set(header)

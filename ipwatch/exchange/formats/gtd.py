@@ -53,6 +53,7 @@ def gtd_count(text: str) -> int | None:
 
 class GtdFormat(Format):
     name = "gtd"
+    id_column = "eventid"
     label = "GTD"
     required_columns = ("eventid", "iyear", "imonth", "iday", "country_txt", "gname")
     actor_columns = ("gname", "gname2", "gname3")

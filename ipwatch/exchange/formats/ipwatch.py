@@ -139,6 +139,11 @@ class IpwatchFormat(Format):
     name = "ipwatch"
     label = "ipwatch CSV"
     required_columns = ("id", "date", "date_precision", "country", "incident_type", "summary")
+    id_column = "external_id"
+
+    def key_column(self, record) -> str:
+        # A row of our own keys on its `id`; one first imported from a dataset, on that dataset's id.
+        return "id" if record.external_source == "ipwatch" else self.id_column
 
     def parse(self, cells: Cells, provinces) -> Parsed:
         # Undo the export's formula guard before anything reads the text.

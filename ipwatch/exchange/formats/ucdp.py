@@ -29,6 +29,7 @@ _SETTLEMENT_SUFFIX = re.compile(r"\s+(town|city|village)$", re.IGNORECASE)
 
 class UcdpFormat(Format):
     name = "ucdp"
+    id_column = "id"
     label = "UCDP GED"
     required_columns = ("id", "date_start", "side_a", "side_b", "country")
     actor_columns = ("side_a", "side_b")
