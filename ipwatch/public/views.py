@@ -3,7 +3,6 @@
 Every queryset starts from ``Incident.objects.published()`` or ``.visible_to(request.user)``;
 anonymous responses are cached by ``public_cache`` (invalidated on any data change)."""
 
-import functools
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -57,33 +57,27 @@ SORTS = {
 }
 
 
-@functools.cache
-def vendored(path: str) -> bool:
-    """True once a browser asset is vendored under static/ (the map issue brings Leaflet and the basemap)."""
-    from django.contrib.staticfiles import finders
-
-    return bool(finders.find(path))
-
-
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
 TOPOJSON_JS = "vendor/topojson-client/topojson-client.min.js"
 BASEMAP = "vendor/world-atlas/countries-50m.json"  # Natural Earth country outlines, drawn offline
 
 
-def small_map_context(query: dict) -> dict:
-    """What templates/public/_small_map.html needs: the GeoJSON URL for the points to draw, and the
-    vendored scripts when they exist (without them the element stays a text-and-link fallback)."""
+def with_query(url: str, query) -> str:
+    """``url`` with ``query`` (a dict or (name, value) pairs) as its query string, when there is one."""
     query_string = urlencode(query, doseq=True)
-    leaflet = vendored(LEAFLET_JS)
-    basemap = leaflet and vendored(TOPOJSON_JS) and vendored(BASEMAP)
+    return f"{url}?{query_string}" if query_string else url
+
+
+def small_map_context(query: dict) -> dict:
+    """What templates/public/_small_map.html needs: the GeoJSON URL for the points to draw, the map
+    page with the same filters, and the vendored scripts that draw them."""
     return {
-        "geojson_url": "/api/incidents.geojson" + (f"?{query_string}" if query_string else ""),
-        "map_url": "/map/" + (f"?{query_string}" if query_string else ""),
-        "leaflet": leaflet,
+        "geojson_url": with_query(reverse("maps:incidents-geojson"), query),
+        "map_url": with_query(reverse("maps:map"), query),
         "leaflet_css": static("vendor/leaflet/leaflet.css"),
         "leaflet_js": static(LEAFLET_JS),
-        "topojson_js": static(TOPOJSON_JS) if basemap else "",
-        "basemap_url": static(BASEMAP) if basemap else "",
+        "topojson_js": static(TOPOJSON_JS),
+        "basemap_url": static(BASEMAP),
     }
 
 
@@ -189,7 +183,7 @@ class IncidentListView(FilterView):
                 "active_filters": bool(filter_query),
                 "is_analyst": user_is_analyst(self.request.user),
                 **filter_form_context(self.request.GET),
-                "map_url": "/map/" + (f"?{urlencode(filter_query, doseq=True)}" if filter_query else ""),
+                "map_url": with_query(reverse("maps:map"), filter_query),
             }
         )
         return context
@@ -289,8 +283,8 @@ def province_detail(request, slug):
         ),
         "dormant_after": stats.DORMANT_AFTER_DAYS,
         "small_map": small_map_context({"province": province.slug}),
-        "list_url": f"/incidents/?{urlencode({'province': province.slug})}",
-        "timeline_url": f"/timeline/?{urlencode({'province': province.slug})}",
+        "list_url": with_query(reverse("public:incident-list"), {"province": province.slug}),
+        "timeline_url": with_query(reverse("timeline:timeline"), {"province": province.slug}),
     }
     return render(request, "public/province_detail.html", context)
 
