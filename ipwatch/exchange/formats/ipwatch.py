@@ -12,7 +12,7 @@ import re
 from ipwatch.core.countries import country_names
 
 from ..fields import FieldError, parse_bool, parse_choice, parse_count, parse_date, parse_event_id, parse_int
-from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
+from ..records import FIGURE_FIELDS, Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, check_order, coordinates
 
 COLUMNS = [
@@ -35,41 +35,13 @@ COLUMNS = [
     "target_type",
     "claim_status",
     "campaign",
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "wounded_low",
-    "wounded_best",
-    "wounded_high",
-    "kidnapped",
+    *FIGURE_FIELDS,
     "summary",
     "is_synthetic",
     "url",
 ]
 # Columns written as numbers: never formula-guarded (a negative longitude stays a number).
-NUMERIC_COLUMNS = frozenset(
-    {
-        "id",
-        "latitude",
-        "longitude",
-        "killed_low",
-        "killed_best",
-        "killed_high",
-        "wounded_low",
-        "wounded_best",
-        "wounded_high",
-        "kidnapped",
-    }
-)
-FIGURE_COLUMNS = (
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "wounded_low",
-    "wounded_best",
-    "wounded_high",
-    "kidnapped",
-)
+NUMERIC_COLUMNS = frozenset({"id", "latitude", "longitude", *FIGURE_FIELDS})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
@@ -178,7 +150,7 @@ class IpwatchFormat(Format):
         claim_status = cells.value(
             "claim_status", parse_choice, default="unclaimed", choices=CLAIM_STATUSES, what="claim status"
         )
-        figures = {name: cells.value(name, parse_count) for name in FIGURE_COLUMNS}
+        figures = {name: cells.value(name, parse_count) for name in FIGURE_FIELDS}
         for figure in ("killed", "wounded"):
             check_order(
                 cells, [(f"{figure}_{bound}", figures[f"{figure}_{bound}"]) for bound in ("low", "best", "high")]
