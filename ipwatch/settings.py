@@ -110,6 +110,8 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-gb"
+# ISO 8601 dates (YYYY-MM-DD) shown and entered everywhere, the admin included.
+FORMAT_MODULE_PATH = ["ipwatch.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -85,3 +85,12 @@ def test_a_nul_byte_in_the_province_is_a_400_not_a_database_error(editor_client)
     response = editor_client.get(URL, {"q": "Sebha", "province": "\x00"})
     assert response.status_code == 400
     assert "province" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_names_starting_with_what_was_typed_in_the_hinted_country_come_first(editor_client):
+    results = editor_client.get(URL, {"q": "Sab", "country": "LY"}).json()["results"]
+    assert results[0]["name"] == "Sabha"
+    worldwide = editor_client.get(URL, {"q": "Sab"}).json()["results"]
+    assert all(r["name"].lower().lstrip("ş").startswith(("sa", "şa")) for r in worldwide[:3])
+    assert "Cape Town" not in [r["name"] for r in worldwide]

@@ -22,8 +22,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from ipwatch.core.choices import ClaimStatus, IncidentStatus, IncidentType, SourceKind, TargetType
-from ipwatch.core.models import Campaign, Incident, Place, Province, Report, Source
+from ipwatch.core.choices import ChangeOrigin, ClaimStatus, IncidentStatus, IncidentType, SourceKind, TargetType
+from ipwatch.core.models import Campaign, Incident, PendingChange, Place, Province, Report, Source
 
 MARK = "zqleak"  # every marker starts with this; nothing else in the app contains it
 UNPUBLISHED = (IncidentStatus.DRAFT, IncidentStatus.REVIEW, IncidentStatus.RETRACTED)
@@ -170,6 +170,16 @@ def leak_world(db, django_user_model):
         # The clean source also reports unpublished incidents: its counts must not include them.
         Report.objects.create(incident=incident, source=wire, title=marker(status, "wire-report-title"))
         hidden[status] = incident
+    # A re-imported change to a published incident, held for a reviewer: none of it is public.
+    PendingChange.objects.create(
+        incident=published[0],
+        origin=ChangeOrigin.IMPORT,
+        changes={
+            "summary": {"old": published[0].summary, "new": marker("pending", "summary")},
+            "internal_notes": {"old": published[0].internal_notes, "new": marker("pending", "internal-notes")},
+        },
+        note=marker("pending", "note"),
+    )
     return {"published": published, "hidden": hidden, "provinces": [leakland, quietland]}
 
 

@@ -5,12 +5,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from .choices import IncidentStatus
+from .admin_duplicates import DuplicatesAdminMixin
+from .admin_forms import AliasesAsLinesMixin, ReportInlineForm, limit_status_choices
+from .admin_review import ReviewedChangesMixin
+from .choices import IncidentStatus, SourceKind
 from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
+from .pending import needs_review
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(AliasesAsLinesMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_ar", "slug", "country_list", "announced_on", "dissolved_on", "merged_into"]
     search_fields = ["name", "name_ar", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
@@ -21,9 +25,9 @@ class ProvinceAdmin(SimpleHistoryAdmin):
         return ", ".join(province.countries)
 
 
-class PlaceAdmin(SimpleHistoryAdmin):
+class PlaceAdmin(AliasesAsLinesMixin, SimpleHistoryAdmin):
     """The Place admin's lists and search. Registered by ``ipwatch.geocoding.admin``, whose subclass
-    adds geocoding on save, the bulk geocode action and name suggestions."""
+    adds geocoding on save, the bulk geocode action, name suggestions and the map with its pin."""
 
     list_display = ["name", "name_ar", "country", "admin1", "latitude", "longitude", "location_precision", "geocoder"]
     list_filter = ["country", "location_precision", "geocoder", "verified"]
@@ -54,15 +58,44 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 class ReportInline(admin.StackedInline):
+    """Compact: one line for who and when, one for the grading, the title across the whole width."""
+
     model = Report
+    form = ReportInlineForm
     extra = 0
     autocomplete_fields = ["source"]
+    classes = ["compact-reports"]
     fields = [
         ("source", "is_claim", "published_on"),
-        ("title", "url"),
+        ("source_reliability", "information_credibility"),
+        "title",
+        "url",
         ("killed", "wounded", "killed_or_wounded", "kidnapped"),
         "quote",
     ]
+
+    def _held_for_review(self, request, obj) -> bool:
+        """An editor's edits to a published incident's reports would reach the public at once."""
+        return obj is not None and needs_review(obj, request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._held_for_review(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._held_for_review(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._held_for_review(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # One query per page for the script that ticks "is claim" when a group outlet is picked.
+        formset.form = type(
+            "ReportForm",
+            (formset.form,),
+            {"group_media_ids": list(Source.objects.filter(kind=SourceKind.GROUP_MEDIA).values_list("pk", flat=True))},
+        )
+        return formset
 
 
 class CountryListFilter(admin.SimpleListFilter):
@@ -78,7 +111,7 @@ class CountryListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(ReviewedChangesMixin, DuplicatesAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "date_display",
         "place",
@@ -105,11 +138,21 @@ class IncidentAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["place", "province", "campaign"]
     inlines = [ReportInline]
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "published_at"]
-    actions = ["send_to_review", "publish", "retract"]
+
+    class Media:
+        css = {"all": ["core/admin.css"]}
+        js = ["core/report_inline.js"]
+
+    readonly_fields = [
+        "created_at", "created_by", "updated_at", "updated_by", "published_at", "merged_into",
+        "possible_duplicates", "pending_review",
+    ]  # fmt: skip
+    actions = ["send_to_review", "publish", "retract", "merge_selected"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": [("date", "date_precision", "end_date"), ("place", "province"), "status"]}),
+        ("Possible duplicates", {"fields": ["possible_duplicates"]}),
+        ("Changes awaiting review", {"fields": ["pending_review"]}),
         ("What happened", {"fields": [("incident_type", "target_type"), "summary", ("claim_status", "campaign")]}),
         (
             "Figures (editor's judgement; each report keeps its own)",
@@ -129,6 +172,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 "fields": [
                     "is_synthetic",
                     ("external_source", "external_id"),
+                    "merged_into",
                     ("created_at", "created_by"),
                     ("updated_at", "updated_by"),
                     "published_at",
@@ -150,6 +194,11 @@ class IncidentAdmin(SimpleHistoryAdmin):
         user = request.user
 
         class WorkflowForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if "status" in self.fields:
+                    limit_status_choices(self.fields["status"], user, obj.status if obj else None)
+
             def clean_status(self):
                 new_status = self.cleaned_data["status"]
                 if obj is None and new_status != IncidentStatus.DRAFT and not user.has_perm(PUBLISH_PERMISSION):
@@ -172,6 +221,12 @@ class IncidentAdmin(SimpleHistoryAdmin):
         if obj.status == IncidentStatus.PUBLISHED and obj.published_at is None:
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for report in form.instance.reports.select_related("source"):
+            if report.claim_kind_mismatch:
+                self.message_user(request, f"Check report “{report}”: {report.claim_kind_mismatch}.", messages.WARNING)
 
     def _transition_selected(self, request, queryset, new_status):
         done, refused = 0, []

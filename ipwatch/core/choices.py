@@ -78,3 +78,45 @@ class IncidentStatus(models.TextChoices):
     REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
     RETRACTED = "retracted", "Retracted"
+    MERGED = "merged", "Merged into another incident"
+
+
+class SourceReliability(models.TextChoices):
+    """The "Admiralty" (NATO AJP-2.1) grade of the source: how far it has been right before."""
+
+    A = "A", "A — completely reliable"
+    B = "B", "B — usually reliable"
+    C = "C", "C — fairly reliable"
+    D = "D", "D — not usually reliable"
+    E = "E", "E — unreliable"
+    F = "F", "F — reliability cannot be judged"
+
+    @property
+    def meaning(self) -> str:
+        return self.label.split(" — ", 1)[1]
+
+
+class InformationCredibility(models.TextChoices):
+    """The "Admiralty" (NATO AJP-2.1) grade of this one piece of information."""
+
+    CONFIRMED = "1", "1 — confirmed by other sources"
+    PROBABLE = "2", "2 — probably true"
+    POSSIBLE = "3", "3 — possibly true"
+    DOUBTFUL = "4", "4 — doubtful"
+    IMPROBABLE = "5", "5 — improbable"
+    CANNOT_JUDGE = "6", "6 — truth cannot be judged"
+
+    @property
+    def meaning(self) -> str:
+        return self.label.split(" — ", 1)[1]
+
+
+class ChangeOrigin(models.TextChoices):
+    IMPORT = "import", "Re-import of a dataset"
+    EDITOR = "editor", "Editor without publish permission"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"

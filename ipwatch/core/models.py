@@ -9,13 +9,17 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
+    ChangeOrigin,
     ClaimStatus,
     DatePrecision,
     GeocoderKind,
     IncidentStatus,
     IncidentType,
+    InformationCredibility,
     LocationPrecision,
+    ReviewStatus,
     SourceKind,
+    SourceReliability,
     TargetType,
 )
 from .countries import validate_country_code, validate_country_list
@@ -233,6 +237,14 @@ class Incident(models.Model):
     is_synthetic = models.BooleanField(default=False, help_text="Generated for load and benchmark work, not real")
     external_source = models.CharField(max_length=20, blank=True, help_text="Dataset imported from, e.g. acled")
     external_id = models.CharField(max_length=100, blank=True, help_text="The dataset's own event id")
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_incidents",
+        help_text="The incident this duplicate was merged into (its reports moved there)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -338,6 +350,18 @@ class Report(models.Model):
     )
     kidnapped = models.PositiveIntegerField(null=True, blank=True)
     quote = models.TextField(blank=True, help_text="What the source said, in brief")
+    source_reliability = models.CharField(
+        max_length=1,
+        choices=SourceReliability.choices,
+        blank=True,
+        help_text="Admiralty grade A–F of the source (group media: F unless you judge otherwise)",
+    )
+    information_credibility = models.CharField(
+        max_length=1,
+        choices=InformationCredibility.choices,
+        blank=True,
+        help_text="Admiralty grade 1–6 of this report's information",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -346,3 +370,67 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.title or 'report'}"
+
+    def save(self, *args, **kwargs):
+        self.apply_source_defaults()
+        super().save(*args, **kwargs)
+
+    def apply_source_defaults(self) -> None:
+        """A report from the group's own media is graded F ("reliability cannot be judged") unless
+        an editor graded its source otherwise."""
+        if self.source_id is not None and not self.source_reliability and self.source.is_group_media:
+            self.source_reliability = SourceReliability.F
+
+    @property
+    def claim_kind_mismatch(self) -> str:
+        """A warning when "is claim" disagrees with what the source is, else ""."""
+        if self.source_id is None:
+            return ""
+        if self.source.is_group_media and not self.is_claim:
+            return f"{self.source} is the group's own media but this report is not marked as a claim"
+        if self.is_claim and not self.source.is_group_media:
+            return f"this report is marked as the group's claim but {self.source} is not group media"
+        return ""
+
+    @property
+    def grading(self) -> str:
+        """ "B2", "F", "3" or "" (what was recorded, nothing invented)."""
+        return f"{self.source_reliability}{self.information_credibility}"
+
+    @property
+    def grading_description(self) -> str:
+        """ "source usually reliable; information probably true" for the grades recorded."""
+        parts = []
+        if self.source_reliability:
+            parts.append("source " + SourceReliability(self.source_reliability).meaning)
+        if self.information_credibility:
+            parts.append("information " + InformationCredibility(self.information_credibility).meaning)
+        return "; ".join(parts)
+
+
+class PendingChange(models.Model):
+    """A change to a published incident that the public does not see until a reviewer accepts it
+    (from a re-import, or an editor without publish permission). The incident itself is untouched
+    until then; `changes` maps each field to its published and proposed values (as JSON)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="pending_changes")
+    origin = models.CharField(max_length=10, choices=ChangeOrigin.choices)
+    changes = models.JSONField(help_text='{"field": {"old": published value, "new": proposed value}}')
+    note = models.CharField(max_length=300, blank=True, help_text='e.g. "Imported from acled file 2019.csv"')
+    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["status", "incident"])]
+
+    def __str__(self):
+        return f"{self.get_origin_display()} change to incident {self.incident_id} ({', '.join(self.changes)})"

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from ipwatch.core.admin_duplicates import pairs_message
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import PUBLISH_PERMISSION
 
@@ -135,6 +136,8 @@ class IncidentImportAdmin(admin.ModelAdmin):
         if not result.ok:  # the database changed between preview and confirm
             return self._render(request, {"form": ImportUploadForm(user=request.user), "preview": result})
         messages.success(request, f"Imported {pending['filename']}: {result.summary()}.")
+        if result.possible_duplicates:
+            messages.warning(request, pairs_message(result.possible_duplicates))
         return redirect(reverse("admin:core_incident_changelist"))
 
     def _run(self, request, pending, dry_run: bool):

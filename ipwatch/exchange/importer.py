@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ipwatch.core.cache import invalidate_public_cache
-from ipwatch.core.choices import GeocoderKind, IncidentStatus
+from ipwatch.core.choices import ChangeOrigin, GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
+from ipwatch.core.duplicates import LONGEST_PERIOD, find_pairs
 from ipwatch.core.models import Campaign, Incident, Place, Province
+from ipwatch.core.pending import needs_review, propose
 from ipwatch.geocoding.service import geocode_name
 
 from .errors import RowError
@@ -66,12 +69,17 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    pending_review: int = 0  # changes to published incidents stored for a reviewer, not applied
     skipped_other_actor: int = 0
     skipped_no_province: int = 0
     places_created: int = 0
     places_geocoded: int = 0
     places_without_coordinates: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Likely duplicates of the incidents this import created (e.g. the GTD row of an attack already
+    # imported from ACLED): listed for the editors, never merged automatically.
+    possible_duplicates: list = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -81,13 +89,27 @@ class ImportResult:
     def skipped(self) -> int:
         return self.skipped_other_actor + self.skipped_no_province
 
+    def _pending_text(self) -> str:
+        if not self.pending_review:
+            return ""
+        return (
+            f", {self.pending_review} changes to published incidents awaiting a reviewer "
+            "(the public keeps the published version)"
+        )
+
     def summary(self) -> str:
         verb = "would be" if self.dry_run else "were"
         return (
             f"{self.rows} rows: {self.created} incidents {verb} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged; {self.skipped} skipped ({self.skipped_other_actor} other actors, "
+            f"{self.unchanged} unchanged{self._pending_text()}; "
+            f"{self.skipped} skipped ({self.skipped_other_actor} other actors, "
             f"{self.skipped_no_province} with no province); {self.places_created} places {verb} created "
             f"({self.places_geocoded} geocoded offline, {self.places_without_coordinates} without coordinates)"
+            + (
+                f"; {len(self.possible_duplicates)} possible duplicate pair(s) to check (manage.py find_duplicates)"
+                if self.possible_duplicates
+                else ""
+            )
         )
 
 
@@ -263,6 +285,8 @@ class Importer:
         try:
             with transaction.atomic():
                 self._run(source, filename, result)
+                if not result.errors:
+                    result.possible_duplicates = duplicates_among_created(result.created_ids)
                 if result.errors or dry_run:
                     raise _Rollback
         except _Rollback:
@@ -353,6 +377,14 @@ class Importer:
             if all(getattr(incident, name) == value for name, value in values.items()):
                 result.unchanged += 1
                 continue
+            if incident.status == IncidentStatus.MERGED:
+                result.unchanged += 1  # settled: its reports live on the incident it was merged into
+                continue
+            if needs_review(incident, None):
+                # The public keeps the published version until a reviewer accepts the change.
+                propose(incident, values, ChangeOrigin.IMPORT, self.user, self.reason)
+                result.pending_review += 1
+                continue
             for name, value in values.items():
                 setattr(incident, name, value)
             incident.updated_at = now  # bulk_update does not apply auto_now
@@ -362,9 +394,20 @@ class Importer:
         if to_create:
             writer.create(Incident, to_create)
             result.created += len(to_create)
+            result.created_ids.extend(incident.pk for incident in to_create if incident.pk)
         if to_update:
             writer.update(Incident, to_update, sorted(update_fields))
             result.updated += len(to_update)
+
+
+def duplicates_among_created(ids: list[int]) -> list:
+    """Candidate pairs that involve an incident just created, compared with everything it may overlap."""
+    if not ids:
+        return []
+    created = Incident.objects.filter(pk__gte=min(ids), pk__lte=max(ids))  # ids from one bulk insert
+    span = created.aggregate(first=Min("date"), last=Max("date"))
+    nearby = Incident.objects.filter(date__gte=span["first"] - LONGEST_PERIOD, date__lte=span["last"] + LONGEST_PERIOD)
+    return find_pairs(nearby, involving=set(ids))
 
 
 def _unknown_province(record: IncidentRecord) -> str:

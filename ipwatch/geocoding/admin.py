@@ -7,6 +7,7 @@ subclass of it that adds geocoding (core leaves Place unregistered for this).
 import logging
 
 from django.contrib import admin, messages
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -29,10 +30,42 @@ def _alternatives(result) -> str:
 @admin.register(Place)
 class GeocodingPlaceAdmin(PlaceAdmin):
     actions = ["geocode_selected"]
+    readonly_fields = ["pin_map"]
+    fieldsets = [
+        (None, {"fields": ["name", "name_ar", "aliases", ("country", "admin1")]}),
+        (
+            "Where",
+            {
+                "fields": [
+                    "pin_map",
+                    ("latitude", "longitude"),
+                    ("location_precision", "geocoder"),
+                    ("gazetteer_id", "verified"),
+                ]
+            },
+        ),
+    ]
 
     class Media:
-        js = ["geocoding/place_suggest.js"]
-        css = {"all": ["geocoding/place_suggest.css"]}
+        js = [
+            "vendor/leaflet/leaflet.js",
+            "vendor/topojson-client/topojson-client.min.js",
+            "geocoding/place_suggest.js",
+            "geocoding/place_map.js",
+        ]
+        css = {"all": ["vendor/leaflet/leaflet.css", "geocoding/place_suggest.css"]}
+
+    @admin.display(description="map")
+    def pin_map(self, place):
+        return format_html(
+            '<div class="place-pin"><div id="place-pin-map" data-basemap-url="{}" data-icon-path="{}" '
+            'data-suggest-url="{}" role="application" aria-label="Map: click to drop a pin, drag it to the place">'
+            '</div><p id="place-pin-status" class="help" aria-live="polite"></p>'
+            '<ul id="place-pin-choices"></ul></div>',
+            static("vendor/world-atlas/countries-50m.json"),
+            static("vendor/leaflet/images/"),
+            reverse("geocoding:suggest"),
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

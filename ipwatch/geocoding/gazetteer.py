@@ -169,6 +169,8 @@ class Gazetteer:
             allowed = None
         found = self._distinct(self._candidates(text, allowed))
         seen = {m.source for m in found}
+        typed = normalize.stripped_key(text)
+        hinted = frozenset({country}) if country else frozenset(c.upper() for c in countries or () if c)
         prefix_matches = []
         for idx, key in self._prefix_candidates(text, limit * 20, allowed):
             entry = self.entries[idx]
@@ -176,10 +178,18 @@ class Gazetteer:
                 continue
             seen.add(entry.source)
             match = self._match(idx, SCORE_PHONETIC * 0.9, self.names[idx][0], "prefix")
-            prefix_matches.append((len(key), -entry.population, match))
-        # The shortest completion of what was typed first ("El Fo" → Foqaha before Fort Leclerc).
-        prefix_matches.sort(key=lambda item: item[:2])
-        return (found + [match for *_, match in prefix_matches])[:limit]
+            # A name that starts with the letters typed beats one that only sounds like it does
+            # ("Sab" → Sabha, not Cape Town through a phonetic key), in the hinted country first.
+            written = any(normalize.stripped_key(name).startswith(typed) for name in self.names[idx])
+            rank = (entry.country not in hinted, not written, len(key), -entry.population)
+            prefix_matches.append((rank, match))
+        # Then the shortest completion of what was typed ("El Fo" → Foqaha before Fort Leclerc).
+        prefix_matches.sort(key=lambda item: item[0])
+        return (found + [match for _, match in prefix_matches])[:limit]
+
+    def warm(self) -> None:
+        """Build the prefix index now (≈ 2 s) rather than on the first suggestion an editor waits for."""
+        self._prefix_candidates("", 0)
 
     # ---- internals --------------------------------------------------------------------------
 
@@ -484,8 +494,13 @@ def load(cache_dir: Path | None = None, supplement_path: Path = SUPPLEMENT_PATH,
         except Exception as exc:  # a truncated or foreign file: rebuild it
             logger.warning("ignoring unreadable gazetteer cache %s: %s", cache_path, exc)
             gazetteer = None
+    if gazetteer is not None and gazetteer._prefix is None:  # a cache written before the prefix index was kept
+        gazetteer.warm()
+        if use_cache:
+            _write_cache(gazetteer, cache_dir, cache_path)
     if gazetteer is None:
         gazetteer = build(supplement_path)
+        gazetteer.warm()
         gazetteer.loaded_from = "data files"
         if use_cache:
             _write_cache(gazetteer, cache_dir, cache_path)
@@ -510,14 +525,13 @@ def _state_without_lock(self):
     state = self.__dict__.copy()
     state.pop("_lock", None)
     state["_skeletons"] = None
-    state["_prefix"] = None
-    return state
+    return state  # the prefix index is kept: suggestions answer at once in a new process
 
 
 def _restore_lock(self, state):
+    self._prefix = None
     self.__dict__.update(state)
     self._skeletons = None
-    self._prefix = None
     self._lock = threading.Lock()
 
 

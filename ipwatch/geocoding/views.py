@@ -18,10 +18,17 @@ def suggest(request):
             {"error": "invalid parameters: " + ", ".join(sorted(errors)), "errors": errors}, status=400
         )
     query, country = form.cleaned_data["q"], form.cleaned_data["country"]
-    matches = get_gazetteer().suggest(
-        query, country=country or None, countries=form.cleaned_data["province"], limit=form.cleaned_data["limit"]
-    )
+    countries, limit = form.cleaned_data["province"], form.cleaned_data["limit"]
+    gazetteer = get_gazetteer()
+    matches = gazetteer.suggest(query, country=country or None, countries=countries, limit=limit)
+    # The gazetteer's choice for the name as typed, and its alternatives: the place form's map shows them.
+    choice = gazetteer.geocode(query, country=country or None, countries=countries)
     return JsonResponse(
-        {"query": query, "country": country, "results": [match.to_dict() for match in matches]},
+        {
+            "query": query,
+            "country": country,
+            "results": [match.to_dict() for match in matches],
+            "geocode": choice.to_dict(),
+        },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -36,6 +36,7 @@ from ipwatch.core.filters import (
     filter_incidents,
     filter_params,
 )
+from ipwatch.core.merging import final_survivor
 from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import published_through, user_is_analyst
 from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
@@ -225,6 +226,12 @@ def incident_detail(request, pk):
         # A retracted incident's URL says so (410 Gone) without showing anything of it.
         if Incident.objects.filter(pk=pk, status=IncidentStatus.RETRACTED).exists():
             return render(request, "public/incident_retracted.html", {"incident_id": pk}, status=410)
+        # A duplicate merged into another incident: its address leads to the one that stands.
+        merged = Incident.objects.filter(pk=pk, status=IncidentStatus.MERGED).select_related("merged_into").first()
+        if merged is not None:
+            survivor = final_survivor(merged)
+            if visible.filter(pk=survivor.pk).exists():
+                return HttpResponsePermanentRedirect(survivor.get_absolute_url())
         raise Http404("No such incident")
     reports = list(incident.reports.select_related("source").order_by("published_on", "id"))
     previous, following = _neighbours(incident, visible)

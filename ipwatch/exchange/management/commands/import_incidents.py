@@ -65,3 +65,8 @@ class Command(BaseCommand):
             raise CommandError(f"{len(result.errors)} error(s) in {rows} row(s) of {path.name}; nothing was imported")
         prefix = "Dry run (nothing written): " if dry_run else ""
         self.stdout.write(self.style.SUCCESS(prefix + result.summary()))
+        for pair in result.possible_duplicates[:20]:
+            self.stdout.write(
+                f"  possible duplicate: incidents {pair.first} and {pair.second}, "
+                f"score {pair.score:.2f} ({', '.join(pair.reasons)})"
+            )

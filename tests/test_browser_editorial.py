@@ -1,0 +1,114 @@
+"""An editor in headless Chromium: adds a place by dropping and dragging a pin on the place form's
+map (and sees the gazetteer's choice), then merges a duplicate incident from the "possible
+duplicates" list. Screenshots of the admin forms at desktop and phone width."""
+
+import datetime as dt
+
+import pytest
+
+from ipwatch.core.choices import IncidentStatus, IncidentType
+from ipwatch.core.models import Incident, Place, Province, Report, Source
+
+from .browser import save_screenshot
+
+PASSWORD = "pw-for-tests-only"
+
+
+@pytest.fixture
+def logged_in_editor(page_watch, editor, sample_data):
+    page_watch.login("editor", PASSWORD)
+    return page_watch
+
+
+def test_editor_adds_a_place_by_pin(logged_in_editor):
+    watch, page = logged_in_editor, logged_in_editor.page
+    watch.goto("/admin/core/place/add/")
+    page.fill("#id_country", "LY")
+    page.fill("#id_name", "Synthetic pin test place")
+    page.locator("#place-pin-map[data-ready='1']").wait_for()
+    page.locator("#place-pin-map[data-basemap='loaded']").wait_for()
+    box = page.locator("#place-pin-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    dropped = (float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude")))
+    assert page.input_value("#id_geocoder") == "manual"
+    # Drag the pin 60 px east: the longitude follows it.
+    pin = page.locator("#place-pin-map .leaflet-marker-icon").bounding_box()
+    x, y = pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] - 4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 30, y, steps=5)
+    page.mouse.move(x + 60, y, steps=5)
+    page.mouse.up()
+    page.wait_for_function(f"() => parseFloat(document.getElementById('id_longitude').value) > {dropped[1] + 0.1}")
+    latitude, longitude = float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude"))
+    assert abs(latitude - dropped[0]) < 0.5
+    assert "Pin at" in page.locator("#place-pin-status").inner_text()
+    save_screenshot(page, "admin-place-pin")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+    place = Place.objects.get(name="Synthetic pin test place")
+    assert (round(place.latitude, 5), round(place.longitude, 5)) == (round(latitude, 5), round(longitude, 5))
+    assert place.geocoder == "manual"
+    watch.assert_clean()
+
+
+def test_place_map_shows_the_gazetteers_choice_and_alternatives(logged_in_editor):
+    watch, page = logged_in_editor, logged_in_editor.page
+    watch.goto("/admin/core/place/add/")
+    page.locator("#place-pin-map[data-ready='1']").wait_for()
+    page.fill("#id_name", "Sabha")  # Sabha, Libya and Sabha, Jordan: an ambiguous name without a country
+    choice = page.locator(".place-pin-choice", has_text="Gazetteer's choice")
+    choice.wait_for()
+    assert page.locator(".place-pin-choice", has_text="Alternative").count() >= 1
+    choice.click()
+    assert page.input_value("#id_geocoder") == "gazetteer"
+    assert page.input_value("#id_gazetteer_id").startswith("geonames:")
+    assert page.locator("#place-pin-map .leaflet-marker-icon").count() == 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    save_screenshot(page, "admin-place-pin-390")
+    watch.assert_clean()
+
+
+@pytest.fixture
+def duplicate_drafts(sample_data):
+    """Two drafts of one (synthetic) attack, as an ACLED row and a GTD row would give it."""
+    place = Place.objects.get(name="Sebha")
+    province = Province.objects.get(slug="fezzan")
+    common = {
+        "date": dt.date(2021, 3, 9),
+        "place": place,
+        "province": province,
+        "incident_type": IncidentType.RAID,
+        "status": IncidentStatus.DRAFT,
+        "is_synthetic": True,
+    }
+    keep = Incident.objects.create(**common, summary="SYNTHETIC test raid (ACLED-style row).", external_source="acled",
+                                   external_id="SYN-DUP-1")  # fmt: skip
+    dup = Incident.objects.create(**common, summary="SYNTHETIC test raid (GTD-style row).", external_source="gtd",
+                                  external_id="SYN-DUP-2", killed_best=2)  # fmt: skip
+    Report.objects.create(incident=dup, source=Source.objects.exclude(kind="group_media").first(), title="Synthetic")
+    return keep, dup
+
+
+def test_editor_merges_a_duplicate(logged_in_editor, duplicate_drafts):
+    watch, page = logged_in_editor, logged_in_editor.page
+    keep, dup = duplicate_drafts
+    watch.goto(f"/admin/core/incident/{keep.pk}/change/")
+    listed = page.locator(".possible-duplicates li", has_text=f"#{dup.pk}")
+    assert listed.count() == 1
+    save_screenshot(page, "admin-incident-possible-duplicates")
+    with page.expect_navigation():
+        listed.locator("a.merge-link").click()
+    assert page.locator(".merge-table tr.differs").count() >= 1
+    save_screenshot(page, "admin-incident-merge")
+    page.set_viewport_size({"width": 390, "height": 844})
+    save_screenshot(page, "admin-incident-merge-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.check(f"input[name=survivor][value='{keep.pk}']")
+    with page.expect_navigation():
+        page.click(".merge-page input[type=submit]")
+    assert f"Merged incident {dup.pk} into {keep.pk}" in page.locator(".messagelist").inner_text()
+    dup.refresh_from_db()
+    assert dup.merged_into_id == keep.pk and dup.status == IncidentStatus.MERGED
+    assert keep.reports.count() == 1
+    watch.assert_clean()
