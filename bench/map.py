@@ -248,6 +248,72 @@ class Browser:
         finally:
             page.close()
 
+    def time_window(self, base: str, runs: int = 15) -> dict:
+        """Moving the time control's window on /map/: median time until the markers are redrawn.
+
+        Ours filters the already loaded incidents in the browser (two binary searches over the
+        date-sorted features, re-cluster, redraw). Side by side, the approach it replaces: a new
+        request to the API with since/until for every window (the data is fetched, parsed, indexed
+        and drawn again)."""
+        page = self.browser.new_page(viewport={"width": 1280, "height": 860})
+        try:
+            page.goto(base + "/map/", wait_until="load")
+            page.wait_for_function(
+                "() => document.querySelector('.folium-map')?.dataset.state === 'loaded'"
+                " && window.ipwatchMapView && window.ipwatchMapView.bins.length > 0",
+                timeout=BROWSER_TIMEOUT_S * 1000,
+            )
+            return page.evaluate(
+                """async (runs) => {
+                    const view = window.ipwatchMapView, layer = window.ipwatchIncidentLayer;
+                    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+                    const n = view.bins.length, width = Math.max(1, Math.ceil(n / 12));
+                    const ours = [], naive = [], shown = [], windows = [];
+                    for (let k = 0; k < runs; k++) {
+                        const i = Math.floor((k * (n - width)) / Math.max(1, runs - 1));
+                        const iso = (day) => new Date(day * 864e5).toISOString().slice(0, 10);
+                        windows.push([i, iso(view.bins[i].from), iso(view.bins[i + width - 1].to)]);
+                    }
+                    for (const [i] of windows) {
+                        await frame();
+                        const start = performance.now();
+                        view.setBins(i, i + width - 1, false);
+                        await frame();
+                        ours.push(performance.now() - start);
+                        shown.push(+document.querySelector('.folium-map').dataset.visibleCount);
+                    }
+                    // Worst case: a window over nearly everything (all but the last bin).
+                    const wide = [];
+                    for (let k = 0; k < 3; k++) {
+                        view.setBins(0, 0, false);
+                        await frame();
+                        const start = performance.now();
+                        view.setBins(0, n - 2, false);
+                        await frame();
+                        wide.push(performance.now() - start);
+                    }
+                    const features = layer.features.length;
+                    // The naive path: ask the server for each window (data fetched, parsed, drawn).
+                    layer.timeWindow = null;
+                    for (const [, since, until] of windows) {
+                        const start = performance.now();
+                        await new Promise((resolve) => {
+                            const done = () => { layer.listeners.render.pop(); resolve(); };
+                            layer.listeners.render.push(done);
+                            layer.load(`since=${since}&until=${until}`);
+                        });
+                        await frame();
+                        naive.push(performance.now() - start);
+                    }
+                    const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+                    return {ours: median(ours) / 1000, naive: median(naive) / 1000, bins: n, width: width,
+                            shown: median(shown), features: features, wide: median(wide) / 1000};
+                }""",
+                runs,
+            )
+        finally:
+            page.close()
+
     def naive(self, html: bytes) -> float | str:
         page = self.browser.new_page(viewport={"width": 1280, "height": 860})
         vendor = self.vendor
@@ -341,6 +407,7 @@ def main():
             if browser:
                 warm_up(base)
                 ours["browser"] = browser.ours(base)
+                ours["window"] = browser.time_window(base)
                 if naive:
                     naive["browser"] = browser.naive(naive["html"])
             rows.append((size, ours, naive))
@@ -363,6 +430,14 @@ def print_row(database, size, ours, naive, file):
         f"{human_bytes(ours['full_gzip'])} in {seconds(ours['api_full_time'])}; 304 {seconds(ours['api_304_time'])})"
         f", browser {seconds(ours.get('browser'))}"
     )
+    if ours.get("window"):
+        window = ours["window"]
+        line += (
+            f"\n  time window ({window['width']} of {window['bins']} bins, ~{window['shown']:,} of "
+            f"{window['features']:,} incidents shown): markers redrawn in {seconds(window['ours'])} (median) "
+            f"vs a new API request per window {seconds(window['naive'])}; a window over all but one bin "
+            f"{seconds(window['wide'])}"
+        )
     print(line, file=file)
     print(
         f"  ours, CPU time of this process: map data {seconds(ours['api_cpu'])}, "
@@ -408,6 +483,19 @@ def print_table(database, rows):
             f"| {human_bytes(total_gzip)} / {naive_gzip}{bytes_ratio} "
             f"| {seconds(ours.get('browser'))} / {naive_browser} |"
         )
+    windows = [(size, ours["window"]) for size, ours, _ in rows if ours.get("window")]
+    if windows:
+        print(
+            "\n| N incidents | time window moved: markers redrawn, ours (filter in the browser) "
+            "| naive (new API request) |"
+        )
+        print("|---:|---:|---:|")
+        for size, window in windows:
+            print(
+                f"| {size:,} | {seconds(window['ours'])} ({window['width']}/{window['bins']} bins, "
+                f"~{window['shown']:,} shown; all but one bin: {seconds(window['wide'])}) "
+                f"| {seconds(window['naive'])} |"
+            )
     print(
         "\nOurs, the API with every property (what other tooling and the download link get): "
         + "; ".join(

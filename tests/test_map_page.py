@@ -32,7 +32,8 @@ class TestPage:
         assert 'class="folium-map" id="ipwatch_map"' in html
         assert "L.map(" in html
         assert 'IpwatchMap.attachIncidents(ipwatch_map, "ipw-map-config")' in html
-        assert '<form id="ipw-map-filters"' in html
+        assert 'id="ipw-map-filters"' in html
+        assert "IpwatchMapView.attach(" in html
         config = page_config(html)
         assert config["apiUrl"] == "/api/incidents.geojson"
         assert {"slug": "fezzan", "name": "Fezzan", "color": "#c0392b"} in config["provinces"]
@@ -72,10 +73,11 @@ class TestPage:
     def test_form_shows_the_filters_from_the_url(self, client, sample_data):
         query = "province=fezzan&province=barqa&since=2019-01-01&claimed=yes&q=camp"
         html = client.get(f"{PAGE}?{query}").content.decode()
-        assert '<option value="fezzan" selected>' in html
-        assert '<option value="barqa" selected>' in html
-        assert '<option value="sinai">' in html
-        assert 'name="since" type="date" value="2019-01-01"' in html
+        assert '<input type="checkbox" name="province" value="fezzan" checked>' in html
+        assert '<input type="checkbox" name="province" value="barqa" checked>' in html
+        assert '<input type="checkbox" name="province" value="sinai">' in html
+        # ISO dates as text, whatever the browser's locale would make of a date field.
+        assert 'placeholder="YYYY-MM-DD" maxlength="10" autocomplete="off" value="2019-01-01"' in html
         assert '<option value="yes" selected>' in html
         assert 'value="camp"' in html
         assert 'href="/api/incidents.geojson?province=fezzan&amp;province=barqa&amp;since=2019-01-01' in html
@@ -83,10 +85,9 @@ class TestPage:
     def test_preloads_the_data_the_script_will_fetch(self, client, sample_data):
         from ipwatch.maps.geojson import MAP_PROPERTIES
 
-        html = client.get(f"{PAGE}?province=fezzan&since=2019-01-01").content.decode()
-        expected = "/api/incidents.geojson?province=fezzan&amp;since=2019-01-01&amp;properties=" + ",".join(
-            MAP_PROPERTIES
-        )
+        # The time window is applied in the browser: the data request leaves since/until out.
+        html = client.get(f"{PAGE}?province=fezzan&since=2019-01-01&hide=barqa").content.decode()
+        expected = "/api/incidents.geojson?province=fezzan&amp;properties=" + ",".join(MAP_PROPERTIES)
         assert f'<link rel="preload" href="{expected}" as="fetch" crossorigin>' in html
         assert page_config(html)["mapProperties"] == list(MAP_PROPERTIES)
         assert '<link rel="preload" href="/static/vendor/world-atlas/countries-50m.json"' in html
@@ -95,9 +96,11 @@ class TestPage:
         response = client.get(f"{PAGE}?since=yesterday&province=atlantis")
         assert response.status_code == 400
         html = response.content.decode()
-        assert "<li>since: " in html
-        assert "<li>province: " in html
-        assert 'name="since" type="date" value="yesterday" aria-invalid="true"' in html
+        assert "<code>since</code>: " in html
+        assert "<code>province</code>: " in html
+        assert 'value="yesterday" aria-invalid="true"' in html
+        # The API is asked with the bad dates too, so it names them on the map.
+        assert page_config(html)["dataQuery"] == "since=yesterday&province=atlantis"
 
 
 @pytest.mark.django_db
@@ -136,18 +139,24 @@ class TestScale:
         small = client.get(PAGE).content
         self.make(make_incident, province, 27)
         large = client.get(PAGE).content
-        assert len(small) == len(large)
-        # Byte for byte the same, but for the per-response CSP nonce.
-        assert re.sub(rb'nonce="[^"]*"', b"", small) == re.sub(rb'nonce="[^"]*"', b"", large)
+
+        # Byte for byte the same, but for the per-response CSP nonce and the filter chips' counts
+        # (one number per province and type, however many incidents).
+        def strip(html):
+            html = re.sub(rb'nonce="[^"]*"', b"", html)
+            return re.sub(rb'(<span class="chip-count" aria-label=")\d+( incidents?">)\d+', rb"\1\2", html)
+
+        assert b'class="chip-count"' in large
+        assert strip(small) == strip(large)
 
     @pytest.mark.parametrize("count", [3, 30])
     def test_queries_do_not_grow_with_incidents(
         self, client, make_incident, make_province, count, django_assert_num_queries
     ):
         self.make(make_incident, make_province(slug="only"), count)
-        with django_assert_num_queries(1):  # the provinces
+        with django_assert_num_queries(2):  # the provinces, the chips' counts
             assert client.get(PAGE).status_code == 200
-        with django_assert_num_queries(2):  # + validating the province slugs
+        with django_assert_num_queries(3):  # + validating the province slugs
             assert client.get(f"{PAGE}?province=only").status_code == 200
 
     def test_gzip_when_accepted(self, client, db):

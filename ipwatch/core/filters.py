@@ -12,7 +12,7 @@ from django import forms
 from django.http import JsonResponse
 
 from .choices import IncidentType
-from .countries import country_name, country_names
+from .countries import country_names
 from .models import Incident, Province
 
 # Abuse limits: a search longer than any real query, or hundreds of repeated values, only costs the
@@ -131,7 +131,6 @@ YES_NO = [("yes", "Claimed by IS"), ("no", "Not claimed by IS")]
 EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 # The filter parameters pages pass on to each other's links (the incident list, timeline, claims).
 FILTER_PARAMS = ("province", "country", "since", "until", "type", "claimed", "q", "bbox")
-MULTIPLE_VALUE_PARAMS = {"province", "type"}
 
 
 def filter_params(params) -> list[tuple[str, str]]:
@@ -197,23 +196,6 @@ class IncidentFilterSet(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         value = value.strip()
         return queryset.mentioning(value) if value else queryset
-
-
-def filter_form_context(params) -> dict:
-    """What a page's filter form needs (the map, the timeline and claims, the incident list): the
-    choices, and the values ``params`` (the request's GET) selected. One query, for the provinces."""
-    provinces = list(Province.objects.order_by("name").values("slug", "name", "color", "countries"))
-    codes = {code for province in provinces for code in province["countries"]}
-    return {
-        "provinces": provinces,
-        "countries": sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1]),
-        "incident_types": IncidentType.choices,
-        "claimed_choices": YES_NO,
-        "selected": {
-            name: params.getlist(name) if name in MULTIPLE_VALUE_PARAMS else params.get(name, "")
-            for name in FILTER_PARAMS
-        },
-    }
 
 
 def filter_incidents(params, queryset):

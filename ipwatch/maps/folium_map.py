@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import folium
 from branca.element import MacroElement
 from django.templatetags.static import static
+from django.urls import reverse
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -24,6 +25,7 @@ MAX_ZOOM = 14
 DEFAULT_CENTER = [24.0, 25.0]  # North Africa and the Middle East, before the incidents load
 DEFAULT_ZOOM = 3
 NATURAL_EARTH_ATTRIBUTION = "Boundaries: Natural Earth"
+TIME_CONTROL_ID = "ipw-time-control"  # the element of maps/map.html the time control is built in
 
 
 class IncidentMap(folium.Map):
@@ -67,6 +69,8 @@ class OfflineBasemap(JSCSSMixin, MacroElement):
             IpwatchMap.addOfflineBasemap(
                 {{ this._parent.get_name() }}, {{ this.topojson_url|tojson }}, {{ this.attribution|tojson }}
             );
+            IpwatchBasemapLabels.attachBoundaries({{ this._parent.get_name() }}, {{ this.admin1_url|tojson }});
+            IpwatchBasemapLabels.attach({{ this._parent.get_name() }}, {{ this.labels_url|tojson }});
         {% endmacro %}
         """
     )
@@ -75,10 +79,13 @@ class OfflineBasemap(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "OfflineBasemap"
         self.topojson_url = static("vendor/world-atlas/countries-50m.json")
+        self.labels_url = reverse("maps:basemap-labels")
+        self.admin1_url = static("vendor/natural-earth-admin1/admin1-lakes.json")
         self.attribution = NATURAL_EARTH_ATTRIBUTION
         self.default_js = [
             ("topojson_client", static("vendor/topojson-client/topojson-client.min.js")),
             ("ipwatch_map", static("maps/incident-map.js")),
+            ("ipwatch_basemap_labels", static("maps/basemap-labels.js")),
         ]
 
 
@@ -92,18 +99,24 @@ class IncidentLayer(JSCSSMixin, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            IpwatchMap.attachIncidents({{ this._parent.get_name() }}, {{ this.config_element_id|tojson }});
+            IpwatchMapView.attach(
+                {{ this._parent.get_name() }},
+                IpwatchMap.attachIncidents({{ this._parent.get_name() }}, {{ this.config_element_id|tojson }}),
+                {{ this.time_control_id|tojson }}
+            );
         {% endmacro %}
         """
     )
 
-    def __init__(self, config_element_id: str):
+    def __init__(self, config_element_id: str, time_control_id: str = TIME_CONTROL_ID):
         super().__init__()
         self._name = "IncidentLayer"
         self.config_element_id = config_element_id
+        self.time_control_id = time_control_id
         self.default_js = [
             ("supercluster", static("vendor/supercluster/supercluster.min.js")),
             ("ipwatch_map", static("maps/incident-map.js")),
+            ("ipwatch_map_view", static("maps/map-view.js")),
         ]
         self.default_css = [("ipwatch_map_css", static("maps/map.css"))]
 

@@ -66,7 +66,7 @@ PROPERTY_NAMES = (
     "synthetic",
 )
 # What /map/ needs to draw markers (colour, size, hollow, synthetic count); popups fetch the rest.
-MAP_PROPERTIES = ("location_precision", "province", "killed", "wounded", "synthetic")
+MAP_PROPERTIES = ("date", "location_precision", "province", "killed", "wounded", "synthetic")
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 

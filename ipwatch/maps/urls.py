@@ -7,4 +7,5 @@ app_name = "maps"
 urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("api/incidents.geojson", views.incidents_geojson, name="incidents-geojson"),
+    path("api/basemap/labels.json", views.basemap_labels, name="basemap-labels"),
 ]

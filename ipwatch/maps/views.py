@@ -6,6 +6,7 @@ database holds. The browser fetches the API with the page's filters (kept in the
 
 import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -17,18 +18,19 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from ipwatch.core.cache import gzip_if_accepted, public_cache_for_gzip_clients
+from ipwatch.core.cache import accepts_gzip, gzip_if_accepted, public_cache_for_gzip_clients
 from ipwatch.core.choices import ClaimStatus, IncidentType, LocationPrecision
+from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import (
     IncidentFilterSet,
     InvalidFilter,
     error_messages,
-    filter_form_context,
     filter_incidents,
     invalid_filter_response,
 )
 from ipwatch.core.models import Incident, Place, Province, Report
 
+from .basemap_labels import labels_json
 from .folium_map import build_map
 from .geojson import (
     MAP_PROPERTIES,
@@ -47,13 +49,27 @@ CONFIG_ELEMENT_ID = "ipw-map-config"
 
 # ------------------------------------------------------------------------------------ the page
 
+# Page parameters that are not sent to the API: the time window (applied in the browser) and the
+# view state (provinces hidden from the legend).
+TIME_PARAMS = ("since", "until")
+VIEW_PARAMS = ("hide",)
+
+
+def data_query(params, *, keep_time=False) -> str:
+    """The query incident-map.js sends to the API for this page: its filters without the time
+    window and view state (the same string, so the page's preload is reused)."""
+    dropped = VIEW_PARAMS if keep_time else (*TIME_PARAMS, *VIEW_PARAMS)
+    kept = [(key, value) for key, values in params.lists() for value in values if key not in dropped]
+    return urlencode([(key, value) for key, value in kept if value.strip()])
+
 
 @require_safe
 @gzip_page
 def map_page(request):
     filterset = IncidentFilterSet(request.GET, queryset=Incident.objects.none())
     errors = {} if filterset.is_valid() else error_messages(filterset)
-    form_context = filter_form_context(request.GET)
+    filter_form = filter_form_context(request.GET, Incident.objects.published(), errors=errors)
+    provinces = [{"slug": chip.value, "name": chip.label, "color": chip.color} for chip in filter_form["provinces"]]
     api_url = reverse("maps:incidents-geojson")
     rendered = build_map(
         config_element_id=CONFIG_ELEMENT_ID,
@@ -69,18 +85,22 @@ def map_page(request):
         "errorsId": "ipw-map-errors",
         "downloadId": "ipw-map-download",
         "legendId": "ipw-map-legend",
-        "provinces": [{"slug": p["slug"], "name": p["name"], "color": p["color"]} for p in form_context["provinces"]],
+        "provinces": provinces,
+        # The time control filters the loaded incidents by date in the browser: the data request
+        # leaves since/until out (the histogram shows the whole span), the URL keeps them.
+        "timeParams": list(TIME_PARAMS),
+        "viewParams": list(VIEW_PARAMS),
         "labels": {
             "incident_type": dict(IncidentType.choices),
             "claim_status": dict(ClaimStatus.choices),
             "location_precision": dict(LocationPrecision.choices),
         },
     }
-    query = request.META.get("QUERY_STRING", "")
-    # Exactly the URL incident-map.js builds, so the browser starts fetching it with the page.
+    # With invalid filters the whole query goes to the API, which answers 400 naming them.
+    query = data_query(request.GET, keep_time=bool(errors))
+    config["dataQuery"] = query
     map_data_url = f"{api_url}?{query + '&' if query else ''}properties={','.join(MAP_PROPERTIES)}"
     context = {
-        **form_context,
         # folium's output holds only static URLs and constants: stored text travels in `config`,
         # which json_script escapes.
         "map_head": mark_safe(rendered.head),  # noqa: S308
@@ -91,7 +111,8 @@ def map_page(request):
         "basemap_url": rendered.basemap_url,
         "config_element_id": CONFIG_ELEMENT_ID,
         "errors": errors,
-        "api_query": request.GET.urlencode(),
+        "f": filter_form,
+        "api_query": urlencode([(k, v) for k, vs in request.GET.lists() for v in vs if k not in VIEW_PARAMS]),
     }
     return render(request, "maps/map.html", context, status=400 if errors else 200)
 
@@ -178,3 +199,23 @@ def incidents_geojson(request):
     )
     response = HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
     return gzip_if_accepted(request, _cache_headers(response, etag))
+
+
+# ------------------------------------------------------------------------- basemap place names
+
+
+@require_safe
+def basemap_labels(request):
+    """Place and region names for the offline basemap (ipwatch/maps/basemap_labels.py): the same
+    for every request, so cached a day by the browser and revalidated by ETag."""
+    body, gzipped, etag = labels_json()
+    conditional = get_conditional_response(request, etag=etag)
+    if conditional is None:
+        compressed = accepts_gzip(request)
+        conditional = HttpResponse(gzipped if compressed else body, content_type="application/json")
+        if compressed:
+            conditional["Content-Encoding"] = "gzip"
+    conditional["ETag"] = etag
+    patch_cache_control(conditional, public=True, max_age=86400)
+    patch_vary_headers(conditional, ["Accept-Encoding"])
+    return conditional

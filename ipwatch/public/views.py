@@ -28,14 +28,8 @@ from ipwatch.core.choices import (
     TargetType,
 )
 from ipwatch.core.countries import country_name
-from ipwatch.core.filters import (
-    IncidentFilterSet,
-    InvalidFilter,
-    error_messages,
-    filter_form_context,
-    filter_incidents,
-    filter_params,
-)
+from ipwatch.core.filter_form import filter_form_context
+from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.merging import final_survivor
 from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import published_through, user_is_analyst
@@ -159,9 +153,9 @@ class IncidentListView(FilterView):
         context = {
             "filter": self.filterset,
             "errors": errors,
+            "f": filter_form_context(self.request.GET, Incident.objects.none(), errors=errors),
             "sort": self.sort if self.sort in SORTS else "-date",
             "is_analyst": user_is_analyst(self.request.user),
-            **filter_form_context(self.request.GET),
         }
         return render(self.request, self.template_name, context, status=400)
 
@@ -183,7 +177,7 @@ class IncidentListView(FilterView):
                 "export_query": urlencode(filter_query),
                 "active_filters": bool(filter_query),
                 "is_analyst": user_is_analyst(self.request.user),
-                **filter_form_context(self.request.GET),
+                "f": filter_form_context(self.request.GET, Incident.objects.visible_to(self.request.user)),
                 "map_url": with_query(reverse("maps:map"), filter_query),
             }
         )

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ipwatch.core.dates import MONTH, WEEK, YEAR
-from ipwatch.core.filters import InvalidFilter, filter_form_context, filter_params, invalid_filter_response
+from ipwatch.core.filter_form import filter_form_context
+from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_response
 from ipwatch.core.models import Incident, Milestone
+from ipwatch.core.palette import assign_colors
 
 from . import claims
 from .aggregation import build_timeline
@@ -47,10 +49,12 @@ GRANULARITY_CHOICES = [(AUTO, "Automatic"), (WEEK, "Week"), (MONTH, "Month"), (Y
 GROUP_CHOICES = [("province", "Province"), ("type", "Incident type")]
 
 
-def _form_context(request):
+def _form_context(request, errors=None):
+    """The shared filter form (chips with counts, ISO dates) plus this page's own fields."""
     params = request.GET
     return {
-        **filter_form_context(params),
+        "f": filter_form_context(params, Incident.objects.published(), errors=errors),
+        "errors": errors or {},
         "granularity_choices": GRANULARITY_CHOICES,
         "group_choices": GROUP_CHOICES,
         "granularity_value": params.get("granularity") or AUTO,
@@ -64,13 +68,12 @@ def _querystring_without(params, *names) -> str:
 
 
 def timeline_page(request):
-    context = _form_context(request)
     try:
         parsed, payload = _timeline_payload(request.GET, count_synthetic=True)
     except InvalidFilter as exc:
-        context["errors"] = exc.errors
-        return render(request, "timeline/timeline.html", context, status=400)
-
+        return render(request, "timeline/timeline.html", _form_context(request, exc.errors), status=400)
+    context = _form_context(request)
+    assign_colors(payload["series"])  # distinguishable colours, the smallest series grouped as "other"
     page = Paginator(parsed.queryset.with_related().chronological(), INCIDENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -85,6 +88,7 @@ def timeline_page(request):
             "payload": payload,
             "chart_context": {
                 "incidents_url": reverse("public:incident-list"),
+                "map_url": reverse("maps:map"),
                 "filters": filter_params(request.GET),
                 "group": payload["group"],
             },
@@ -106,13 +110,16 @@ CLAIMS_GRANULARITIES = (MONTH, YEAR)
 
 
 def claims_page(request):
-    context = _form_context(request)
-    context["granularity_choices"] = [(YEAR, "Year"), (MONTH, "Month")]
-    context["granularity_value"] = request.GET.get("granularity") or YEAR
     try:
         parsed = parse_timeline_request(request.GET, Incident.objects.published(), granularities=CLAIMS_GRANULARITIES)
     except InvalidFilter as exc:
-        context["errors"] = exc.errors
+        parsed, errors = None, exc.errors
+    else:
+        errors = None
+    context = _form_context(request, errors)
+    context["granularity_choices"] = [(YEAR, "Year"), (MONTH, "Month")]
+    context["granularity_value"] = request.GET.get("granularity") or YEAR
+    if parsed is None:
         return render(request, "timeline/claims.html", context, status=400)
     granularity = parsed.granularity or YEAR
     rows, comparisons = claims.province_period_table(parsed.queryset, granularity)

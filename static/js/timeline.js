@@ -74,6 +74,10 @@
     return scale.width / Math.max(labels.length, 1);
   }
 
+  var labelBoxes = []; // drawn milestone labels (for the overlap check in the browser tests)
+  var collapsed = []; // milestones drawn as markers, their text shown on hover
+  window.ipwatchTimeline = { labelBoxes: labelBoxes, collapsed: collapsed };
+
   // Milestones: a dashed rule at the day (or the start of a coarser period), a shaded span when the
   // milestone is known less precisely than the bars (e.g. "2016" on a monthly axis).
   var milestonePlugin = {
@@ -84,6 +88,10 @@
       var ctx = chart.ctx;
       var width = step(x);
       var rowEnds = [];
+      if (options.labels) {
+        labelBoxes.length = 0;
+        collapsed.length = 0;
+      }
       ctx.save();
       ctx.font = "12px system-ui, sans-serif";
       ctx.textBaseline = "bottom";
@@ -120,11 +128,22 @@
         var textWidth = ctx.measureText(text).width;
         var textX = Math.max(2, Math.min(position + 3, chart.width - textWidth - 4));
         var row = 0;
-        while (row < MILESTONE_ROWS - 1 && rowEnds[row] !== undefined && rowEnds[row] > textX) {
+        while (row < MILESTONE_ROWS && rowEnds[row] !== undefined && rowEnds[row] > textX) {
           row += 1;
+        }
+        if (row === MILESTONE_ROWS) {
+          // No free row: a numbered marker instead of a label on top of another; hovering it
+          // shows the text, and the milestone list under the charts has every milestone.
+          collapsed.push({ x: position, y: area.top - 7, text: text });
+          ctx.fillStyle = "#14213d";
+          ctx.beginPath();
+          ctx.arc(position, area.top - 7, 5, 0, 2 * Math.PI);
+          ctx.fill();
+          return;
         }
         rowEnds[row] = textX + textWidth + 8;
         var textY = area.top - 4 - (MILESTONE_ROWS - 1 - row) * MILESTONE_ROW_HEIGHT;
+        labelBoxes.push({ left: textX - 2, right: textX + textWidth + 2, top: textY - 14, bottom: textY + 1, text: text });
         ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
         ctx.fillRect(textX - 2, textY - 14, textWidth + 4, 15);
         ctx.fillStyle = "#14213d";
@@ -209,7 +228,27 @@
     };
   }
 
-  var incidentDatasets = data.series.map(function (series) {
+  // Diagonal hatching, so the grouped "other" stack reads as a different kind of bar.
+  function hatch(color) {
+    var tile = document.createElement("canvas");
+    tile.width = tile.height = 8;
+    var c = tile.getContext("2d");
+    c.fillStyle = color;
+    c.fillRect(0, 0, 8, 8);
+    c.strokeStyle = "rgba(0, 0, 0, 0.5)";
+    c.lineWidth = 1.5;
+    c.beginPath();
+    c.moveTo(0, 8);
+    c.lineTo(8, 0);
+    c.moveTo(-2, 2);
+    c.lineTo(2, -2);
+    c.moveTo(6, 10);
+    c.lineTo(10, 6);
+    c.stroke();
+    return c.createPattern(tile, "repeat");
+  }
+
+  function valuesOf(series) {
     var values = new Array(labels.length).fill(0);
     series.points.forEach(function (point) {
       var i = indexOf.get(point.period);
@@ -217,14 +256,100 @@
         values[i] = point.incidents;
       }
     });
-    return { label: series.label, key: series.key, data: values, backgroundColor: series.color, borderWidth: 0 };
+    return values;
+  }
+
+  // Series beyond what colours can distinguish (marked `other` by the server, see
+  // ipwatch/core/palette.py) are stacked together as one hatched "other" bar.
+  var incidentDatasets = [];
+  var others = [];
+  data.series.forEach(function (series) {
+    if (series.other) {
+      others.push(series);
+      return;
+    }
+    incidentDatasets.push({ label: series.label, key: series.key, data: valuesOf(series), backgroundColor: series.color, borderWidth: 0 });
   });
+  if (others.length) {
+    var otherValues = new Array(labels.length).fill(0);
+    var otherParts = others.map(function (series) {
+      var values = valuesOf(series);
+      values.forEach(function (n, i) { otherValues[i] += n; });
+      return { label: series.label, values: values };
+    });
+    incidentDatasets.push({
+      label: "Other " + (data.group === "type" ? "types" : "provinces") + " (" + others.length + ")",
+      key: null,
+      parts: otherParts,
+      data: otherValues,
+      backgroundColor: hatch(others[0].color),
+      borderWidth: 0,
+    });
+  }
+
+  // Selecting a span: press on one bar, release on another. The span can then be shown on the map
+  // (with the page's filters) or listed.
+  var selection = { start: null, first: null, last: null, justSelected: false };
+  var selectionPlugin = {
+    id: "ipwatchSelection",
+    beforeDatasetsDraw: function (chart) {
+      if (selection.first === null) {
+        return;
+      }
+      var x = chart.scales.x;
+      var width = step(x);
+      var area = chart.chartArea;
+      chart.ctx.save();
+      chart.ctx.fillStyle = "rgba(11, 83, 148, 0.12)";
+      var left = x.getPixelForValue(selection.first) - width / 2;
+      chart.ctx.fillRect(left, area.top, x.getPixelForValue(selection.last) + width / 2 - left, area.bottom - area.top);
+      chart.ctx.restore();
+    },
+  };
+
+  function mapLink(since, until) {
+    var params = new URLSearchParams();
+    context.filters.forEach(function (pair) {
+      if (pair[0] === "since") {
+        if (pair[1] > since) { since = pair[1]; }
+        return;
+      }
+      if (pair[0] === "until") {
+        if (pair[1] < until) { until = pair[1]; }
+        return;
+      }
+      params.append(pair[0], pair[1]);
+    });
+    params.append("since", since);
+    params.append("until", until);
+    return context.map_url + "?" + params.toString();
+  }
+
+  function showSelection() {
+    var box = document.getElementById("timeline-selection");
+    if (!box) {
+      return;
+    }
+    var since = periods[selection.first].since;
+    var until = periods[selection.last].until;
+    box.querySelector("[data-span]").textContent = since + " \u2013 " + until;
+    box.querySelector("[data-map-link]").href = mapLink(since, until);
+    box.querySelector("[data-list-link]").href = incidentsLink(since, until);
+    box.hidden = false;
+  }
+
+  function indexAt(chart, event) {
+    var x = chart.scales.x;
+    var rect = chart.canvas.getBoundingClientRect();
+    var value = Math.round(x.getValueForPixel(event.clientX - rect.left));
+    return Math.max(0, Math.min(labels.length - 1, value));
+  }
 
   var incidentsCanvas = document.getElementById("incidents-chart");
   var incidentsChart = new window.Chart(incidentsCanvas, {
     type: "bar",
     data: { labels: labels, datasets: incidentDatasets },
-    plugins: [milestonePlugin, bandPlugin],
+    plugins: [milestonePlugin, bandPlugin, selectionPlugin],
     options: commonOptions({
       layout: { padding: { top: MILESTONE_ROWS * MILESTONE_ROW_HEIGHT + 6, right: 8 } },
       scales: { x: xAxis(true), y: yAxis(true, "Incidents") },
@@ -234,8 +359,16 @@
         tooltip: {
           filter: function (item) { return item.raw > 0; },
           callbacks: {
-            title: function (items) { return periodTitle(items[0].dataIndex); },
-            label: function (item) { return item.dataset.label + ": " + item.raw; },
+            title: function (items) { return items.length ? periodTitle(items[0].dataIndex) : ""; },
+            label: function (item) {
+              var text = item.dataset.label + ": " + item.raw;
+              if (item.dataset.parts) {
+                var named = item.dataset.parts.filter(function (part) { return part.values[item.dataIndex] > 0; })
+                  .map(function (part) { return part.label + " " + part.values[item.dataIndex]; });
+                if (named.length) text += " (" + named.join(", ") + ")";
+              }
+              return text;
+            },
             footer: function (items) {
               var total = items.reduce(function (sum, item) { return sum + item.raw; }, 0);
               return "All incidents: " + total + " — click a bar to list them";
@@ -244,12 +377,16 @@
         },
       },
       onClick: function (event, elements, chart) {
+        if (selection.justSelected) {
+          selection.justSelected = false;
+          return;
+        }
         var hit = chart.getElementsAtEventForMode(event, "nearest", { intersect: true }, false);
         var index;
         var key;
         if (hit.length) {
           index = hit[0].index;
-          key = incidentDatasets[hit[0].datasetIndex].key;
+          key = incidentDatasets[hit[0].datasetIndex].key || undefined;
         } else if (elements.length) {
           index = elements[0].index;
         } else {
@@ -291,7 +428,7 @@
           legend: { position: "bottom" },
           tooltip: {
             callbacks: {
-              title: function (items) { return periodTitle(items[0].dataIndex); },
+              title: function (items) { return items.length ? periodTitle(items[0].dataIndex) : ""; },
               footer: function () { return "Click to list the incidents"; },
             },
           },
@@ -307,4 +444,45 @@
   }
 
   window.addEventListener("resize", function () { layoutBands(incidentsChart); });
+
+  incidentsCanvas.addEventListener("pointerdown", function (event) {
+    selection.start = indexAt(incidentsChart, event);
+  });
+  incidentsCanvas.addEventListener("pointerup", function (event) {
+    if (selection.start === null) {
+      return;
+    }
+    var end = indexAt(incidentsChart, event);
+    if (end !== selection.start) {
+      selection.first = Math.min(selection.start, end);
+      selection.last = Math.max(selection.start, end);
+      selection.justSelected = true;
+      incidentsChart.draw();
+      showSelection();
+    }
+    selection.start = null;
+  });
+  var clearButton = document.querySelector("#timeline-selection [data-clear]");
+  if (clearButton) {
+    clearButton.addEventListener("click", function () {
+      selection.first = selection.last = null;
+      document.getElementById("timeline-selection").hidden = true;
+      incidentsChart.draw();
+    });
+  }
+  // Collapsed milestones: their text as the canvas tooltip when hovered.
+  incidentsCanvas.addEventListener("mousemove", function (event) {
+    var rect = incidentsCanvas.getBoundingClientRect();
+    var x = event.clientX - rect.left, y = event.clientY - rect.top;
+    var hit = collapsed.filter(function (m) { return Math.abs(m.x - x) <= 7 && Math.abs(m.y - y) <= 7; });
+    incidentsCanvas.title = hit.map(function (m) { return m.text; }).join("\n");
+  });
+  window.ipwatchTimeline.chart = incidentsChart;
+  window.ipwatchTimeline.selection = selection;
+  window.ipwatchTimeline.select = function (first, last) {
+    selection.first = first;
+    selection.last = last;
+    incidentsChart.draw();
+    showSelection();
+  };
 })();

@@ -142,7 +142,16 @@
       self.provinceBySlug[province.slug] = province;
     });
     this.features = [];
+    this.byDate = []; // the features sorted by date, for the time window
+    this.days = []; // their dates as day numbers (days since 1970-01-01), same order
+    this.timeWindow = null; // {from: day, to: day} (inclusive) or null for all dates
+    this.listeners = { data: [], render: [], hidden: [] };
     this.hidden = {}; // province slug ("" = no province) -> true when toggled off
+    new URLSearchParams(window.location.search).getAll("hide").forEach(function (slug) {
+      self.hidden[slug] = true;
+    });
+    // A shared link with #map=ZOOM/LAT/LON restores that view instead of fitting the data.
+    this.keepView = /^#map=/.test(window.location.hash);
     this.index = null;
     this.request = null;
     this.renderer = L.canvas({ padding: 0.3 });
@@ -158,21 +167,56 @@
       self.render();
     });
     if (this.form) {
+      // Applying filters loads the page for them (its chip counts are computed by the server); the
+      // view (#map=…), the hidden provinces and the time window stay as they are.
       this.form.addEventListener("submit", function (event) {
         event.preventDefault();
-        var query = self.queryFromForm();
-        var url = window.location.pathname + (query ? "?" + query : "");
-        window.history.pushState({ ipwatchMap: true }, "", url);
-        self.load(query);
+        var params = new URLSearchParams(self.queryFromForm());
+        var current = new URLSearchParams(window.location.search);
+        (config.viewParams || []).forEach(function (name) {
+          current.getAll(name).forEach(function (value) {
+            params.append(name, value);
+          });
+        });
+        var query = params.toString();
+        window.location.assign(window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      });
+      // Ticking a chip applies it at once.
+      this.form.addEventListener("change", function (event) {
+        if (event.target && event.target.type === "checkbox" && self.form.requestSubmit) self.form.requestSubmit();
       });
     }
-    // Back/forward: the URL is the source of truth for the filters.
+    // Back/forward between views of this page (pushState by map-state.js): the URL is the source of
+    // truth; data is reloaded only when the filters sent to the API differ.
     window.addEventListener("popstate", function () {
       self.fillForm(window.location.search);
-      self.load(window.location.search.replace(/^\?/, ""));
+      var query = self.dataQueryFromUrl();
+      if (query !== self.loadedQuery) self.load(query);
     });
-    this.load(window.location.search.replace(/^\?/, ""));
+    this.load(config.dataQuery !== undefined ? config.dataQuery : this.dataQueryFromUrl());
   }
+
+  // The URL's query without the parameters applied in the browser (time window, view state).
+  IncidentLayer.prototype.dataQueryFromUrl = function () {
+    var skip = (this.config.timeParams || []).concat(this.config.viewParams || []);
+    var params = new URLSearchParams();
+    new URLSearchParams(window.location.search).forEach(function (value, key) {
+      if (skip.indexOf(key) === -1 && value.trim() !== "") params.append(key, value);
+    });
+    return params.toString();
+  };
+
+  IncidentLayer.prototype.on = function (name, callback) {
+    this.listeners[name].push(callback);
+  };
+
+  IncidentLayer.prototype.emit = function (name) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    var self = this;
+    this.listeners[name].forEach(function (callback) {
+      callback.apply(self, args);
+    });
+  };
 
   IncidentLayer.prototype.queryFromForm = function () {
     var params = new URLSearchParams();
@@ -234,6 +278,7 @@
   IncidentLayer.prototype.load = function (query) {
     var self = this;
     if (this.request) this.request.abort();
+    this.loadedQuery = query;
     var controller = new AbortController();
     this.request = controller;
     this.setStatus("loading", "Loading incidents\u2026");
@@ -252,6 +297,9 @@
         if (controller.signal.aborted) return;
         mark("data-received");
         if (!result.ok) {
+          // The live error list replaces the one the server rendered with the page.
+          var served = self.form && self.form.querySelector(".error-box");
+          if (served) served.parentNode.removeChild(served);
           self.setData([], 0);
           self.emptyBox.hidden = true; // the filters are wrong, not the data: say so instead
           self.showErrors(result.body.errors || { request: result.body.error || "HTTP " + result.status });
@@ -269,11 +317,14 @@
 
   IncidentLayer.prototype.setData = function (features, withoutCoordinates) {
     this.features = features;
+    this.indexDates();
     this.details = {}; // popup details are refetched after every load, so they are never stale
     this.withoutCoordinates = withoutCoordinates;
     this.updateLegendCounts();
     this.index = null; // fit the view first, then cluster and draw once for it
-    this.fitToData();
+    this.emit("data", features);
+    if (!this.keepView) this.fitToData();
+    this.keepView = false; // later loads (new filters) fit their data
     this.rebuildIndex();
     var shown = features.length;
     var synthetic = 0;
@@ -288,14 +339,70 @@
     this.setStatus(shown ? "loaded" : "empty", shown ? text + "." : "No incidents match.");
   };
 
+  // Day number (days since 1970-01-01, UTC) of an ISO date, without building Date objects.
+  function dayNumber(iso) {
+    var y = +iso.slice(0, 4), m = +iso.slice(5, 7), d = +iso.slice(8, 10);
+    // Days from civil (Howard Hinnant's algorithm).
+    y -= m <= 2 ? 1 : 0;
+    var era = Math.floor(y / 400);
+    var yoe = y - era * 400;
+    var doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+    var doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
+  }
+
+  // Sort once by date so a time window is two binary searches, not a pass over every feature.
+  IncidentLayer.prototype.indexDates = function () {
+    var dated = [];
+    for (var i = 0; i < this.features.length; i++) {
+      var date = this.features[i].properties.date;
+      if (date) dated.push({ day: dayNumber(date), feature: this.features[i] });
+    }
+    dated.sort(function (a, b) {
+      return a.day - b.day;
+    });
+    this.byDate = new Array(dated.length);
+    this.days = new Array(dated.length);
+    for (var j = 0; j < dated.length; j++) {
+      this.byDate[j] = dated[j].feature;
+      this.days[j] = dated[j].day;
+    }
+  };
+
+  function lowerBound(days, value) {
+    var lo = 0, hi = days.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (days[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   IncidentLayer.prototype.visibleFeatures = function () {
     var hidden = this.hidden;
-    return this.features.filter(function (feature) {
+    var source = this.features;
+    if (this.timeWindow) {
+      source = this.byDate.slice(
+        lowerBound(this.days, this.timeWindow.from),
+        lowerBound(this.days, this.timeWindow.to + 1)
+      );
+    }
+    var anyHidden = Object.keys(hidden).length > 0;
+    if (!anyHidden) return source;
+    return source.filter(function (feature) {
       return !hidden[feature.properties.province || ""];
     });
   };
 
+  // The time control sets the window ({from, to} day numbers, inclusive; null = all dates).
+  IncidentLayer.prototype.setTimeWindow = function (window_) {
+    this.timeWindow = window_;
+    if (this.features.length) this.rebuildIndex();
+  };
+
   IncidentLayer.prototype.rebuildIndex = function () {
+    var visible = this.visibleFeatures();
     this.index = new window.Supercluster({
       radius: 55,
       maxZoom: 13,
@@ -307,8 +414,10 @@
         if (accumulated.province !== props.province) accumulated.province = "*";
         accumulated.casualties += props.casualties;
       },
-    }).load(this.visibleFeatures());
+    }).load(visible);
+    this.container.setAttribute("data-visible-count", String(visible.length));
     this.render();
+    this.emit("render");
   };
 
   IncidentLayer.prototype.fitToData = function () {
@@ -578,12 +687,14 @@
       var label = el("label");
       var checkbox = el("input");
       checkbox.type = "checkbox";
-      checkbox.checked = true;
+      checkbox.checked = !self.hidden[province.slug];
       checkbox.value = province.slug;
+      checkbox.name = "hide-toggle";
       checkbox.addEventListener("change", function () {
         if (checkbox.checked) delete self.hidden[province.slug];
         else self.hidden[province.slug] = true;
         self.rebuildIndex();
+        self.emit("hidden", Object.keys(self.hidden));
       });
       var swatch = el("span", "ipw-swatch");
       swatch.style.backgroundColor = safeColor(province.color);
@@ -651,5 +762,6 @@
     addOfflineBasemap: addOfflineBasemap,
     attachIncidents: attachIncidents,
     formatDate: formatDate,
+    dayNumber: dayNumber,
   };
 })();

@@ -1,0 +1,79 @@
+"""The offline basemap in headless Chromium: at zoom 8 on Sebha a reader sees "Sabha" and the towns
+around it, first-level boundaries and region names, a scale bar; Arabic names for an Arabic
+browser; nothing is requested from another host."""
+
+import pytest
+
+from tests.browser import PageWatch, save_screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SEBHA_ZOOM_8 = "/map/#map=8/27.04/14.43"
+READY = (
+    "() => { const m = document.querySelector('.folium-map');"
+    " return m && m.dataset.basemap === 'loaded' && m.dataset.admin1 === 'loaded' && +m.dataset.labels > 0; }"
+)
+
+
+def label_names(page):
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('.ipw-place-label'))"
+        ".filter((el) => { const r = el.getBoundingClientRect(); const m = document.querySelector('.folium-map')"
+        ".getBoundingClientRect(); return r.left >= m.left && r.right <= m.right && r.top >= m.top"
+        " && r.bottom <= m.bottom; }).map((el) => el.textContent)"
+    )
+
+
+def test_place_names_regions_and_scale_at_zoom_8_on_sebha(page_watch, live_server, sample_data):
+    page = page_watch.page
+    page_watch.goto(SEBHA_ZOOM_8)
+    page.wait_for_function(READY)
+    names = label_names(page)
+    assert "Sabha" in names
+    neighbours = {"Ubari", "Murzuk", "Brak", "Al Ghurayfah", "Wādī 'Utbah", "Umm al Arānib", "Tarāghin", "Samnū"}
+    assert len(neighbours & set(names)) >= 3, names
+    # Labels never overlap one another.
+    boxes = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.ipw-place-label')).map((el) => {"
+        " const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1), (a, b)
+    regions = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.ipw-region-label')).map((e) => e.textContent)"
+    )
+    assert {"Sabha", "Murzuq", "Wadi ash Shati'", "Wadi al Hayat"} & set(regions), regions
+    assert page.locator(".leaflet-control-scale-line").first.inner_text().strip().endswith(("km", "m"))
+    page.wait_for_load_state("networkidle")
+    page_watch.assert_clean()  # no request to another host, no console error
+    save_screenshot(page, "map-sebha-zoom8", full_page=False)
+
+    # Zooming out keeps only the larger places.
+    page.evaluate("() => window.ipwatchIncidentLayer.map.setZoom(5, {animate: false}) && null")
+    page.wait_for_function("() => !document.querySelector('.ipw-place-label[data-name=\"Brak\"]')")
+    assert "Sabha" in label_names(page) or "Tripoli" in label_names(page)
+
+
+def test_arabic_browser_gets_arabic_place_names(browser, live_server, sample_data, django_db_serialized_rollback):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    watch = PageWatch(context, live_server.url)
+    try:
+        watch.goto(SEBHA_ZOOM_8)
+        watch.page.wait_for_function(READY)
+        assert "سبها" in label_names(watch.page)
+        watch.assert_clean()
+    finally:
+        context.close()
+
+
+def test_tile_server_basemap_requests_only_the_configured_host(page_watch, live_server, sample_data, settings):
+    """With IPWATCH_TILE_URL the tiles come from that server: pointed at this origin, nothing else is
+    asked for (page_watch blocks and fails on any other host)."""
+    settings.IPWATCH_TILE_URL = live_server.url + "/static/vendor/leaflet/images/layers.png?{z}/{x}/{y}"
+    settings.IPWATCH_TILE_ATTRIBUTION = "Test tiles"
+    page_watch.goto("/map/#map=6/27/14")
+    page_watch.page.wait_for_function("() => document.querySelector('.folium-map')?.dataset.state === 'loaded'")
+    page_watch.page.wait_for_load_state("networkidle")
+    assert any("/static/vendor/leaflet/images/layers.png" in url for url in page_watch.requests)
+    page_watch.assert_clean()
