@@ -71,6 +71,7 @@ EXPECTED_PUBLIC_URLS = [
     "/api/timeline.json",
     "/claims/",
     "/api/incidents.csv",
+    "/api/basemap/labels.json",
     "/accounts/login/",
 ]
 NOT_FOR_ANONYMOUS = {"/incidents/export.csv": 302, "/geocoding/suggest/": 403}
