@@ -153,6 +153,8 @@ except ValueError:
 # ipwatch-specific settings
 # Demo accounts with printed passwords exist only for the local SQLite demo (`make run`).
 IPWATCH_DEMO_ACCOUNTS = env_bool("IPWATCH_DEMO_ACCOUNTS", False)
+# Two-person rule: whoever last edited an incident may not also publish it (another reviewer must).
+IPWATCH_TWO_PERSON_PUBLISH = env_bool("IPWATCH_TWO_PERSON_PUBLISH", False)
 
 # Geocoding (ipwatch.geocoding). Offline gazetteer always; online services (geopy) only when
 # IPWATCH_GEOCODE_ONLINE is on or `manage.py geocode --online`. GeoNames is used instead of

@@ -138,3 +138,15 @@ def test_public_page_shows_grading_where_recorded(client, make_incident, make_so
     html = client.get(incident.get_absolute_url()).content.decode()
     assert "B2</abbr>: source usually reliable; information probably true" in html
     assert "F</abbr>: source reliability cannot be judged — the group's own claim, not independently confirmed" in html
+
+
+@pytest.mark.django_db
+def test_editor_who_unticks_the_scripted_default_is_believed(editor_client, make_incident, make_source):
+    incident = make_incident(status=IncidentStatus.DRAFT)
+    amaq = make_source(kind=SourceKind.GROUP_MEDIA, name="Amaq (test 2)")
+    data = incident_form_data(incident, new_reports=[{"source": amaq, "claim_default_shown": "1"}])
+    response = editor_client.post(f"{INCIDENTS}{incident.pk}/change/", data)
+    assert response.status_code == 302
+    report = Report.objects.get(incident=incident)
+    assert report.is_claim is False  # kept as the editor left it, with a warning
+    assert any("not marked as a claim" in str(m) for m in get_messages(response.wsgi_request))

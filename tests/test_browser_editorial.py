@@ -9,7 +9,7 @@ import pytest
 from ipwatch.core.choices import IncidentStatus, IncidentType
 from ipwatch.core.models import Incident, Place, Province, Report, Source
 
-from .browser import save_screenshot
+from .browser import SCREENSHOT_DIR, save_screenshot
 
 PASSWORD = "pw-for-tests-only"
 
@@ -112,3 +112,44 @@ def test_editor_merges_a_duplicate(logged_in_editor, duplicate_drafts):
     assert dup.merged_into_id == keep.pk and dup.status == IncidentStatus.MERGED
     assert keep.reports.count() == 1
     watch.assert_clean()
+
+
+def test_choosing_group_media_ticks_is_claim_and_grades_f(logged_in_editor, duplicate_drafts):
+    watch, page = logged_in_editor, logged_in_editor.page
+    keep, _ = duplicate_drafts
+    watch.goto(f"/admin/core/incident/{keep.pk}/change/")
+    page.locator(".add-row a").first.click()
+    page.locator("#reports-0 .select2-selection").click()
+    page.locator(".select2-search__field").fill("Amaq")
+    page.locator(".select2-results__option", has_text="Amaq").first.click()
+    page.wait_for_function("() => document.getElementById('id_reports-0-is_claim').checked")
+    assert page.input_value("#id_reports-0-source_reliability") == "F"
+    page.uncheck("#id_reports-0-is_claim")
+    assert "its report is a claim" in page.locator("#reports-0 .claim-mismatch").inner_text()
+    page.locator("#reports-group").screenshot(path=str(SCREENSHOT_DIR / "admin-incident-report-inline.png"))
+    watch.assert_clean()
+
+
+def test_reviewer_sees_a_pending_change_as_a_diff(page_watch, reviewer, editor, sample_data):
+    from ipwatch.core.choices import ChangeOrigin
+    from ipwatch.core.pending import propose
+
+    incident = Incident.objects.get(place__name="Sebha")
+    pending = propose(
+        incident, {"killed_best": 2, "summary": incident.summary + " (edited)"}, ChangeOrigin.EDITOR, editor
+    )
+    page_watch.login("reviewer", PASSWORD)
+    page_watch.goto("/admin/core/pendingchange/")
+    page = page_watch.page
+    assert page.locator("#result_list tbody tr").count() == 1
+    page_watch.goto(f"/admin/core/pendingchange/{pending.pk}/change/")
+    assert page.locator(".pending-diff td.new", has_text="(edited)").count() == 1
+    save_screenshot(page, "admin-pending-change")
+    page.set_viewport_size({"width": 390, "height": 844})
+    save_screenshot(page, "admin-pending-change-390")
+    with page.expect_navigation():
+        page.click("input[value^='Accept']")
+    assert "accepted" in page.locator(".messagelist").inner_text()
+    incident.refresh_from_db()
+    assert incident.killed_best == 2
+    page_watch.assert_clean()

@@ -11,6 +11,7 @@ from .admin_review import ReviewedChangesMixin
 from .choices import IncidentStatus, SourceKind
 from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
 from .pending import needs_review
+from .two_person import check_two_person
 
 
 @admin.register(Province)
@@ -197,7 +198,7 @@ class IncidentAdmin(ReviewedChangesMixin, DuplicatesAdminMixin, SimpleHistoryAdm
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 if "status" in self.fields:
-                    limit_status_choices(self.fields["status"], user, obj.status if obj else None)
+                    limit_status_choices(self.fields["status"], user, obj.status if obj else None, obj)
 
             def clean_status(self):
                 new_status = self.cleaned_data["status"]
@@ -206,6 +207,7 @@ class IncidentAdmin(ReviewedChangesMixin, DuplicatesAdminMixin, SimpleHistoryAdm
                 if obj is not None:
                     try:
                         Incident.check_transition(old_status, new_status, user)
+                        check_two_person(obj, new_status, user)
                     except PermissionDenied as exc:
                         raise ValidationError(str(exc)) from None
                     except ValidationError as exc:

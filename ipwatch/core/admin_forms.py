@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from .choices import IncidentStatus
 from .models import Incident, Source
+from .two_person import check_two_person
 
 
 class LineListField(forms.CharField):
@@ -49,7 +50,7 @@ class AliasesAsLinesMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-def statuses_for(user, current: str | None) -> list[str]:
+def statuses_for(user, current: str | None, incident=None) -> list[str]:
     """The statuses this user may choose for an incident now in `current` (None: a new incident)."""
     if current is None:
         start = [IncidentStatus.DRAFT]
@@ -58,16 +59,20 @@ def statuses_for(user, current: str | None) -> list[str]:
         return start
     allowed = []
     for status in IncidentStatus.values:
+        if status == IncidentStatus.MERGED and status != current:
+            continue  # only the merge page merges
         try:
             Incident.check_transition(current, status, user)
+            if incident is not None:
+                check_two_person(incident, status, user)
         except (PermissionDenied, ValidationError):
             continue
         allowed.append(status)
     return allowed
 
 
-def limit_status_choices(field, user, current: str | None) -> None:
-    allowed = set(statuses_for(user, current))
+def limit_status_choices(field, user, current: str | None, incident=None) -> None:
+    allowed = set(statuses_for(user, current, incident))
     field.choices = [(value, label) for value, label in IncidentStatus.choices if value in allowed]
     # Any status still reaches the workflow check, so a forged one gets its reason, not "invalid choice".
     field.valid_value = lambda value: value in IncidentStatus.values
@@ -100,6 +105,8 @@ class ReportInlineForm(forms.ModelForm):
             and isinstance(source, Source)
             and source.is_group_media
             and "is_claim" not in self.changed_data
+            # The page's script already applied the default and the editor saw the box: theirs stands.
+            and not self.data.get(self.add_prefix("claim_default_shown"))
         ):
             cleaned["is_claim"] = True
         return cleaned

@@ -67,12 +67,17 @@ class PendingChangeAdmin(admin.ModelAdmin):
     @admin.display(description="difference")
     def diff(self, change):
         rows = diff_rows(change)
+        if any(moved for *_, moved in rows):  # the incident changed since: show what it is now too
+            head = format_html("<th>{}</th>", "now (changed since)")
+            cells = '<tr><th scope="row">{}</th><td class="old">{}</td><td class="new">{}</td><td>{}</td></tr>'
+        else:
+            head, rows = "", [row[:3] for row in rows]
+            cells = '<tr><th scope="row">{}</th><td class="old">{}</td><td class="new">{}</td></tr>'
         return format_html(
-            '<table class="pending-diff"><thead><tr><th>field</th><th>published</th><th>proposed</th>'
-            "<th>now (changed since)</th></tr></thead><tbody>{}</tbody></table>",
-            format_html_join(
-                "", '<tr><th scope="row">{}</th><td class="old">{}</td><td class="new">{}</td><td>{}</td></tr>', rows
-            ),
+            '<table class="pending-diff"><thead><tr><th scope="col">field</th><th scope="col">published</th>'
+            '<th scope="col">proposed</th>{}</tr></thead><tbody>{}</tbody></table>',
+            head,
+            format_html_join("", cells, rows),
         )
 
     def get_urls(self):

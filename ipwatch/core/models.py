@@ -25,6 +25,7 @@ from .choices import (
 from .countries import validate_country_code, validate_country_list
 from .dates import format_at_precision, period_start
 from .querysets import CampaignQuerySet, IncidentQuerySet
+from .two_person import check_two_person
 
 
 def validate_alias_list(value) -> None:
@@ -324,6 +325,7 @@ class Incident(models.Model):
 
     def transition(self, new_status: str, user) -> None:
         self.check_transition(self.status, new_status, user)
+        check_two_person(self, new_status, user)
         self.status = new_status
         if new_status == IncidentStatus.PUBLISHED:
             self.published_at = timezone.now()
@@ -433,4 +435,7 @@ class PendingChange(models.Model):
         indexes = [models.Index(fields=["status", "incident"])]
 
     def __str__(self):
-        return f"{self.get_origin_display()} change to incident {self.incident_id} ({', '.join(self.changes)})"
+        source = (
+            "a re-import" if self.origin == ChangeOrigin.IMPORT else f"an edit by {self.created_by or 'an editor'}"
+        )
+        return f"Change to incident {self.incident_id} from {source}: {', '.join(self.changes)}"

@@ -8,6 +8,7 @@ saved with the proposed values, history naming both people) or rejects it.
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -85,6 +86,8 @@ def _check_reviewer(pending: PendingChange, user) -> None:
         raise PermissionDenied("only reviewers may accept or reject changes to published incidents")
     if pending.status != ReviewStatus.PENDING:
         raise ValidationError(f"this change was already {pending.get_status_display().lower()}")
+    if settings.IPWATCH_TWO_PERSON_PUBLISH and pending.created_by_id and pending.created_by_id == user.pk:
+        raise PermissionDenied("two-person rule: you proposed this change, so another reviewer must accept it")
 
 
 @transaction.atomic

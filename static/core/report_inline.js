@@ -48,6 +48,15 @@
     }
     var isGroup = groupMediaIds(parts.checkbox).indexOf(String(select.value)) !== -1;
     parts.checkbox.checked = isGroup;
+    // Tell the server the default was applied here, so an editor who unticks it is believed.
+    var flagName = select.name.replace(/-source$/, "-claim_default_shown");
+    if (!document.querySelector('input[name="' + flagName + '"]')) {
+      var flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = flagName;
+      flag.value = "1";
+      parts.checkbox.parentNode.appendChild(flag);
+    }
     if (isGroup && parts.reliability && !parts.reliability.value) {
       parts.reliability.value = "F";
     }
