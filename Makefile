@@ -24,6 +24,9 @@ run: venv
 	$(DEMO_ENV) $(PY) manage.py load_sample_data
 	@if [ "$(SYNTHETIC)" != "0" ]; then $(DEMO_ENV) $(PY) manage.py generate_synthetic --incidents $(SYNTHETIC) --seed 1 --replace; fi
 	$(DEMO_ENV) $(PY) manage.py create_demo_users
+	@# A background-job worker beside the app (imports, syncs); it stops with the app (Ctrl-C).
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 system-deps:

@@ -3,6 +3,11 @@ PostgreSQL 15 with the sample data and 10,000 SYNTHETIC incidents, driven by 20 
 
     .venv/bin/python bench/load.py                # the recorded run (docs/benchmarks.md, "Load")
     .venv/bin/python bench/load.py --requests 100 --incidents 1000   # a quick look
+    .venv/bin/python bench/load.py --servers 2    # two app servers, one PostgreSQL, one Redis cache
+
+With --servers N (N ≥ 2) it starts a Debian redis-server on a free loopback port, runs N gunicorn app
+servers on the same database with CACHE_URL=redis://…, and spreads the clients' requests over them
+in turn, as a load balancer would.
 
 Bounded: each URL gets a fixed number of requests or a time limit, whichever comes first, and the
 whole run stops by itself. Only 127.0.0.1 is contacted. For each URL it prints requests/s, latency
@@ -40,7 +45,8 @@ def parse_args():
     parser.add_argument("--requests", type=int, default=400, help="requests per URL under load")
     parser.add_argument("--baseline-requests", type=int, default=30, help="sequential requests per URL (1 client)")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per URL, at most")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (per app server)")
+    parser.add_argument("--servers", type=int, default=1, help="app servers sharing the database (and Redis if 2+)")
     parser.add_argument("--url", action="append", dest="urls", help="URL path to load (repeatable)")
     parser.add_argument(
         "--sqlite", action="store_true", help="use a temporary SQLite file instead of a throwaway PostgreSQL"
@@ -89,8 +95,9 @@ def fetch(port: int, url: str, timeout: float = 30.0):
         connection.close()
 
 
-def run_load(port: int, url: str, clients: int, requests: int, time_limit: float) -> Result:
-    """``requests`` GETs of ``url`` from ``clients`` threads, stopping early at ``time_limit``."""
+def run_load(ports: list[int], url: str, clients: int, requests: int, time_limit: float) -> Result:
+    """``requests`` GETs of ``url`` from ``clients`` threads, spread over the app servers' ``ports`` in
+    turn, stopping early at ``time_limit``."""
     result = Result(url)
     lock = threading.Lock()
     remaining = iter(range(requests))
@@ -99,10 +106,11 @@ def run_load(port: int, url: str, clients: int, requests: int, time_limit: float
     def client():
         while time.perf_counter() < deadline:
             with lock:
-                if next(remaining, None) is None:
+                number = next(remaining, None)
+                if number is None:
                     return
             try:
-                status, latency, size = fetch(port, url)
+                status, latency, size = fetch(ports[number % len(ports)], url)
             except (OSError, http.client.HTTPException):
                 with lock:
                     result.failures += 1
@@ -172,6 +180,35 @@ def log_tail(path: Path, lines: int = 30) -> list[str]:
     return path.read_text(errors="replace").splitlines()[-lines:]
 
 
+def start_redis(workdir: Path):
+    """A throwaway redis-server for the app servers' shared cache; (process, CACHE_URL)."""
+    program = shutil.which("redis-server")
+    if program is None:
+        raise SystemExit("--servers 2+ needs redis-server (Debian package redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [program, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return process, f"redis://{HOST}:{port}/0"
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("redis-server did not start")
+
+
+def stop(process) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def main():
     args = parse_args()
     if not args.sqlite and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -194,43 +231,42 @@ def main():
     if args.sqlite:
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'load.sqlite3'}"
     database = "PostgreSQL 15" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
-    gunicorn = None
+    processes = []
     try:
+        if args.servers > 1:
+            redis_process, env["CACHE_URL"] = start_redis(workdir)
+            processes.append(redis_process)
         print(f"Preparing: {database}, sample data + {args.incidents} synthetic incidents, collectstatic…", flush=True)
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_sample_data")
         manage(env, "generate_synthetic", "--incidents", str(args.incidents), "--seed", "1", "-v", "0")
         manage(env, "collectstatic", "--noinput", "-v", "0")
         urls = args.urls or [*TARGET_URLS, *existing_pages(env)]
-        port = free_port()
-        log = (workdir / "gunicorn.log").open("w")
-        gunicorn = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "ipwatch.wsgi",
-                "--workers",
-                str(args.workers),
-                "--bind",
-                f"{HOST}:{port}",
-                "--error-logfile",
-                "-",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_until_up(port, gunicorn)
+        ports = []
+        for number in range(args.servers):
+            port = free_port()
+            log = (workdir / f"gunicorn-{number}.log").open("w")
+            gunicorn = subprocess.Popen(
+                [str(Path(PYTHON).parent / "gunicorn"), "ipwatch.wsgi", "--workers", str(args.workers),
+                 "--bind", f"{HOST}:{port}", "--error-logfile", "-"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            processes.append(gunicorn)
+            wait_until_up(port, gunicorn)
+            ports.append(port)
+        cache = env.get("CACHE_URL", "locmem:// (per process)")
         print(
-            f"gunicorn: {args.workers} workers on {HOST}:{port}; {args.clients} clients, "
-            f"{args.requests} requests per URL (at most {args.time_limit:.0f} s each)\n",
+            f"{args.servers} app server(s) × {args.workers} gunicorn workers on {HOST}:{','.join(map(str, ports))}, "
+            f"cache {cache}; {args.clients} clients, {args.requests} requests per URL (at most "
+            f"{args.time_limit:.0f} s each)\n",
             flush=True,
         )
         rows = []
         for url in urls:
-            fetch(port, url)  # warm-up: the first request fills caches and opens DB connections
-            baseline = run_load(port, url, 1, args.baseline_requests, args.time_limit)
-            load = run_load(port, url, args.clients, args.requests, args.time_limit)
+            for port in ports:
+                fetch(port, url)  # warm-up: the first request fills caches and opens DB connections
+            baseline = run_load(ports, url, 1, args.baseline_requests, args.time_limit)
+            load = run_load(ports, url, args.clients, args.requests, args.time_limit)
             rows.append((load, baseline))
         print(
             f"| URL | req/s at {args.clients} clients | p50 ms | p95 ms | p99 ms | errors | missing (404) "
@@ -241,7 +277,8 @@ def main():
             print(format_row(load, baseline))
         total_errors = sum(load.errors for load, _ in rows)
         if total_errors:
-            print("gunicorn log (last lines):\n" + "\n".join(log_tail(workdir / "gunicorn.log")))
+            for path in sorted(workdir.glob("gunicorn-*.log")):
+                print(f"{path.name} (last lines):\n" + "\n".join(log_tail(path)))
         missing = [load.url for load, _ in rows if load.missing]
         print(f"\nerrors: {total_errors}; missing pages: {', '.join(missing) or 'none'}")
         for load, _ in rows:
@@ -250,12 +287,8 @@ def main():
                 print(f"  {load.url}: statuses {unusual}, connection failures {load.failures}")
         return 1 if total_errors else 0
     finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            try:
-                gunicorn.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+        for process in reversed(processes):
+            stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "ipwatch.timeline",
     "ipwatch.public",
     "ipwatch.exchange",
+    "ipwatch.jobs",
+    "ipwatch.sync",
+    "django_tasks",
+    "django_tasks_db",
     "axes",  # login brute-force lockout (security section below)
 ]
 
@@ -98,6 +102,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: pages (and a job's progress in the admin) stay readable while a background
+    # import writes its one long transaction; in the default rollback journal a big transaction locks
+    # readers out ("database is locked"). Writers still take turns: production is PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -256,3 +265,33 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ipwatch.core.auth.lockout_response"  # templates/registration/locked_out.html, 429
 AXES_CLIENT_IP_CALLABLE = "ipwatch.core.auth.client_ip"
+
+# --- Background jobs and live data sync ----------------------------------------------------------
+# django-tasks (the backport of Django 6's tasks framework) with its database backend: the queue is a
+# table in the same database, so enqueuing is part of the transaction that creates the job, and no
+# extra service is needed. Workers: `manage.py db_worker` (make run starts one; compose has `worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Uploads and `import_incidents --background` files wait here for a worker: a volume every app server
+# and worker shares when they run on several hosts.
+IPWATCH_IMPORT_DIR = Path(os.environ.get("IPWATCH_IMPORT_DIR") or VAR_DIR / "imports")
+# Files written by export jobs, downloadable from the job's admin page (shared volume in compose too).
+IPWATCH_EXPORT_DIR = Path(os.environ.get("IPWATCH_EXPORT_DIR") or VAR_DIR / "exports")
+IPWATCH_JOBS_DIR = Path(os.environ.get("IPWATCH_JOBS_DIR") or VAR_DIR / "jobs")
+# Fault injection for the test that a worker dying half-way leaves nothing written (never set it otherwise).
+IPWATCH_JOBS_CRASH_AFTER_ROWS = os.environ.get("IPWATCH_JOBS_CRASH_AFTER_ROWS") or None
+
+# ACLED (OAuth with the myACLED account's e-mail and password) and UCDP GED (access token) APIs.
+# The URLs let a mirror or a test server stand in for either service.
+ACLED_API_URL = os.environ.get("ACLED_API_URL", "https://acleddata.com").rstrip("/")
+ACLED_EMAIL = os.environ.get("ACLED_EMAIL", "")
+ACLED_PASSWORD = os.environ.get("ACLED_PASSWORD", "")
+UCDP_API_URL = os.environ.get("UCDP_API_URL", "https://ucdpapi.pcr.uu.se/api").rstrip("/")
+UCDP_TOKEN = os.environ.get("UCDP_TOKEN", "")
+UCDP_GED_VERSION = os.environ.get("UCDP_GED_VERSION", "25.1")
+try:
+    # Seconds to wait before retrying a rate-limited (429) or unavailable (502/503/504) answer when the
+    # service sends no Retry-After; doubled on each retry.
+    IPWATCH_SYNC_BACKOFF = float(os.environ.get("IPWATCH_SYNC_BACKOFF") or "5")
+    IPWATCH_SYNC_TIMEOUT = float(os.environ.get("IPWATCH_SYNC_TIMEOUT") or "60")
+except ValueError:
+    raise ImproperlyConfigured("IPWATCH_SYNC_BACKOFF and IPWATCH_SYNC_TIMEOUT must be numbers of seconds") from None

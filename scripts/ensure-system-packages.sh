@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the suite needs (PostgreSQL 15 server, Chromium + driver for browser
-# tests, GDAL's ogrinfo for export checks) when they are missing. With CI=true a package that is
+# tests, GDAL's ogrinfo for export checks, redis-server for the several-app-servers test and the
+# two-server benchmark) when they are missing. With CI=true a package that is
 # still missing afterwards fails the run instead of letting tests skip.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
+[ -x /usr/bin/redis-server ] || command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -14,6 +14,16 @@ from ipwatch.core.sample_data import load_sample_data
 # Real-browser fixtures (browser, page, page_watch) and helpers: see tests/browser.py.
 pytest_plugins = ["tests.browser"]
 
+
+@pytest.fixture(scope="session")
+def process_db(tmp_path_factory):
+    """A migrated database with the sample data for tests that run real processes (tests/processes.py)."""
+    from tests.processes import process_database
+
+    with process_database(tmp_path_factory.mktemp("processes")) as database:
+        yield database
+
+
 _counter = itertools.count(1)
 
 

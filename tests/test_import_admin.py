@@ -1,4 +1,5 @@
-"""The admin import: upload → preview (dry run: counts and errors) → confirm; editors only; upload limits."""
+"""The admin import: upload → preview (dry run: counts and errors) → confirm (a background job);
+editors only; upload limits."""
 
 import re
 from pathlib import Path
@@ -9,6 +10,8 @@ from django.test import Client
 
 from ipwatch.core.models import Incident
 from ipwatch.exchange.admin import SESSION_KEY
+from ipwatch.jobs.models import Job
+from tests.jobs_helpers import run_queued_jobs
 from tests.test_exchange_parsing import xlsx_bytes
 
 DATA = Path(__file__).parent / "data"
@@ -46,7 +49,12 @@ def test_upload_previews_then_confirm_imports(editor_client, editor, sample_data
     assert len(list(upload_dir.iterdir())) == 1
 
     response = editor_client.post(URL, {"step": "confirm", "token": token_of(response)})
-    assert response.status_code == 302 and response["Location"] == "/admin/core/incident/"
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/admin/jobs/job/{job.pk}/change/"
+    page = editor_client.get(response["Location"]).content.decode()
+    assert f"queued as job #{job.pk}" in page and 'http-equiv="refresh"' in page  # reloads until done
+    assert Incident.objects.count() == before  # the worker imports
+    run_queued_jobs()
     assert Incident.objects.count() == before + 6
     imported = Incident.objects.get(external_id="SYN-LBY-0002")
     assert imported.status == "draft" and imported.created_by == editor
@@ -69,6 +77,7 @@ def test_a_token_is_usable_once_and_only_by_its_session(editor, reviewer, sample
     assert "expired or was already imported" in response.content.decode()
     assert not Incident.objects.filter(external_source="ucdp").exists()
     editor_client.post(URL, {"step": "confirm", "token": token})
+    run_queued_jobs()
     assert Incident.objects.filter(external_source="ucdp").count() == 3
     response = editor_client.post(URL, {"step": "confirm", "token": token}, follow=True)
     assert "expired or was already imported" in response.content.decode()
@@ -146,6 +155,7 @@ def test_only_reviewers_may_import_as_published(editor, reviewer, sample_data):
     assert "Select a valid choice" in response.content.decode()
     response = upload(reviewer_client, "ucdp_synthetic_sample.csv", "ucdp", status="published")
     reviewer_client.post(URL, {"step": "confirm", "token": token_of(response)})
+    run_queued_jobs()
     assert set(Incident.objects.filter(external_source="ucdp").values_list("status", flat=True)) == {"published"}
 
 

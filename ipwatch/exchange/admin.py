@@ -1,4 +1,5 @@
-"""Admin: upload a dataset file → preview (the importer's dry run: counts and every error) → confirm.
+"""Admin: upload a dataset file → preview (the importer's dry run: counts and every error) → confirm,
+which queues the import as a background job (ipwatch.jobs) and shows its page.
 
 The preview and the real import are `Importer.run`, the code `manage.py import_incidents` runs.
 Between the two steps the upload waits in IPWATCH_IMPORT_DIR (default var/imports/) under a random
@@ -17,9 +18,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from ipwatch.core.admin_duplicates import pairs_message
+from ipwatch.core.admin_access import ViewOnlyForPermissions
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import PUBLISH_PERMISSION
+from ipwatch.jobs.models import JobKind
+from ipwatch.jobs.runners import enqueue
 
 from .formats import FORMATS
 from .forms import ImportUploadForm
@@ -46,30 +49,19 @@ def _remove_stale(directory: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def _check_status_allowed(request, status: str) -> None:
+    if status == IncidentStatus.PUBLISHED and not request.user.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied("only reviewers may import incidents as published")
+
+
 @admin.register(IncidentImport)
-class IncidentImportAdmin(admin.ModelAdmin):
+class IncidentImportAdmin(ViewOnlyForPermissions, admin.ModelAdmin):
     """Not a list of anything: the changelist URL is the import page."""
 
-    def _may_import(self, request) -> bool:
-        return request.user.has_perm("core.add_incident") and request.user.has_perm("core.change_incident")
-
-    def has_module_permission(self, request):
-        return self._may_import(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may_import(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    required_permissions = ("core.add_incident", "core.change_incident")
 
     def changelist_view(self, request, extra_context=None):
-        if not self._may_import(request):
+        if not self.has_required_permissions(request):
             raise PermissionDenied
         if request.method == "POST" and request.POST.get("step") == "confirm":
             return self._confirm(request)
@@ -127,23 +119,22 @@ class IncidentImportAdmin(admin.ModelAdmin):
         if pending is None or not Path(pending["path"]).is_file():
             messages.error(request, "That upload has expired or was already imported; upload the file again.")
             return redirect(request.path)
-        result = self._run(request, pending, dry_run=False)
-        Path(pending["path"]).unlink(missing_ok=True)
+        _check_status_allowed(request, pending["status"])
         request.session[SESSION_KEY].pop(token, None)
         request.session.modified = True
-        if result is None:
-            return redirect(request.path)
-        if not result.ok:  # the database changed between preview and confirm
-            return self._render(request, {"form": ImportUploadForm(user=request.user), "preview": result})
-        messages.success(request, f"Imported {pending['filename']}: {result.summary()}.")
-        if result.possible_duplicates:
-            messages.warning(request, pairs_message(result.possible_duplicates))
-        return redirect(reverse("admin:core_incident_changelist"))
+        # The import itself runs on a worker (no request timeout, progress shown on the job's page).
+        job = enqueue(
+            JobKind.IMPORT,
+            f"Import {pending['filename']} ({FORMATS[pending['format']].label})",
+            {**pending, "delete_file_after": True},
+            user=request.user,
+        )
+        messages.success(request, f"Import of {pending['filename']} queued as job #{job.pk}; its progress shows here.")
+        return redirect(reverse("admin:jobs_job_change", args=[job.pk]))
 
     def _run(self, request, pending, dry_run: bool):
         status = pending["status"]
-        if status == IncidentStatus.PUBLISHED and not request.user.has_perm(PUBLISH_PERMISSION):
-            raise PermissionDenied("only reviewers may import incidents as published")
+        _check_status_allowed(request, status)
         try:
             importer = Importer(pending["format"], status=status, user=request.user)
         except ProvinceMapError as exc:

@@ -80,6 +80,12 @@ class ImportResult:
     # imported from ACLED): listed for the editors, never merged automatically.
     possible_duplicates: list = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list, repr=False)
+    updated_ids: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def written_ids(self) -> list[int]:
+        """Incidents created or updated (a finished job links to them)."""
+        return [*self.created_ids, *self.updated_ids]
 
     @property
     def ok(self) -> bool:
@@ -265,6 +271,7 @@ class Importer:
         batch_size: int = BATCH_SIZE,
         progress=None,
         simple_history_utils: bool = False,
+        reason: str = "",
     ):
         if status not in IMPORT_STATUSES:
             raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
@@ -275,13 +282,16 @@ class Importer:
         self.batch_size = batch_size
         self.progress = progress
         self.simple_history_utils = simple_history_utils
+        self.fixed_reason = reason  # the history's change reason; default: "Imported from … file …"
 
     def run(self, source: str | BinaryIO, filename: str = "", dry_run: bool = False) -> ImportResult:
         """Import (or with dry_run, rehearse) the file. Never raises for bad rows: they are in
         `result.errors`, and nothing was written."""
         result = ImportResult(format=self.format_name, dry_run=dry_run)
         name = filename or (source if isinstance(source, str) else "upload")
-        self.reason = f"Imported from {self.format_name} file {str(name).rsplit('/', 1)[-1]}"[:100]
+        self.reason = (self.fixed_reason or f"Imported from {self.format_name} file {str(name).rsplit('/', 1)[-1]}")[
+            :100
+        ]
         try:
             with transaction.atomic():
                 self._run(source, filename, result)
@@ -398,6 +408,7 @@ class Importer:
         if to_update:
             writer.update(Incident, to_update, sorted(update_fields))
             result.updated += len(to_update)
+            result.updated_ids.extend(incident.pk for incident in to_update)
 
 
 def duplicates_among_created(ids: list[int]) -> list:

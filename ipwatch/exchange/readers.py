@@ -101,6 +101,16 @@ def open_table(source: str | os.PathLike | BinaryIO, filename: str = ""):
             handle.close()
 
 
+def estimate_rows(path: str | os.PathLike) -> int | None:
+    """Lines in a CSV (a quick byte count, for a progress total); None for a workbook."""
+    with open(path, "rb") as handle:
+        if handle.read(4) == XLSX_MAGIC:
+            return None
+        handle.seek(0)
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return max(lines - 1, 0)
+
+
 def _failed(message: str) -> Table:
     return Table([], iter(()), [RowError(None, "", message)])
 

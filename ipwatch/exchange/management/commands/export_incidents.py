@@ -9,6 +9,23 @@ from ipwatch.core.filters import InvalidFilter, filter_incidents
 from ipwatch.core.models import Incident
 from ipwatch.exchange.export import csv_lines, geojson_chunks, iterate
 
+FILTERS = ("province", "type", "country", "since", "until", "claimed", "q", "bbox")
+
+
+def select_incidents(status: str, options: dict):
+    """The incidents an export of `status` with these filters (the command's options) writes."""
+    params = QueryDict(mutable=True)
+    for name in ("province", "type"):
+        params.setlist(name, options.get(name) or [])
+    for name in ("country", "since", "until", "claimed", "q", "bbox"):
+        if options.get(name):
+            params[name] = options[name]
+    incidents = Incident.objects.all() if status == "all" else Incident.objects.filter(status=status)
+    try:
+        return filter_incidents(params, incidents)
+    except InvalidFilter as exc:
+        raise CommandError("; ".join(f"--{param}: {message}" for param, message in exc.errors.items())) from exc
+
 
 class Command(BaseCommand):
     help = (
@@ -34,19 +51,14 @@ class Command(BaseCommand):
         parser.add_argument("--claimed", choices=["yes", "no"])
         parser.add_argument("--q", help="text search")
         parser.add_argument("--bbox", help="minlon,minlat,maxlon,maxlat")
+        parser.add_argument(
+            "--background", action="store_true", help="write the file on a worker (a job); the admin links to it"
+        )
 
     def handle(self, *args, format, status, **options):
-        params = QueryDict(mutable=True)
-        for name in ("province", "type"):
-            params.setlist(name, options[name])
-        for name in ("country", "since", "until", "claimed", "q", "bbox"):
-            if options[name]:
-                params[name] = options[name]
-        incidents = Incident.objects.all() if status == "all" else Incident.objects.filter(status=status)
-        try:
-            incidents = filter_incidents(params, incidents)
-        except InvalidFilter as exc:
-            raise CommandError("; ".join(f"--{param}: {message}" for param, message in exc.errors.items())) from exc
+        if options.get("background"):
+            return self._background(format, status, options)
+        incidents = select_incidents(status, options)
         chunks = csv_lines(iterate(incidents)) if format == "csv" else geojson_chunks(iterate(incidents))
         # Bytes straight to the binary stream when there is one: UTF-8 whatever the terminal's locale.
         buffer = getattr(self.stdout, "buffer", None)
@@ -62,3 +74,14 @@ class Command(BaseCommand):
             # `export_incidents … | head`: the reader has gone; stop quietly (and let exit-time
             # flushing write to /dev/null rather than fail again).
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    def _background(self, format, status, options):
+        from ipwatch.jobs.models import JobKind
+        from ipwatch.jobs.runners import enqueue
+
+        select_incidents(status, options)  # bad filters fail here, not on the worker
+        filters = {name: options[name] for name in FILTERS if options.get(name)}
+        job = enqueue(
+            JobKind.EXPORT, f"Export {status} incidents as {format}", {"format": format, "status": status, **filters}
+        )
+        self.stdout.write(f"Queued job #{job.pk}: a worker writes the file; the job's admin page links to it.")

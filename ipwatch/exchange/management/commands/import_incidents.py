@@ -7,17 +7,7 @@ from tqdm import tqdm
 from ipwatch.exchange.formats import FORMATS
 from ipwatch.exchange.importer import IMPORT_STATUSES, Importer
 from ipwatch.exchange.provinces import ProvinceMapError
-from ipwatch.exchange.readers import XLSX_MAGIC
-
-
-def estimate_rows(path: Path) -> int | None:
-    """Lines in a CSV (a quick byte count, for the progress bar's total); None for a workbook."""
-    with open(path, "rb") as handle:
-        if handle.read(4) == XLSX_MAGIC:
-            return None
-        handle.seek(0)
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    return max(lines - 1, 0)
+from ipwatch.exchange.readers import estimate_rows
 
 
 class Command(BaseCommand):
@@ -37,10 +27,18 @@ class Command(BaseCommand):
             help="status of newly created incidents (default: draft); existing incidents keep theirs",
         )
         parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the import as a background job (run by `manage.py db_worker`) and print its number",
+        )
+        parser.add_argument(
+            "--wait", action="store_true", help="with --background: follow the job's progress until it finishes"
+        )
+        parser.add_argument(
             "--province-map", metavar="FILE", help="CSV actor,country,province layered over fixtures/province_map.csv"
         )
 
-    def handle(self, *args, file, format, dry_run, status, province_map, **options):
+    def handle(self, *args, file, format, dry_run, status, province_map, background, wait, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
@@ -54,6 +52,10 @@ class Command(BaseCommand):
             raise CommandError("the province map has errors; nothing was imported") from exc
 
         quiet = options["verbosity"] < 1
+        if background:
+            return self._background(path, format, dry_run, status, province_map, wait, quiet)
+        if wait:
+            raise CommandError("--wait goes with --background")
         with tqdm(total=estimate_rows(path), unit="row", disable=True if quiet else None, file=sys.stderr) as bar:
             importer.progress = bar.update
             result = importer.run(str(path), filename=path.name, dry_run=dry_run)
@@ -70,3 +72,28 @@ class Command(BaseCommand):
                 f"  possible duplicate: incidents {pair.first} and {pair.second}, "
                 f"score {pair.score:.2f} ({', '.join(pair.reasons)})"
             )
+
+    def _background(self, path: Path, format, dry_run, status, province_map, wait, quiet):
+        from django.conf import settings
+
+        from ipwatch.jobs.follow import follow
+        from ipwatch.jobs.models import JobKind
+        from ipwatch.jobs.runners import enqueue, keep_upload
+
+        directory = Path(settings.IPWATCH_IMPORT_DIR)
+        params = {
+            "path": str(keep_upload(path, directory, path.name)),
+            "filename": path.name,
+            "format": format,
+            "status": status,
+            "dry_run": dry_run,
+            "delete_file_after": True,
+        }
+        if province_map:
+            params["province_map"] = str(keep_upload(Path(province_map), directory, Path(province_map).name))
+        job = enqueue(JobKind.IMPORT, f"Import {path.name} ({FORMATS[format].label})", params)
+        self.stdout.write(
+            f"Queued job #{job.pk}: a worker (manage.py db_worker) runs it; the admin shows its progress."
+        )
+        if wait:
+            follow(job, self.stdout, self.stderr, quiet=quiet)
