@@ -353,7 +353,14 @@ def main():
     parser.add_argument("--naive-max", type=int, default=100000, help="skip the naive page above this N")
     parser.add_argument("--no-browser", action="store_true", help="server-side figures only")
     parser.add_argument("--runs", type=int, default=5, help="runs per server-side timing (median)")
+    parser.add_argument(
+        "--activity",
+        action="store_true",
+        help="instead: /api/activity.geojson at N mixed records beside /api/incidents.geojson at N incidents",
+    )
     args = parser.parse_args()
+    if args.activity:
+        return compare_activity(args)
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
     database = configure_environment()
@@ -420,6 +427,102 @@ def main():
             server.wait()
 
     print_table(database, rows)
+
+
+# ------------------------------------------------------------------------- activity of every kind
+
+
+def naive_activity_geojson(attacks, others) -> bytes:
+    """What a straightforward view would do: the ORM, one dict per record, json.dumps."""
+    import json
+
+    features = []
+    for queryset, kind_of in ((attacks, lambda record: "attack"), (others, lambda record: record.kind)):
+        for record in queryset.with_coordinates().select_related("place", "province").iterator(chunk_size=2000):
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{kind_of(record)}-{record.pk}",
+                    "geometry": {"type": "Point", "coordinates": [record.place.longitude, record.place.latitude]},
+                    "properties": {
+                        "id": record.pk,
+                        "kind": kind_of(record),
+                        "title": getattr(record, "title", None) or str(record),
+                        "date": record.date.isoformat() if record.date else None,
+                        "date_precision": record.date_precision,
+                        "province": record.province.slug if record.province_id else None,
+                        "place": record.place.name,
+                        "country": record.place.country,
+                        "url": record.get_absolute_url(),
+                    },
+                }
+            )
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def compare_activity(args) -> None:
+    """N synthetic incidents: /api/incidents.geojson. Then N mixed records (half attacks, half the other
+    kinds): /api/activity.geojson, and the naive ORM + json.dumps serialiser of the same records."""
+    size = max(int(part) for part in args.sizes.split(","))
+    database = configure_environment()
+    import django
+
+    django.setup()
+    import json
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    from ipwatch.activity.models import Activity
+    from ipwatch.core.models import Incident
+
+    call_command("migrate", verbosity=0)
+    from ipwatch.core.sample_data import load_sample_data
+
+    load_sample_data()
+    client = Client()
+    runs = max(3, args.runs - 2)
+
+    def generate(incidents, activity):
+        call_command("generate_synthetic", "--incidents", "0", "--replace", verbosity=0)
+        subprocess.run(
+            [sys.executable, "manage.py", "generate_synthetic", "--incidents", str(incidents),
+             "--activity", str(activity), "-v", "0"],
+            cwd=ROOT,
+            check=True,
+        )  # fmt: skip
+
+    def timed(path, label):
+        client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        elapsed, response = median_time(lambda: client.get(path, HTTP_ACCEPT_ENCODING="gzip"), runs, label)
+        assert response.status_code == 200, response
+        raw = gzip.decompress(response.content)
+        return {"time": elapsed, "cpu": CPU_TIMES[label], "features": len(json.loads(raw)["features"]),
+                "bytes": len(raw), "gzip": len(response.content)}  # fmt: skip
+
+    rows = []
+    generate(size, 0)
+    rows.append(("/api/incidents.geojson", f"{size:,} incidents", timed("/api/incidents.geojson", "incidents")))
+    generate(size // 2, size - size // 2)
+    mixed = f"{Incident.objects.count():,} incidents + {Activity.objects.count():,} other"
+    rows.append(("/api/activity.geojson", mixed, timed("/api/activity.geojson", "activity")))
+    naive_time, body = median_time(
+        lambda: naive_activity_geojson(Incident.objects.published(), Activity.objects.published()), 1, "naive"
+    )
+    naive = {"time": naive_time, "cpu": CPU_TIMES["naive"], "features": len(json.loads(body)["features"]),
+             "bytes": len(body), "gzip": len(gzip.compress(body, 5))}  # fmt: skip
+    rows.append(("naive ORM + json.dumps (same records)", mixed, naive))
+    print(f"\n### /api/activity.geojson vs /api/incidents.geojson ({database}, median of {runs})\n")
+    print("| request | records in the database | features | server time | CPU | body | gzip |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for path, records, row in rows:
+        print(
+            f"| {path} | {records} | {row['features']:,} | {seconds(row['time'])} | {seconds(row['cpu'])} "
+            f"| {human_bytes(row['bytes'])} | {human_bytes(row['gzip'])} |"
+        )
+    per_feature = [row["cpu"] / max(row["features"], 1) for _, _, row in rows]
+    ratio = per_feature[1] / per_feature[0]
+    print(f"\nCPU per feature, activity / incidents: {ratio:.2f}x (goal: within 1.5x)")
 
 
 def print_row(database, size, ours, naive, file):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "ipwatch.core",
+    "ipwatch.activity",
     "ipwatch.geocoding",
     "ipwatch.maps",
     "ipwatch.timeline",
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ipwatch.core.asof.context_processor",
             ],
         },
     },
@@ -103,10 +105,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Write-ahead logging: pages (and a job's progress in the admin) stay readable while a background
-    # import writes its one long transaction; in the default rollback journal a big transaction locks
-    # readers out ("database is locked"). Writers still take turns: production is PostgreSQL.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # The embedded default stays usable while an import (or a background job) writes: write-ahead logging lets readers
+    # go on reading the last committed state, a writer waits (busy timeout, seconds) for another
+    # instead of failing at once, and write transactions take their lock when they begin, so that
+    # two of them never deadlock half-way (which SQLite answers with "database is locked").
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30")),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

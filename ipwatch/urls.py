@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ipwatch.geocoding.urls")),
     path("", include("ipwatch.maps.urls")),
+    path("", include("ipwatch.activity.urls")),
     path("", include("ipwatch.timeline.urls")),
     path("", include("ipwatch.exchange.urls")),
     path("", include("ipwatch.public.urls")),

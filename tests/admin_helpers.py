@@ -1,6 +1,7 @@
 """POST data for the incident admin's change form (the form and its report inline), built from an
 incident so each test states only what it changes."""
 
+from ipwatch.core.concurrency import VERSION_FIELD, make_token
 from ipwatch.core.models import Incident
 
 INCIDENT_FIELDS = [
@@ -57,6 +58,10 @@ def incident_form_data(incident: Incident | None = None, new_reports=(), **overr
             "reports-MAX_NUM_FORMS": "1000",
         }
     )
+    if incident is not None and incident.pk:
+        # The version the change form carries: the incident and its reports as stored now.
+        stored = Incident.objects.get(pk=incident.pk)
+        data[VERSION_FIELD] = make_token(stored, [stored.reports.all()])
     for name, value in overrides.items():
         if value is None:
             data.pop(name, None)

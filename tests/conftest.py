@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from ipwatch.core.choices import ClaimStatus, IncidentStatus, IncidentType, LocationPrecision, SourceKind
 from ipwatch.core.models import Incident, Place, Province, Report, Source
 from ipwatch.core.sample_data import load_sample_data
+from ipwatch.core.workflow import SYSTEM
 
 # Real-browser fixtures (browser, page, page_watch) and helpers: see tests/browser.py.
 pytest_plugins = ["tests.browser"]
@@ -127,7 +128,7 @@ def make_incident(db, make_place, make_province):
             fields["place"] = make_place()
         if "province" not in fields:
             fields["province"] = make_province()
-        incident = Incident.objects.create(**fields)
+        incident = Incident.objects.create(acting_user=SYSTEM, **fields)  # fixtures may start published
         for report in reports:
             Report.objects.create(incident=incident, **report)
         return incident

@@ -6,6 +6,7 @@ from django.contrib.messages import get_messages
 
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident, Report
+from ipwatch.core.workflow import SYSTEM
 
 from .admin_helpers import incident_form_data
 
@@ -66,7 +67,7 @@ class TestMerge:
 
     def test_editor_merges_drafts(self, editor_client, duplicates):
         keep, dup = duplicates
-        Incident.objects.filter(pk__in=[keep.pk, dup.pk]).update(status=IncidentStatus.DRAFT)
+        Incident.objects.filter(pk__in=[keep.pk, dup.pk]).update(status=IncidentStatus.DRAFT, acting_user=SYSTEM)
         response = editor_client.post(f"{ADMIN}{keep.pk}/merge/{dup.pk}/", {"survivor": dup.pk})
         assert response.status_code == 302
         keep.refresh_from_db()
@@ -82,5 +83,5 @@ class TestMerge:
     def test_merged_into_unpublished_is_404_for_the_public(self, reviewer_client, duplicates, client):
         keep, dup = duplicates
         reviewer_client.post(f"{ADMIN}{keep.pk}/merge/{dup.pk}/", {"survivor": keep.pk})
-        Incident.objects.filter(pk=keep.pk).update(status=IncidentStatus.DRAFT)
+        Incident.objects.filter(pk=keep.pk).update(status=IncidentStatus.DRAFT, acting_user=SYSTEM)
         assert client.get(f"/incidents/{dup.pk}/").status_code == 404

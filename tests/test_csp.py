@@ -92,6 +92,9 @@ def assert_no_third_party_origin(response):
     assert not re.search(r"https?:|\*|'unsafe-inline'|'unsafe-eval'", header), header
 
 
+pytestmark = pytest.mark.django_db  # base.html states the data's "as of" date (one query)
+
+
 @pytest.mark.urls(__name__)
 def test_a_page_with_inline_script_and_style_gets_a_nonce_for_them(client):
     response = client.get("/inline/")

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ipwatch.core.models import Incident, Place
+from ipwatch.core.workflow import SYSTEM
 from ipwatch.exchange import importer as importer_module
 from ipwatch.exchange.fields import MAX_EVENT_ID_LENGTH
 from ipwatch.exchange.importer import Importer
@@ -103,7 +104,9 @@ def test_reimport_is_idempotent_and_a_changed_row_updates_with_history(sample_da
 def test_a_reimport_keeps_the_editors_status(sample_data, tmp_path):
     path = acled_file(tmp_path, [acled_row("SYN-1")])
     run(path, "acled")
-    Incident.objects.filter(external_id="SYN-1").update(status="published")
+    incident = Incident.objects.get(external_id="SYN-1")
+    incident.transition("review", SYSTEM)
+    incident.transition("published", SYSTEM)
     run(acled_file(tmp_path, [acled_row("SYN-1", fatalities="3")]), "acled", "--status", "draft")
     assert Incident.objects.get(external_id="SYN-1").status == "published"
 

@@ -11,6 +11,7 @@ from django.db.models import F
 
 from ipwatch.core.choices import IncidentStatus, LocationPrecision, SourceKind
 from ipwatch.core.models import Incident, Report
+from ipwatch.core.workflow import SYSTEM
 from ipwatch.maps.geojson import PROPERTY_NAMES
 
 API = "/api/incidents.geojson"
@@ -97,7 +98,12 @@ class TestShape:
         assert get_collection(client)["features"][0]["properties"]["synthetic"] is True
 
     def test_empty_collection(self, client, db):
-        assert get_collection(client) == {"type": "FeatureCollection", "without_coordinates": 0, "features": []}
+        assert get_collection(client) == {
+            "type": "FeatureCollection",
+            "data_as_of": None,
+            "without_coordinates": 0,
+            "features": [],
+        }
 
 
 @pytest.mark.django_db
@@ -288,9 +294,9 @@ class TestCaching:
         # bulk writes): the ETag alone must notice.
         incident = make_incident()
         etag = client.get(API)["ETag"]
-        Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.RETRACTED)
+        Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.RETRACTED, acting_user=SYSTEM)
         assert client.get(API, HTTP_IF_NONE_MATCH=etag).status_code == 200
-        Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.PUBLISHED)
+        Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.PUBLISHED, acting_user=SYSTEM)
         etag = client.get(API)["ETag"]
         type(incident.place).objects.filter(pk=incident.place_id).update(latitude=F("latitude") + 1)
         assert client.get(API, HTTP_IF_NONE_MATCH=etag).status_code == 200
@@ -359,15 +365,15 @@ class TestQueryCount:
                 fields["place"] = None
             make_incident(**fields)
 
-        # stats (counts + ETag markers), reference-data version, rows (with the claimed figures)
-        with django_assert_num_queries(3):
+        # stats (counts + ETag markers), data as of, reference-data version, rows (with the claimed figures)
+        with django_assert_num_queries(4):
             response = client.get(API)
         assert len(json.loads(response.content)["features"]) == count - len(range(0, count, 7))
         # + the province slugs' validation
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             assert len(get_collection(client, "province=counted&since=2000-01-01")["features"]) > 0
         # a revalidation that finds nothing new stops after the ETag
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             assert client.get(API, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 

@@ -32,7 +32,12 @@ class TestFeatureCollection:
     def test_counts_incidents_without_coordinates_itself_when_not_told(self, make_incident):
         make_incident(place=None)
         collection = json.loads(geojson.feature_collection_json(Incident.objects.published()))
-        assert collection == {"type": "FeatureCollection", "without_coordinates": 1, "features": []}
+        assert collection == {
+            "type": "FeatureCollection",
+            "data_as_of": None,
+            "without_coordinates": 1,
+            "features": [],
+        }
 
     def test_features_in_id_order(self, make_incident):
         import datetime as dt

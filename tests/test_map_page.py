@@ -47,7 +47,9 @@ class TestPage:
     def test_every_asset_is_served_from_static(self, client, db):
         html = client.get(PAGE).content.decode()
         urls = re.findall(r'(?:src|href)="([^"]+)"', html)
-        assets = [url for url in urls if url.endswith((".js", ".css", ".json", ".png"))]
+        # (links to the open-data downloads under /api/ are not assets the page loads)
+        downloads = ("/api/",)
+        assets = [u for u in urls if u.endswith((".js", ".css", ".json", ".png")) and not u.startswith(downloads)]
         assert any(url.endswith("leaflet.js") for url in assets)
         assert all(url.startswith("/static/") for url in assets), assets
         # folium's CDN defaults (jQuery, Bootstrap, Font Awesome, awesome-markers) are gone.
@@ -154,9 +156,9 @@ class TestScale:
         self, client, make_incident, make_province, count, django_assert_num_queries
     ):
         self.make(make_incident, make_province(slug="only"), count)
-        with django_assert_num_queries(2):  # the provinces, the chips' counts
+        with django_assert_num_queries(3):  # the provinces, the chips' counts, the data's "as of" date
             assert client.get(PAGE).status_code == 200
-        with django_assert_num_queries(3):  # + validating the province slugs
+        with django_assert_num_queries(4):  # + validating the province slugs
             assert client.get(f"{PAGE}?province=only").status_code == 200
 
     def test_gzip_when_accepted(self, client, db):

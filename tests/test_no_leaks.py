@@ -11,9 +11,11 @@ renamed or lost cannot pass as "nothing leaked", and a new route must be declare
 """
 
 import datetime as dt
+import io
 import itertools
 import json
 import re
+import zipfile
 from collections import deque
 from itertools import combinations
 from urllib.parse import urlsplit
@@ -22,8 +24,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from ipwatch.activity.models import Activity, ActivityReport
 from ipwatch.core.choices import ChangeOrigin, ClaimStatus, IncidentStatus, IncidentType, SourceKind, TargetType
 from ipwatch.core.models import Campaign, Incident, PendingChange, Place, Province, Report, Source
+from ipwatch.core.workflow import SYSTEM
 
 MARK = "zqleak"  # every marker starts with this; nothing else in the app contains it
 UNPUBLISHED = (IncidentStatus.DRAFT, IncidentStatus.REVIEW, IncidentStatus.RETRACTED)
@@ -34,7 +38,7 @@ SECRET_FIGURES = {
     IncidentStatus.RETRACTED: (90004, 90014, 90024),
 }
 PUBLISHED_KILLED = (2, 3)
-MAX_URLS = 600  # crawl bound: the test stays fast and finite
+MAX_URLS = 1000  # crawl bound: the test stays fast and finite
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/accounts/logout/")
 # Filters the public pages and APIs accept (ipwatch/core/filters.py); each is tried on every list-like URL.
 FILTER_COMBINATIONS = [
@@ -55,6 +59,8 @@ FILTER_COMBINATIONS = [
     "province=leakland&claimed=yes&type=bombing&since=2019-01-01",
     "sort=-casualties",
     "sort=date",
+    "kind=media_release,arrest,territory",
+    "kind=designation&kind=legal_case&kind=pledge&kind=leadership",
     "page=2",
 ]
 # Every route without parameters, and what an anonymous visitor gets: the public pages and APIs a
@@ -67,12 +73,23 @@ EXPECTED_PUBLIC_URLS = [
     "/about/",
     "/map/",
     "/api/incidents.geojson",
+    "/api/activity.geojson",
+    "/api/activity.csv",
+    "/activity/",
     "/timeline/",
     "/api/timeline.json",
     "/claims/",
     "/api/incidents.csv",
     "/api/basemap/labels.json",
     "/accounts/login/",
+    "/api/reports.csv",
+    "/api/incidents.xlsx",
+    "/api/datapackage.json",
+    "/about/codebook/",
+    "/feeds/incidents.atom",
+    "/provinces/leakland/feed.atom",
+    "/api/openapi.json",
+    "/api/",
 ]
 NOT_FOR_ANONYMOUS = {"/incidents/export.csv": 302, "/geocoding/suggest/": 403}
 
@@ -94,6 +111,7 @@ def leak_world(db, django_user_model):
     town = Place.objects.create(name="Cleantown", country="TN", latitude=33.5, longitude=10.5)
     published = [
         Incident.objects.create(
+            acting_user=SYSTEM,
             date=dt.date(2019, 6, 1 + i),
             place=town,
             province=leakland if i == 0 else quietland,
@@ -139,6 +157,7 @@ def leak_world(db, django_user_model):
             description=marker(status, "campaign-description"),
         )
         incident = Incident.objects.create(
+            acting_user=SYSTEM,
             date=dt.date(2019, 6, 10 + n),
             place=place,
             province=leakland,
@@ -181,7 +200,70 @@ def leak_world(db, django_user_model):
         },
         note=marker("pending", "note"),
     )
-    return {"published": published, "hidden": hidden, "provinces": [leakland, quietland]}
+    activity = leak_activity(hidden, published, place, campaign, source, leakland, editor)
+    return {"published": published, "hidden": hidden, "provinces": [leakland, quietland], **activity}
+
+
+def leak_activity(hidden, published, place, campaign, source, province, editor) -> dict:
+    """Activity beyond attacks: for each unpublished status one record of every non-attack kind with a
+    marker in every text field and secret figures; one clean published media release that claims a
+    published and a draft incident, with marked internal notes."""
+    details = {
+        "media_release": {"media_type": "video", "outlet": source, "campaign": campaign},
+        "designation": {"authority": "eu"},
+        "arrest": {},
+        "legal_case": {"stage": "trial"},
+        "pledge": {"pledge_type": "allegiance"},
+        "leadership": {"leadership_event": "killed"},
+        "territory": {"end_date": dt.date(2019, 7, 1), "end_date_precision": "month"},
+    }
+    hidden_activity = []
+    for status in UNPUBLISHED:
+        killed, wounded, _ = SECRET_FIGURES[status]
+        for kind, extra in details.items():
+            names = ("title", "summary", "internal_notes", *KIND_TEXT.get(kind, ()))
+            texts = {name: marker(status, f"{kind}-{name}") for name in names}
+            record = Activity.objects.create(
+                kind=kind,
+                date=dt.date(2019, 6, 20),
+                place=place,
+                province=province,
+                status=status,
+                created_by=editor,
+                people_held=killed if kind == "arrest" else None,
+                issue_number=wounded if kind == "media_release" else None,
+                **texts,
+                **extra,
+            )
+            if kind == "media_release":
+                record.claimed_incidents.add(hidden[status])
+            ActivityReport.objects.create(
+                activity=record, source=source, title=marker(status, f"{kind}-report"), quote=marker(status, "aq")
+            )
+            hidden_activity.append(record)
+    clean = Activity.objects.create(
+        kind="media_release",
+        media_type="statement",
+        title="A clean published statement",
+        date=dt.date(2019, 6, 2),
+        place=published[0].place,
+        province=province,
+        internal_notes=marker("published", "activity-internal-notes"),
+        status=IncidentStatus.PUBLISHED,
+        created_by=editor,
+    )
+    clean.claimed_incidents.add(published[0], hidden[IncidentStatus.DRAFT])
+    return {"hidden_activity": hidden_activity, "published_activity": [clean]}
+
+
+KIND_TEXT = {
+    "media_release": ("language", "media_office"),
+    "designation": ("designated_name", "reference"),
+    "arrest": ("alleged_link", "intended_target"),
+    "legal_case": ("court", "jurisdiction", "outcome"),
+    "pledge": ("pledged_by",),
+    "leadership": ("person", "role"),
+}
 
 
 def secret_numbers() -> set[str]:
@@ -223,6 +305,7 @@ def public_routes() -> list[str]:
 def concrete_urls(world) -> list[str]:
     """Every route with its parameters filled with the ids/slugs of the test data (hidden ones too)."""
     ids = [str(i.pk) for i in world["published"]] + [str(i.pk) for i in world["hidden"].values()]
+    ids += [str(a.pk) for a in world["published_activity"] + world["hidden_activity"] if str(a.pk) not in ids]
     slugs = [p.slug for p in world["provinces"]] + list(
         Source.objects.values_list("slug", flat=True)
     ) + list(Campaign.objects.values_list("slug", flat=True))  # fmt: skip
@@ -259,6 +342,10 @@ def links(html: str) -> list[str]:
 
 
 def body_of(response) -> str:
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        # A workbook is a zip of XML parts: read what it says, not its compressed bytes.
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8", "replace")
     return response.content.decode("utf-8", "replace")
@@ -279,14 +366,36 @@ def check(url: str, response, world, numbers: set[str], problems: list[str]) -> 
     for linked in re.findall(r"/incidents/(\d+)/", body):
         if int(linked) in hidden_ids:
             problems.append(f"{url}: links to unpublished incident {linked}")
+    hidden_activity = {a.pk for a in world["hidden_activity"]}
+    for linked in re.findall(r"/activity/(\d+)/", body):
+        if int(linked) in hidden_activity:
+            problems.append(f"{url}: links to unpublished activity record {linked}")
     published_count = len(world["published"])
     for name, value in re.findall(r'data-count="([\w-]+)">([\d,]+)<', body):
-        counted = name in {"incidents", "last-30", "last-90", "last-365", "active-provinces"}
+        counted = name in {"incidents", "attack", "last-30", "last-90", "last-365", "active-provinces"}
         if counted and int(value.replace(",", "")) > published_count:
             problems.append(f"{url}: count {name}={value} includes unpublished incidents")
+        if name in ACTIVITY_KINDS and int(value.replace(",", "")) > len(world["published_activity"]):
+            problems.append(f"{url}: count {name}={value} includes unpublished activity")
     if "json" in response.get("Content-Type", "") and response.status_code == 200:
-        check_json(url, json.loads(body), hidden_ids, published_count, problems)
+        data = json.loads(body)
+        if url.startswith("/api/activity"):
+            check_activity_features(url, data, world, problems)
+            published_count += len(world["published_activity"])
+        check_json(url, data, hidden_ids, published_count, problems)
     return body
+
+
+ACTIVITY_KINDS = {"media_release", "designation", "arrest", "legal_case", "pledge", "leadership", "territory"}
+
+
+def check_activity_features(url, data, world, problems) -> None:
+    hidden = {("attack", i.pk) for i in world["hidden"].values()}
+    hidden |= {(a.kind, a.pk) for a in world["hidden_activity"]}
+    for feature in data.get("features") or []:
+        properties = feature.get("properties") or {}
+        if (properties.get("kind"), properties.get("id")) in hidden:
+            problems.append(f"{url}: feature for unpublished {properties.get('kind')} {properties.get('id')}")
 
 
 def check_json(url, data, hidden_ids, published_count, problems) -> None:
@@ -358,7 +467,23 @@ def test_nothing_unpublished_reaches_anonymous_visitors(leak_world, analyst):
     assert not problems, "\n".join(problems[:40])
 
     # The crawl really covered the site (and the shared filters on it): every page that exists.
-    for url in ("/", "/incidents/", "/provinces/", "/provinces/leakland/", "/sources/", "/about/"):
+    for url in (
+        "/",
+        "/incidents/",
+        "/provinces/",
+        "/provinces/leakland/",
+        "/sources/",
+        "/about/",
+        "/activity/",
+        "/api/reports.csv",
+        "/api/incidents.xlsx",
+        "/api/datapackage.json",
+        "/about/codebook/",
+        "/feeds/incidents.atom",
+        "/provinces/leakland/feed.atom",
+        "/api/reports.csv?province=leakland",
+        "/feeds/incidents.atom?q=summary",
+    ):
         assert visited.get(url) == 200, (url, visited.get(url))
     answers = {url: visited.get(url) for url in EXPECTED_PUBLIC_URLS}
     assert answers == dict.fromkeys(EXPECTED_PUBLIC_URLS, 200)
@@ -370,6 +495,8 @@ def test_nothing_unpublished_reaches_anonymous_visitors(leak_world, analyst):
     assert len(visited) > 100  # pages × filter combinations × links found
     published_id = leak_world["published"][0].pk
     assert visited.get(f"/incidents/{published_id}/") == 200
+    assert visited.get(f"/activity/{leak_world['published_activity'][0].pk}/") == 200
+    assert visited.get("/api/activity.geojson?kind=media_release,arrest,territory") == 200
 
 
 def test_unpublished_incident_urls_answer_404_and_retracted_410(client, leak_world):
@@ -385,7 +512,7 @@ def test_unpublished_incident_urls_answer_404_and_retracted_410(client, leak_wor
 def test_public_counts_include_published_incidents_only(client, leak_world):
     overview = client.get("/").context
     assert overview["totals"]["total"] == 2
-    assert overview["totals"]["killed_total"] == sum(PUBLISHED_KILLED)
+    assert overview["totals"]["killed_total"].value == sum(PUBLISHED_KILLED)
     assert client.get("/incidents/?province=leakland").context["paginator"].count == 1
     provinces = {p.slug: p for p in client.get("/provinces/").context["provinces"]}
     assert provinces["leakland"].incident_total == 1

@@ -24,9 +24,14 @@ def test_date_at_its_precision_and_figures(client, make_incident):
     incident = make_incident(
         date=dt.date(2018, 10, 25), date_precision=DatePrecision.MONTH, killed_low=2, killed_best=4, killed_high=6
     )
-    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    response = client.get(f"/incidents/{incident.pk}/")
+    html = response.content.decode()
     assert "Oct 2018" in html and "25 Oct 2018" not in html
-    assert "4 (2–6)" in html
+    assert [(row["best"], row["range"]) for row in response.context["figures"]] == [
+        ("4", "2–6"),
+        ("unknown", "not recorded"),
+    ]
+    assert '<td class="num">2–6</td>' in html
 
 
 def test_group_media_is_cited_by_name_and_date_without_a_link(client, make_incident, make_source):
@@ -100,3 +105,31 @@ def test_query_count_does_not_grow_with_reports(client, make_incident, make_sour
     one = make_incident(reports=[{"source": source, "title": "only"}])
     many = make_incident(reports=[{"source": make_source(), "title": f"r{i}"} for i in range(8)])
     assert count_queries(client, f"/incidents/{one.pk}/") == count_queries(client, f"/incidents/{many.pk}/")
+
+
+def test_cite_this_block_and_report_dates(client, sample_data):
+    sebha = Incident.objects.get(place__name="Sebha")
+    response = client.get(f"/incidents/{sebha.pk}/")
+    html = response.content.decode()
+    ref = f"IPW-{sebha.pk:06d}"
+    cite = response.context["cite"]
+    assert cite["ref"] == ref and f"<code data-ref>{ref}</code>" in html
+    assert cite["permalink"] == f"http://testserver/incidents/{sebha.pk}/"
+    assert f'href="http://testserver/incidents/{sebha.pk}/"' in html
+    assert "Retrieved" in html
+    assert cite["sources"] == [
+        "Amaq News Agency, “Amaq single-page statement claiming the Sebha camp raid”, publication date not recorded",
+        "Reuters, “Local official on the Sebha camp attack”, publication date not recorded",
+        "FDD's Long War Journal, “Islamic State loyalists fight on in Libya”, May 2019",
+    ]
+    assert f"{ref}, http://testserver/incidents/{sebha.pk}/ (retrieved" in cite["text"]
+    # Each report shows its date at its precision when known.
+    assert '<time datetime="2019-05">May 2019</time>' in html
+    # Killed: best 1, range recorded as low 1 only.
+    assert response.context["figures"][0] == {
+        "name": "killed",
+        "label": "Killed",
+        "best": "1",
+        "range": "at least 1 (no upper figure)",
+    }
+    assert response.context["figures"][1]["best"] == "unknown"

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
 from tests.public_helpers import count_queries, days_ago
 
 
@@ -23,7 +24,7 @@ def test_only_published_incidents_are_counted(client, make_incident):
         make_incident(status=status, killed_best=900)
     response = client.get("/")
     assert response.context["totals"]["total"] == 1
-    assert response.context["totals"]["killed_total"] == 3
+    assert response.context["totals"]["killed_total"].value == 3
     assert "900" not in response.content.decode()
 
 
@@ -71,7 +72,7 @@ def test_query_count_does_not_grow_with_the_data(client, make_incident, make_pro
     for i in range(40):
         make_incident(date=days_ago(i * 9), province=more_provinces[i % 8], killed_best=i)
     assert count_queries(client, "/") == few
-    assert few <= 6
+    assert few <= 7  # + the data's "as of" date
 
 
 def test_chart_of_an_old_dataset_ends_at_its_last_month(client, make_incident):
@@ -87,7 +88,9 @@ def test_monthly_chart_honours_date_precision(db):
     from ipwatch.core.models import Incident
     from ipwatch.public.stats import monthly_counts
 
-    make = Incident.objects.create
+    def make(**fields):
+        return Incident.objects.create(acting_user=SYSTEM, **fields)
+
     make(date=dt.date(2019, 4, 29), date_precision="week", incident_type="raid", summary="s", status="published")
     make(date=dt.date(2019, 7, 1), date_precision="year", incident_type="raid", summary="s", status="published")
     make(date=dt.date(2019, 5, 4), incident_type="raid", summary="s", status="published")

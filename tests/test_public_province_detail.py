@@ -22,6 +22,7 @@ def test_activity_index_and_merger(client, make_province, make_incident):
     make_incident(province=west_africa, date=days_ago(10))
     make_incident(province=west_africa, date=days_ago(35))
     make_incident(province=west_africa, date=days_ago(12), status=IncidentStatus.DRAFT)
+    make_incident(province=make_province(name="Elsewhere"), date=days_ago(0))  # the data is as of today
     context = client.get("/provinces/west-africa/").context
     province = context["province"]
     assert [w.count for w in province.windows] == [1, 2, 2]

@@ -23,6 +23,7 @@ def test_activity_index_days_since_and_dormant(client, make_province, make_incid
     make_incident(province=active, date=days_ago(50))
     make_incident(province=active, date=days_ago(5), status=IncidentStatus.REVIEW)  # not counted
     make_incident(province=dormant, date=days_ago(400))
+    make_incident(province=make_province(name="Elsewhere"), date=days_ago(0))  # the data is as of today
     provinces = {p.name: p for p in client.get("/provinces/").context["provinces"]}
     a = provinces["Active province"]
     assert [w.count for w in a.windows] == [1, 2, 2]
@@ -42,4 +43,17 @@ def test_query_count_does_not_grow_with_provinces_or_incidents(client, make_prov
     few = count_queries(client, "/provinces/")
     for i in range(12):
         make_incident(province=make_province(), date=days_ago(i * 30))
-    assert count_queries(client, "/provinces/") == few == 1
+    assert count_queries(client, "/provinces/") == few == 2  # the provinces, the data's "as of" date
+
+
+def test_activity_is_measured_to_the_data_as_of_date(client, sample_data):
+    """One definition: the sample data stops on 4 May 2019, so Fezzan (Sebha raid) is active and the
+    overview's card agrees with the province table instead of counting provinces dormant there."""
+    provinces = {p.slug: p for p in client.get("/provinces/").context["provinces"]}
+    assert provinces["fezzan"].active and provinces["fezzan"].days_since == 0
+    active = {slug for slug, p in provinces.items() if p.active}
+    overview = client.get("/")
+    assert overview.context["active_count"] == len(active)
+    html = overview.content.decode()
+    assert 'Data as of <time datetime="2019-05-04">4 May 2019</time>' in html
+    assert f'data-count="active-provinces">{len(active)}<' in html

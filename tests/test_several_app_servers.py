@@ -16,10 +16,12 @@ def create_reviewer_and_incident(db) -> int:
     script = f"""
 from django.contrib.auth.models import Group, User
 from ipwatch.core.models import Incident, Place, Province
+from ipwatch.core.workflow import SYSTEM
 user = User.objects.create_user("reviewer2", password="pw-for-tests-only", is_staff=True)
 user.groups.add(Group.objects.get(name="Reviewers"))
 place = Place.objects.create(name={PLACE!r}, country="LY", latitude=27.1, longitude=14.5)
-incident = Incident.objects.create(date="2019-05-04", incident_type="raid", summary={SUMMARY!r}, status="review",
+incident = Incident.objects.create(acting_user=SYSTEM, date="2019-05-04", incident_type="raid", status="review",
+    summary={SUMMARY!r},
     place=place, province=Province.objects.get(slug="fezzan"), is_synthetic=True)
 print(incident.pk)
 """

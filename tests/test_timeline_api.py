@@ -81,7 +81,14 @@ class TestCounts:
         assert series["alpha"]["label"] == "Alpha"
         assert series["_none"]["label"] == "No province recorded"
         assert [s["key"] for s in payload["series"]] == ["alpha", "beta", "_none"]  # largest first
-        assert set(payload["series"][0]["points"][0]) == {"period", "incidents", "killed", "wounded"}
+        assert set(payload["series"][0]["points"][0]) == {
+            "period",
+            "incidents",
+            "killed",
+            "wounded",
+            "killed_unknown",
+            "wounded_unknown",
+        }
 
     def test_week_puts_month_precision_in_the_uncertain_band(self, client, hand_made):
         payload = get(client, "granularity=week")
@@ -284,7 +291,8 @@ def test_query_count_does_not_grow_with_incidents(client, make_incident, make_pr
     assert few == many
     # One aggregation query, one for the provinces' names and one for milestones; +1 for the date
     # span when granularity is automatic, +1 to validate province slugs, -1 when grouping by type.
-    assert few == {"granularity=week": 3, "": 4, "province=gamma&group=type": 4}
+    # + 1 each: the data's "as of" date
+    assert few == {"granularity=week": 4, "": 5, "province=gamma&group=type": 5}
 
 
 @pytest.mark.django_db

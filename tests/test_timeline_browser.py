@@ -17,7 +17,10 @@ def test_week_chart_band_hover_and_click(page_watch, sample_data):
 
     # The Oct 2018 raid (known only to the month) sits in a band across October's weeks.
     band = page.locator("#uncertain-strip.positioned li").first
-    assert " ".join(band.inner_text().split()) == "Oct 2018: 1 incident known only to the month (4 killed, 0 wounded)"
+    assert (
+        " ".join(band.inner_text().split())
+        == "Oct 2018: 1 incident known only to the month (4 killed, unknown wounded)"
+    )
     box = band.bounding_box()
     first_week = page.evaluate(
         """() => { const c = Chart.getChart(document.getElementById('incidents-chart'));

@@ -21,10 +21,12 @@ class TestSampleData:
         sebha = comparisons[0]
         assert sebha.incident.place.name == "Sebha"
         assert (sebha.claim.killed_or_wounded, sebha.claim.killed) == (16, None)
-        assert sebha.claim.casualties == 16
-        assert sebha.independent.casualties == 1  # the local official's one death (Reuters)
-        assert sebha.ratio == 16.0
-        assert sebha.basis == "combined claim vs independent killed + wounded"
+        # A combined "killed or wounded" claim against an independent figure whose wounded are unknown:
+        # not like for like, so no ratio — only the labelled bound "at most 16×".
+        assert not sebha.comparable
+        assert (sebha.measure.claimed, sebha.measure.independent, sebha.measure.bound) == (16, 1, True)
+        assert sebha.ratio == 16.0  # the upper bound, printed as "at most 16.0×"
+        assert "bound" in sebha.basis
 
     def test_per_province_and_year(self, sample_data):
         rows, _ = province_period_table(Incident.objects.published(), "year")
@@ -39,11 +41,12 @@ class TestSampleData:
             for r in rows
         }
         assert table == {
-            ("Fezzan", "2019"): (1, 1, 16, 1, 16.0),
+            ("Fezzan", "2019"): (1, 0, 0, 0, None),  # Sebha: shown, but not comparable like for like
             # The April 2019 Al-Fuqaha raid: claimed, but no claim figure was recorded.
             ("No province recorded", "2019"): (1, 0, 0, 0, None),
         }
-        assert totals(rows)["ratio"] == 16.0
+        assert totals(rows)["ratio"] is None
+        assert totals(rows)["not_comparable"] == 1
 
     def test_page_shows_figures_method_and_campaign(self, client, sample_data):
         response = client.get(URL)
@@ -52,9 +55,10 @@ class TestSampleData:
         assert "16 killed or wounded (one combined figure)" in html
         assert "1 killed" in html
         assert "Amaq News Agency" in html and "Reuters" in html
-        assert "<strong>16</strong> vs <strong>1</strong>" in html
-        assert "16.0×" in html
-        assert "Method" in html and "killed + wounded" in html
+        assert "<strong>16</strong> vs at least <strong>1</strong>" in html
+        assert "at most 16.0×" in html and "bound, not a ratio" in html
+        assert '<td class="num ratio">16.0×' not in html  # never presented as a like-for-like ratio
+        assert "Method" in html and "Like for like only" in html
         # The campaign: the group's own count next to what is recorded.
         assert "Revenge for Syria (al-Sham), 2019" in html
         assert "92 operations in eight countries" in html
@@ -64,7 +68,7 @@ class TestSampleData:
         html = client.get(f"{URL}?granularity=month").content.decode()
         assert "<td>2019-05</td>" in html
         html = client.get(f"{URL}?province=fezzan&since=2019-05-01").content.decode()
-        assert "16.0×" in html
+        assert "at most 16.0×" in html
         html = client.get(f"{URL}?until=2019-01-01").content.decode()
         assert "No claimed or compared incident matches these filters." in html
         assert "0 of 92" in html  # the campaign incident is outside the filter
@@ -99,8 +103,8 @@ def test_unpublished_claims_and_year_precision(client, make_incident, make_provi
     )
     rows, comparisons = province_period_table(Incident.objects.published(), "month")
     # Highest figure per category across independent reports (3 killed, 1 wounded), not their sum.
-    assert [c.independent.casualties for c in comparisons] == [4, 4]
-    assert [c.claim.casualties for c in comparisons] == [15, 15]
+    assert [c.measure.independent for c in comparisons] == [4, 4]
+    assert [c.measure.claimed for c in comparisons] == [15, 15]
     table = {
         r.period: (r.claimed_incidents, r.compared_incidents, r.claimed_casualties, r.independent_casualties)
         for r in rows
@@ -131,3 +135,30 @@ def test_synthetic_incidents_are_labelled(client, make_incident):
     make_incident(claim_status=ClaimStatus.CLAIMED, is_synthetic=True)
     html = client.get(URL).content.decode()
     assert "These figures include generated test incidents (1 counted below), not real events." in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("claim", "independent", "expected"),
+    [
+        # combined claim vs independent killed and wounded both known: like for like
+        ({"killed_or_wounded": 16}, {"killed": 2, "wounded": 6}, (16, 8, True, 2.0)),
+        # combined claim vs an independent combined figure
+        ({"killed_or_wounded": 16}, {"killed_or_wounded": 4}, (16, 4, True, 4.0)),
+        # combined claim vs independent killed only: a bound, never a ratio in the totals
+        ({"killed_or_wounded": 16}, {"killed": 1}, (16, 1, False, 16.0)),
+        # separate figures: killed vs killed only (the claim's wounded have no independent counterpart)
+        ({"killed": 10, "wounded": 30}, {"killed": 5}, (10, 5, True, 2.0)),
+        # different categories: nothing to compare
+        ({"wounded": 30}, {"killed": 5}, (None, None, False, None)),
+    ],
+)
+def test_like_for_like(make_incident, make_source, claim, independent, expected):
+    amaq, agency = make_source(kind="group_media"), make_source()
+    make_incident(
+        claim_status=ClaimStatus.CLAIMED,
+        reports=[{"source": amaq, "is_claim": True, **claim}, {"source": agency, "is_claim": False, **independent}],
+    )
+    (comparison,) = compare_claims(Incident.objects.published())
+    measured = comparison.measure
+    assert (measured.claimed, measured.independent, comparison.comparable, comparison.ratio) == expected

@@ -5,17 +5,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import workflow
 from .admin_duplicates import DuplicatesAdminMixin
 from .admin_forms import AliasesAsLinesMixin, ReportInlineForm, limit_status_choices
 from .admin_review import ReviewedChangesMixin
 from .choices import IncidentStatus, SourceKind
+from .concurrency import OptimisticConcurrencyAdmin
 from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
 from .pending import needs_review
 from .two_person import check_two_person
 
 
 @admin.register(Province)
-class ProvinceAdmin(AliasesAsLinesMixin, SimpleHistoryAdmin):
+class ProvinceAdmin(OptimisticConcurrencyAdmin, AliasesAsLinesMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_ar", "slug", "country_list", "announced_on", "dissolved_on", "merged_into"]
     search_fields = ["name", "name_ar", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
@@ -26,7 +28,7 @@ class ProvinceAdmin(AliasesAsLinesMixin, SimpleHistoryAdmin):
         return ", ".join(province.countries)
 
 
-class PlaceAdmin(AliasesAsLinesMixin, SimpleHistoryAdmin):
+class PlaceAdmin(OptimisticConcurrencyAdmin, AliasesAsLinesMixin, SimpleHistoryAdmin):
     """The Place admin's lists and search. Registered by ``ipwatch.geocoding.admin``, whose subclass
     adds geocoding on save, the bulk geocode action, name suggestions and the map with its pin."""
 
@@ -36,7 +38,7 @@ class PlaceAdmin(AliasesAsLinesMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(OptimisticConcurrencyAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -44,7 +46,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(OptimisticConcurrencyAdmin, admin.ModelAdmin):
     list_display = ["name", "start_date", "end_date", "claimed_operations", "claimed_countries", "claim_source"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -52,7 +54,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(OptimisticConcurrencyAdmin, admin.ModelAdmin):
     list_display = ["title", "date", "date_precision", "province"]
     list_filter = ["province"]
     search_fields = ["title", "description"]
@@ -111,8 +113,102 @@ class CountryListFilter(admin.SimpleListFilter):
         return queryset.in_country(self.value()) if self.value() else queryset
 
 
+class WorkflowAdminMixin:
+    """The editorial workflow in the admin, for every model with a ``status`` (incidents, and the
+    activity kinds beyond attacks): new records start as drafts, the status menu offers only the changes
+    Incident.check_transition allows the user, and the publish/retract actions need the reviewers'
+    permission. One rule for every kind of record. List it before the other admin mixins."""
+
+    def get_changeform_initial_data(self, request):
+        return {"status": IncidentStatus.DRAFT, **super().get_changeform_initial_data(request)}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        old_status = obj.status if obj else IncidentStatus.DRAFT
+        user = request.user
+        plural = self.model._meta.verbose_name_plural
+
+        class WorkflowForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if "status" in self.fields:
+                    # The stored status where the model has one: on the history form `obj` is an old version.
+                    current = obj.stored_status() if hasattr(obj, "stored_status") else getattr(obj, "status", None)
+                    limit_status_choices(self.fields["status"], user, current, obj)
+
+            def clean_status(self):
+                new_status = self.cleaned_data["status"]
+                if hasattr(self.instance, "check_status_change"):  # the model's rule, on the stored status
+                    try:
+                        self.instance.check_status_change(new_status, user)
+                    except (PermissionDenied, ValidationError) as exc:
+                        raise ValidationError(workflow.error_message(exc)) from None
+                    return new_status
+                if obj is None and new_status != IncidentStatus.DRAFT and not user.has_perm(PUBLISH_PERMISSION):
+                    raise ValidationError(f"new {plural} start as drafts; send them to review when ready")
+                if obj is not None:
+                    try:
+                        Incident.check_transition(old_status, new_status, user)
+                        check_two_person(obj, new_status, user)
+                    except PermissionDenied as exc:
+                        raise ValidationError(str(exc)) from None
+                    except ValidationError as exc:
+                        raise ValidationError(exc.message_dict["status"]) from None
+                return new_status
+
+        return WorkflowForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        if obj.status == IncidentStatus.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def _transition_selected(self, request, queryset, new_status):
+        done, refused = 0, []
+        for record in queryset:
+            try:
+                record.transition(new_status, request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                message = exc.message_dict["status"][0] if isinstance(exc, ValidationError) else str(exc)
+                refused.append(f"{record}: {message}")
+        if done:
+            label = IncidentStatus(new_status).label.lower()
+            self.message_user(request, f"{done} {self.model._meta.verbose_name}(s) now {label}.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="Send selected %(verbose_name_plural)s to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._transition_selected(request, queryset, IncidentStatus.REVIEW)
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._transition_selected(request, queryset, IncidentStatus.PUBLISHED)
+
+    @admin.action(description="Retract selected %(verbose_name_plural)s", permissions=["publish"])
+    def retract(self, request, queryset):
+        self._transition_selected(request, queryset, IncidentStatus.RETRACTED)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+class SaveThroughWorkflow(SimpleHistoryAdmin):
+    """The last save_model of the incident admin's chain: every status change, the form's and the
+    history Revert form's alike, goes through the model's workflow as the requesting user."""
+
+    def save_model(self, request, obj, form, change):
+        obj.transition(obj.status, request.user)
+
+
 @admin.register(Incident)
-class IncidentAdmin(ReviewedChangesMixin, DuplicatesAdminMixin, SimpleHistoryAdmin):
+class IncidentAdmin(
+    OptimisticConcurrencyAdmin, WorkflowAdminMixin, ReviewedChangesMixin, DuplicatesAdminMixin, SaveThroughWorkflow
+):
     list_display = [
         "date_display",
         "place",
@@ -186,76 +282,8 @@ class IncidentAdmin(ReviewedChangesMixin, DuplicatesAdminMixin, SimpleHistoryAdm
     def date_display(self, incident):
         return incident.date_display
 
-    def get_changeform_initial_data(self, request):
-        return {"status": IncidentStatus.DRAFT, **super().get_changeform_initial_data(request)}
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        old_status = obj.status if obj else IncidentStatus.DRAFT
-        user = request.user
-
-        class WorkflowForm(form):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                if "status" in self.fields:
-                    limit_status_choices(self.fields["status"], user, obj.status if obj else None, obj)
-
-            def clean_status(self):
-                new_status = self.cleaned_data["status"]
-                if obj is None and new_status != IncidentStatus.DRAFT and not user.has_perm(PUBLISH_PERMISSION):
-                    raise ValidationError("new incidents start as drafts; send them to review when ready")
-                if obj is not None:
-                    try:
-                        Incident.check_transition(old_status, new_status, user)
-                        check_two_person(obj, new_status, user)
-                    except PermissionDenied as exc:
-                        raise ValidationError(str(exc)) from None
-                    except ValidationError as exc:
-                        raise ValidationError(exc.message_dict["status"]) from None
-                return new_status
-
-        return WorkflowForm
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        if obj.status == IncidentStatus.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         for report in form.instance.reports.select_related("source"):
             if report.claim_kind_mismatch:
                 self.message_user(request, f"Check report “{report}”: {report.claim_kind_mismatch}.", messages.WARNING)
-
-    def _transition_selected(self, request, queryset, new_status):
-        done, refused = 0, []
-        for incident in queryset:
-            try:
-                incident.transition(new_status, request.user)
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                message = exc.message_dict["status"][0] if isinstance(exc, ValidationError) else str(exc)
-                refused.append(f"{incident}: {message}")
-        if done:
-            label = IncidentStatus(new_status).label.lower()
-            self.message_user(request, f"{done} incident(s) now {label}.", messages.SUCCESS)
-        for message in refused:
-            self.message_user(request, message, messages.ERROR)
-
-    @admin.action(description="Send selected incidents to review", permissions=["change"])
-    def send_to_review(self, request, queryset):
-        self._transition_selected(request, queryset, IncidentStatus.REVIEW)
-
-    @admin.action(description="Publish selected incidents", permissions=["publish"])
-    def publish(self, request, queryset):
-        self._transition_selected(request, queryset, IncidentStatus.PUBLISHED)
-
-    @admin.action(description="Retract selected incidents", permissions=["publish"])
-    def retract(self, request, queryset):
-        self._transition_selected(request, queryset, IncidentStatus.RETRACTED)
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm(PUBLISH_PERMISSION)

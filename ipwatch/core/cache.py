@@ -252,11 +252,12 @@ def public_cache_for_gzip_clients(view):
 
 
 def connect_invalidation_signals() -> None:
-    """Bump the public cache version on every save/delete of a core model (incl. history rows)."""
+    """Bump the public cache version on every save/delete of a core or activity model (incl. history rows)."""
     from django.apps import apps
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    for model in apps.get_app_config("core").get_models():
+    models = [*apps.get_app_config("core").get_models(), *apps.get_app_config("activity").get_models()]
+    for model in models:
         uid = f"ipwatch-public-cache-{model._meta.label_lower}"
         post_save.connect(invalidate_public_cache, sender=model, dispatch_uid=f"{uid}-save", weak=False)
         post_delete.connect(invalidate_public_cache, sender=model, dispatch_uid=f"{uid}-delete", weak=False)

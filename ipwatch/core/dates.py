@@ -9,7 +9,36 @@ precision, and always shown at that precision. The timeline counts in the same p
 import datetime as dt
 import re
 
+from django.core.exceptions import ValidationError
+from django.db import models
+
 from .choices import DatePrecision
+
+# Every record date and every date filter lies in these years: outside them a date is a typing
+# mistake, and year 9999 would overflow period arithmetic (the next month of December 9999).
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+DATE_RANGE_TEXT = f"{EARLIEST_DATE.year}–{LATEST_DATE.year}"
+
+
+def in_record_range(date: dt.date) -> bool:
+    return EARLIEST_DATE <= date <= LATEST_DATE
+
+
+def validate_record_date(value: dt.date) -> None:
+    if value is not None and not in_record_range(value):
+        raise ValidationError(
+            "%(date)s is outside the years %(range)s",
+            code="date_out_of_range",
+            params={"date": value.isoformat(), "range": DATE_RANGE_TEXT},
+        )
+
+
+class RecordDateField(models.DateField):
+    """A DateField whose values lie in EARLIEST_DATE..LATEST_DATE (model validation, so admin
+    forms name the field). Use it for every date of every record kind."""
+
+    default_validators = [validate_record_date]
+
 
 WEEK = DatePrecision.WEEK.value
 MONTH = DatePrecision.MONTH.value

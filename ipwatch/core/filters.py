@@ -5,14 +5,13 @@ since, until (YYYY-MM-DD), type (repeatable), claimed (yes/no), q, bbox=minlon,m
 id=12,13 (incident ids, at most MAX_IDS; the map fetches a popup's details with it).
 """
 
-import datetime as dt
-
 import django_filters
 from django import forms
 from django.http import JsonResponse
 
 from .choices import IncidentType
 from .countries import country_names
+from .dates import EARLIEST_DATE, LATEST_DATE
 from .models import Incident, Province
 
 # Abuse limits: a search longer than any real query, or hundreds of repeated values, only costs the
@@ -127,8 +126,6 @@ class IncidentTypeFilter(django_filters.MultipleChoiceFilter):
 
 ISO_DATE = ["%Y-%m-%d"]
 YES_NO = [("yes", "Claimed by IS"), ("no", "Not claimed by IS")]
-# Dates outside this range are typing mistakes, and year 9999 would overflow period arithmetic.
-EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 # The filter parameters pages pass on to each other's links (the incident list, timeline, claims).
 FILTER_PARAMS = ("province", "country", "since", "until", "type", "claimed", "q", "bbox")
 
@@ -194,8 +191,9 @@ class IncidentFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        return queryset.mentioning(value) if value else queryset
+        # Every spelling (aliases, Arabic, the gazetteer's alternates), report titles, quotes and
+        # source names; case- and diacritic-insensitive. Public text only: never internal notes.
+        return queryset.mentioning(value)
 
 
 def filter_incidents(params, queryset):

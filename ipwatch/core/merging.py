@@ -57,12 +57,9 @@ def merge_incidents(survivor: Incident, duplicate: Incident, user) -> Incident:
     survivor._history_user = user
     survivor._change_reason = reason
     survivor.save()
-    duplicate.status = IncidentStatus.MERGED
     duplicate.merged_into = survivor
-    duplicate.updated_by = user
-    duplicate._history_user = user
     duplicate._change_reason = reason
-    duplicate.save()
+    duplicate.transition(IncidentStatus.MERGED, user)  # the workflow's rule, as `user`
     return survivor
 
 

@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -23,9 +22,17 @@ from .choices import (
     TargetType,
 )
 from .countries import validate_country_code, validate_country_list
-from .dates import format_at_precision, period_start
+from .dates import RecordDateField, format_at_precision, period_start
 from .querysets import CampaignQuerySet, IncidentQuerySet
 from .two_person import check_two_person
+from .workflow import (  # noqa: F401  (TRANSITIONS and PUBLISH_PERMISSION are imported from here)
+    PUBLISH_PERMISSION,
+    TRANSITIONS,
+    actor_or_ambient,
+    check_change,
+    stamp_publication,
+)
+from .workflow import check_transition as _check_transition
 
 
 def validate_alias_list(value) -> None:
@@ -43,8 +50,8 @@ class Province(models.Model):
     countries = models.JSONField(
         default=list, blank=True, validators=[validate_country_list], help_text="ISO 3166-1 alpha-2 codes"
     )
-    announced_on = models.DateField(null=True, blank=True)
-    dissolved_on = models.DateField(null=True, blank=True)
+    announced_on = RecordDateField(null=True, blank=True)
+    dissolved_on = RecordDateField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_provinces"
     )
@@ -155,8 +162,8 @@ class Campaign(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = RecordDateField(null=True, blank=True)
+    end_date = RecordDateField(null=True, blank=True)
     claimed_operations = models.PositiveIntegerField(null=True, blank=True)
     claimed_countries = models.PositiveIntegerField(null=True, blank=True)
     claim_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
@@ -175,7 +182,7 @@ class Campaign(models.Model):
 class Milestone(models.Model):
     """Dated context drawn on the timeline, e.g. the loss of Sirte (late 2016)."""
 
-    date = models.DateField()
+    date = RecordDateField()
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -197,21 +204,10 @@ class Milestone(models.Model):
         return format_at_precision(self.date, self.date_precision)
 
 
-# Which status changes are possible, and whether they need the reviewer's publish permission.
-TRANSITIONS = {
-    IncidentStatus.DRAFT: {IncidentStatus.REVIEW},
-    IncidentStatus.REVIEW: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED},
-    IncidentStatus.PUBLISHED: {IncidentStatus.REVIEW, IncidentStatus.RETRACTED},
-    IncidentStatus.RETRACTED: {IncidentStatus.DRAFT, IncidentStatus.PUBLISHED},
-}
-NEEDS_PUBLISH_PERMISSION = {IncidentStatus.PUBLISHED, IncidentStatus.RETRACTED}
-PUBLISH_PERMISSION = "core.publish_incident"
-
-
 class Incident(models.Model):
-    date = models.DateField(help_text="Stored as the first day of its period (see date precision)")
+    date = RecordDateField(help_text="Stored as the first day of its period (see date precision)")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    end_date = models.DateField(null=True, blank=True)
+    end_date = RecordDateField(null=True, blank=True)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     province = models.ForeignKey(
         Province,
@@ -238,6 +234,12 @@ class Incident(models.Model):
     is_synthetic = models.BooleanField(default=False, help_text="Generated for load and benchmark work, not real")
     external_source = models.CharField(max_length=20, blank=True, help_text="Dataset imported from, e.g. acled")
     external_id = models.CharField(max_length=100, blank=True, help_text="The dataset's own event id")
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        default="",
+        help_text="Normalised public text for q= search (ipwatch.core.search); maintained automatically",
+    )
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -255,13 +257,16 @@ class Incident(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
-        permissions = [("publish_incident", "Can publish and retract incidents")]
+        permissions = [
+            ("publish_incident", "Can publish and retract incidents"),
+            ("view_unpublished_incident", "Can read incidents in review on the public pages"),
+        ]
         indexes = [
             models.Index(fields=["status", "date"]),
             models.Index(fields=["province", "status", "date"]),
@@ -279,10 +284,32 @@ class Incident(models.Model):
         place = self.place.name if self.place_id else "unknown place"
         return f"{self.date_display} — {self.get_incident_type_display()} at {place}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, acting_user=None, **kwargs):
+        """Save, enforcing the workflow against the status stored in the database.
+
+        `acting_user` is whoever makes the change (a request's user, or workflow.SYSTEM on the
+        command line); a status change or a non-draft creation without one is refused.
+        """
         if self.date and self.date_precision:
             self.date = period_start(self.date, self.date_precision)
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        actor = actor_or_ambient(acting_user)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            stored = self.stored_status(using)
+            check_change(stored, self.status, actor, merged_into_id=self.merged_into_id)
+            if stored != self.status:
+                check_two_person(self, self.status, actor)
+            stamp_publication(self, stored)
+            if getattr(actor, "pk", None) and update_fields is None:
+                if stored is None and self.created_by_id is None:
+                    self.created_by = actor
+                self.updated_by = actor
+                self._history_user = actor  # simple_history records who made the change
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("public:incident-detail", kwargs={"pk": self.pk})
@@ -308,30 +335,42 @@ class Incident(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # Workflow -------------------------------------------------------------------------------
-    @staticmethod
-    def check_transition(old: str, new: str, user) -> None:
-        """Raise ValidationError for an impossible change, PermissionDenied for a forbidden one."""
-        if old == new:
-            return
-        if new not in TRANSITIONS.get(old, set()):
-            raise ValidationError(
-                {"status": f"an incident cannot go from {IncidentStatus(old).label} to {IncidentStatus(new).label}"}
-            )
-        if (new in NEEDS_PUBLISH_PERMISSION or old in NEEDS_PUBLISH_PERMISSION) and not user.has_perm(
-            PUBLISH_PERMISSION
-        ):
-            raise PermissionDenied("only reviewers may publish or retract incidents")
+    def stored_status(self, using=None) -> str | None:
+        """The status as the database has it now (None for an incident not saved yet), locked
+        for the rest of the transaction where the database can lock rows."""
+        if self.pk is None:
+            return None
+        rows = type(self)._base_manager.using(using).filter(pk=self.pk)
+        connection = transaction.get_connection(using)
+        if connection.in_atomic_block and connection.features.has_select_for_update:
+            rows = rows.select_for_update()
+        return rows.values_list("status", flat=True).first()
+
+    # Workflow (the rules: workflow.py) -----------------------------------------------------
+    check_transition = staticmethod(_check_transition)
+
+    def check_status_change(self, new_status: str, user) -> None:
+        """Raise ValidationError/PermissionDenied if `user` may not give the incident, as stored
+        in the database now, `new_status` (for forms, before anything is saved)."""
+        stored = self.stored_status()
+        check_change(stored, new_status, user, merged_into_id=self.merged_into_id)
+        if stored != new_status:
+            check_two_person(self, new_status, user)
 
     def transition(self, new_status: str, user) -> None:
-        self.check_transition(self.status, new_status, user)
-        check_two_person(self, new_status, user)
+        """The way status changes: set it and save everything, as `user`, or change nothing."""
+        previous = self.status
         self.status = new_status
-        if new_status == IncidentStatus.PUBLISHED:
-            self.published_at = timezone.now()
-        self.updated_by = user
-        self._history_user = user  # simple_history records who made the change
-        self.save()
+        try:
+            self.save(acting_user=user)
+        except (PermissionDenied, ValidationError):
+            self.status = previous
+            raise
+
+
+# Reports in publication order with the undated ones first, on every database (PostgreSQL would
+# otherwise put NULLs last and SQLite first).
+UNDATED_FIRST = models.F("published_on").asc(nulls_first=True)
 
 
 class Report(models.Model):
@@ -340,7 +379,16 @@ class Report(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
     url = models.URLField(blank=True, max_length=500)
-    published_on = models.DateField(null=True, blank=True)
+    published_on = RecordDateField(
+        null=True, blank=True, help_text="When the source published it (the first day of its period, see precision)"
+    )
+    published_precision = models.CharField(
+        "publication date precision",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text='How precisely the publication date is known, e.g. month for "May 2019"',
+    )
     title = models.CharField(max_length=300, blank=True, help_text='e.g. "Al Naba 177" or an article headline')
     is_claim = models.BooleanField(
         default=False, help_text="The group's own claim (Amaq, Al Naba…) rather than independent reporting"
@@ -367,15 +415,22 @@ class Report(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["published_on", "id"]
+        ordering = [UNDATED_FIRST, "id"]
         indexes = [models.Index(fields=["incident", "is_claim"])]
 
     def __str__(self):
         return f"{self.source}: {self.title or 'report'}"
 
     def save(self, *args, **kwargs):
+        if self.published_on and self.published_precision:
+            self.published_on = period_start(self.published_on, self.published_precision)
         self.apply_source_defaults()
         super().save(*args, **kwargs)
+
+    @property
+    def published_display(self) -> str:
+        """The publication date at its known precision ("May 2019"), "" when not recorded."""
+        return format_at_precision(self.published_on, self.published_precision) if self.published_on else ""
 
     def apply_source_defaults(self) -> None:
         """A report from the group's own media is graded F ("reliability cannot be judged") unless

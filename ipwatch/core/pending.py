@@ -40,6 +40,7 @@ def _field(name: str):
     return field
 
 
+@transaction.atomic  # select_for_update below needs a transaction (PostgreSQL refuses one without)
 def propose(incident: Incident, values: dict, origin: str, user=None, note: str = "") -> PendingChange | None:
     """Store `values` ({field name or attname: new value}) for review; None when nothing differs.
 

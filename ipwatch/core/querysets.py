@@ -2,8 +2,11 @@
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
+from . import search, workflow
 from .choices import ClaimStatus, IncidentStatus
 
 
@@ -26,14 +29,58 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(published_through("incidents")).distinct()
 
 
+STATUS_ONE_AT_A_TIME = "change statuses one incident at a time, with Incident.transition"
+
+
 class IncidentQuerySet(models.QuerySet):
+    # Writes: the workflow's rule holds here as in Incident.save (see workflow.py) ---------------
+    def create(self, *, acting_user=None, **fields):
+        with workflow.acting_as(workflow.actor_or_ambient(acting_user)):
+            return super().create(**fields)
+
+    def bulk_create(self, objs, *args, acting_user=None, **kwargs):
+        """New incidents start as drafts unless `acting_user` may publish (e.g. an import as
+        published by a reviewer or from the command line)."""
+        objs = list(objs)
+        actor = workflow.actor_or_ambient(acting_user)
+        for status in {obj.status for obj in objs}:
+            workflow.check_creation(status, actor)
+        for obj in objs:
+            workflow.stamp_publication(obj, None)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "status" in fields:
+            raise PermissionDenied(STATUS_ONE_AT_A_TIME)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, acting_user=None, **fields):
+        """A status set through update() follows the workflow for every row it touches."""
+        if "status" in fields:
+            new = fields["status"]
+            if not isinstance(new, str) or new == IncidentStatus.MERGED:  # bulk_update's CASE; merges set merged_into
+                raise PermissionDenied(STATUS_ONE_AT_A_TIME)
+            actor = workflow.actor_or_ambient(acting_user)
+            for stored in self.order_by().values_list("status", flat=True).distinct():
+                workflow.check_transition(stored, new, actor)
+            if new == IncidentStatus.PUBLISHED:
+                fields.setdefault(
+                    "published_at",
+                    models.Case(
+                        models.When(status=IncidentStatus.PUBLISHED, published_at__isnull=False, then="published_at"),
+                        default=models.Value(timezone.now()),
+                    ),
+                )
+        return super().update(**fields)
+
+    # Reads -----------------------------------------------------------------------------------
     def published(self):
         return self.filter(published_through())
 
     def visible_to(self, user):
         """Anonymous users and the public see published incidents; analysts and staff also see
         incidents in review (never drafts of others' unfinished work on public pages)."""
-        if user_is_analyst(user):
+        if workflow.may_view_unpublished(user):
             return self.filter(status__in=[IncidentStatus.PUBLISHED, IncidentStatus.REVIEW])
         return self.published()
 
@@ -82,13 +129,9 @@ class IncidentQuerySet(models.QuerySet):
         return queryset.filter(models.Q(place__longitude__gte=min_lon) | models.Q(place__longitude__lte=max_lon))
 
     def mentioning(self, text: str):
-        """Text search over public fields only: internal notes are never searchable from public pages."""
-        return self.filter(
-            models.Q(summary__icontains=text)
-            | models.Q(place__name__icontains=text)
-            | models.Q(place__name_ar__icontains=text)
-            | models.Q(province__name__icontains=text)
-        )
+        """Incidents whose public text mentions every word of ``text``, in any spelling the search
+        knows (see core/search.py); unchanged for an empty text. Internal notes are never searched."""
+        return search.matching(self, text)
 
     def with_related(self):
         return self.select_related("place", "province", "campaign")
@@ -100,13 +143,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.order_by("-date", "-id")
 
 
-ANALYST_GROUPS = ("Analysts", "Editors", "Reviewers")
-
-
 def user_is_analyst(user) -> bool:
-    """Analysts, editors and reviewers may read unpublished (in review) work. Cached per request user."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if not hasattr(user, "_ipwatch_is_analyst"):
-        user._ipwatch_is_analyst = user.is_superuser or user.groups.filter(name__in=ANALYST_GROUPS).exists()
-    return user._ipwatch_is_analyst
+    """Analysts, editors and reviewers may read unpublished (in review) work: a permission
+    (core.view_unpublished_incident), never a group name."""
+    return workflow.may_view_unpublished(user)

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from .choices import IncidentStatus
 from .models import Campaign, Incident, Milestone, Place, Province, Report, Source
+from .workflow import SYSTEM, acting_as
 
 SAMPLE_FILE = Path(settings.BASE_DIR) / "fixtures" / "sample_data.json"
 SAMPLE_SOURCE = "ipwatch-sample"
@@ -68,18 +69,19 @@ def load_sample_data(path: Path = SAMPLE_FILE) -> dict[str, int]:
             for key, value in row.items()
             if key not in {"sample_id", "date", "place", "province", "campaign", "reports"}
         }
-        incident, _ = Incident.objects.update_or_create(
-            external_source=SAMPLE_SOURCE,
-            external_id=row["sample_id"],
-            defaults={
-                **fields,
-                "date": _date(row["date"]),
-                "place": places[row["place"]],
-                "province": provinces.get(row.get("province")),
-                "campaign": campaigns.get(row.get("campaign")),
-                "status": IncidentStatus.PUBLISHED,
-            },
-        )
+        with acting_as(SYSTEM):  # loading the sample data is the command line's own work
+            incident, _ = Incident.objects.update_or_create(
+                external_source=SAMPLE_SOURCE,
+                external_id=row["sample_id"],
+                defaults={
+                    **fields,
+                    "date": _date(row["date"]),
+                    "place": places[row["place"]],
+                    "province": provinces.get(row.get("province")),
+                    "campaign": campaigns.get(row.get("campaign")),
+                    "status": IncidentStatus.PUBLISHED,
+                },
+            )
         if incident.published_at is None:
             incident.published_at = incident.created_at
             incident.save(update_fields=["published_at"])
@@ -88,6 +90,10 @@ def load_sample_data(path: Path = SAMPLE_FILE) -> dict[str, int]:
             values = {k: v for k, v in report.items() if k not in {"source", "title"}}
             values["published_on"] = _date(values.get("published_on"))
             Report.objects.update_or_create(**key_fields, defaults=values)
+    # Activity beyond attacks (media releases, leadership, territory…) lives in its own app.
+    from ipwatch.activity.sample_data import load_sample_activity
+
+    activities = load_sample_activity(data.get("activities", []), sample_source=SAMPLE_SOURCE, places=places)
     return {
         "provinces": len(provinces),
         "sources": len(sources),
@@ -95,4 +101,5 @@ def load_sample_data(path: Path = SAMPLE_FILE) -> dict[str, int]:
         "campaigns": len(campaigns),
         "milestones": len(data["milestones"]),
         "incidents": len(data["incidents"]),
+        "activities": activities,
     }

@@ -18,6 +18,7 @@ from .choices import (
 )
 from .dates import period_start
 from .models import Incident, Place, Province, Report, Source
+from .workflow import SYSTEM
 
 SYNTHETIC_SOURCE_NAME = "Synthetic data"
 FIRST_DAY = dt.date(2014, 1, 1)
@@ -145,7 +146,7 @@ def generate_synthetic(count: int, seed: int = 1, progress=None) -> int:
                     is_synthetic=True,
                 )
             )
-        incidents = Incident.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+        incidents = Incident.objects.bulk_create(batch, batch_size=BATCH_SIZE, acting_user=SYSTEM)
         reports = []
         for incident in incidents:
             is_claim = incident.claim_status == ClaimStatus.CLAIMED

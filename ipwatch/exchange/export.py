@@ -8,6 +8,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 
+from ipwatch.core.citation import incident_ref
 from ipwatch.core.models import Incident
 
 from .formats.ipwatch import COLUMNS, NUMERIC_COLUMNS, guard_formula
@@ -24,6 +25,7 @@ def incident_values(incident: Incident, base_url: str = "") -> dict:
     place, province = incident.place, incident.province
     return {
         "id": incident.pk,
+        "incident_ref": incident_ref(incident.pk),
         "external_source": incident.external_source,
         "external_id": incident.external_id,
         "date": incident.date.isoformat(),
@@ -106,6 +108,7 @@ def geojson_feature(incident: Incident, base_url: str = "") -> dict:
     return {
         "type": "Feature",
         "id": incident.pk,
+        "incident_ref": incident_ref(incident.pk),
         "geometry": geometry,
         "properties": {name: values[name] for name in GEOJSON_PROPERTIES},
     }

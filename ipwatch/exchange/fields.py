@@ -6,6 +6,7 @@ import math
 import re
 
 from ipwatch.core.countries import UnknownCountry, country_from_iso_number, country_from_name
+from ipwatch.core.dates import DATE_RANGE_TEXT, in_record_range
 
 from .errors import FieldError
 
@@ -48,9 +49,12 @@ def parse_date(text: str) -> dt.date:
             raise FieldError(f"{text!r} is not a date")
         day, year = int(match.group(1)), int(match.group(3))
     try:
-        return dt.date(year, month, day)
+        date = dt.date(year, month, day)
     except ValueError:
         raise FieldError(f"{text!r} is not a date") from None
+    if not in_record_range(date):
+        raise FieldError(f"{text!r} is outside the years {DATE_RANGE_TEXT}")
+    return date
 
 
 def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = None) -> int:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from ipwatch.core.choices import IncidentStatus
-from ipwatch.core.models import PUBLISH_PERMISSION
+from ipwatch.core.workflow import may_publish
 
 from .formats import FORMATS
 from .readers import XLS_MAGIC, XLSX_MAGIC
@@ -30,7 +30,7 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text += f" At most {filesizeformat(max_upload_bytes())}."
-        if user is not None and user.has_perm(PUBLISH_PERMISSION):
+        if may_publish(user):
             self.fields["status"].choices = [(IncidentStatus.DRAFT, "Draft"), (IncidentStatus.PUBLISHED, "Published")]
 
     def clean_file(self):

@@ -21,6 +21,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ipwatch.core import search, workflow
 from ipwatch.core.cache import invalidate_public_cache
 from ipwatch.core.choices import ChangeOrigin, GeocoderKind, IncidentStatus
 from ipwatch.core.dates import period_start
@@ -275,9 +276,13 @@ class Importer:
     ):
         if status not in IMPORT_STATUSES:
             raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
+        # `user` acts: a request's user, or workflow.SYSTEM from the command line. Importing as
+        # published is publishing: the workflow refuses it to anyone else (PermissionDenied).
+        workflow.check_creation(status, user)
         self.format_name = format_name
         self.status = status
         self.provinces = ProvinceMap.load(province_map)  # may raise ProvinceMapError
+        self.actor = user
         self.user = user if getattr(user, "pk", None) else None
         self.batch_size = batch_size
         self.progress = progress
@@ -293,12 +298,15 @@ class Importer:
             :100
         ]
         try:
-            with transaction.atomic():
+            with transaction.atomic(), workflow.acting_as(self.actor):
+                started = timezone.now()
                 self._run(source, filename, result)
                 if not result.errors:
                     result.possible_duplicates = duplicates_among_created(result.created_ids)
                 if result.errors or dry_run:
                     raise _Rollback
+                # Bulk writes send no signals: the search text of what was written is refreshed here.
+                search.refresh(Incident.objects.filter(updated_at__gte=started))
         except _Rollback:
             return result
         # Bulk writes send no model signals: drop cached public pages so the import shows at once.
@@ -375,7 +383,6 @@ class Importer:
                     Incident(
                         **values,
                         status=self.status,
-                        published_at=now if self.status == IncidentStatus.PUBLISHED else None,
                         external_source=record.external_source,
                         external_id=record.external_id,
                         internal_notes=record.internal_notes,

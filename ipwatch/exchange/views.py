@@ -1,26 +1,81 @@
-"""/api/incidents.csv: the published incidents as the ipwatch CSV, with the shared filters.
+"""/api/incidents.csv: the published incidents as the ipwatch CSV, with the shared filters; and the open
+data around it: /api/reports.csv, /api/incidents.xlsx, /api/datapackage.json.
 
 Published only, for everyone: the CSV has no status column, so an incident in review exported here
 would import elsewhere (e.g. with --status published) as if it were published. Analysts export
 incidents in review, with their status and notes, from /incidents/export.csv.
 """
 
-from django.http import StreamingHttpResponse
-from django.views.decorators.http import require_GET
+import io
 
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.decorators.http import require_GET, require_safe
+
+from ipwatch.core import asof
+from ipwatch.core.cache import public_cache
 from ipwatch.core.filters import InvalidFilter, filter_incidents, invalid_filter_response
 from ipwatch.core.models import Incident
 
-from .export import csv_lines, iterate
+from . import open_data
+from .export import CHUNK_SIZE, csv_lines, iterate
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _published(request):
+    """The published incidents matching the request's filters (InvalidFilter for bad ones)."""
+    return filter_incidents(request.GET, Incident.objects.published())
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def incidents_csv(request):
+    try:
+        incidents = _published(request)
+    except InvalidFilter as exc:
+        return invalid_filter_response(exc)
+    if request.method == "HEAD":  # the headers GET would send, without reading a row
+        return _attachment(HttpResponse(content_type="text/csv; charset=utf-8"), "ipwatch-incidents.csv")
+    response = StreamingHttpResponse(
+        csv_lines(iterate(incidents), _base_url(request)), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, "ipwatch-incidents.csv")
 
 
 @require_GET
-def incidents_csv(request):
+def reports_csv(request):
+    """One row per report of a published incident: each source's own figures."""
     try:
-        incidents = filter_incidents(request.GET, Incident.objects.published())
+        incidents = _published(request)
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    response = StreamingHttpResponse(csv_lines(iterate(incidents), base_url), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ipwatch-incidents.csv"'
-    return response
+    reports = open_data.reports_of(incidents).iterator(chunk_size=CHUNK_SIZE)
+    response = StreamingHttpResponse(open_data.reports_csv_lines(reports), content_type="text/csv; charset=utf-8")
+    return _attachment(response, "ipwatch-reports.csv")
+
+
+@require_GET
+@public_cache
+def incidents_xlsx(request):
+    try:
+        incidents = _published(request)
+    except InvalidFilter as exc:
+        return invalid_filter_response(exc)
+    out = io.BytesIO()
+    open_data.write_workbook(incidents, _base_url(request), out)
+    return _attachment(HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE), "ipwatch-incidents.xlsx")
+
+
+@require_GET
+@public_cache
+def datapackage(request):
+    package = open_data.datapackage(_base_url(request), asof.iso(asof.for_request(request)))
+    return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 1})

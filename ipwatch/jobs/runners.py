@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ipwatch.core.workflow import SYSTEM
 from ipwatch.exchange.importer import Importer
 from ipwatch.exchange.readers import estimate_rows
 
@@ -64,7 +65,7 @@ def run_import(job: Job, reporter: progress.Reporter) -> Outcome:
         params["format"],
         status=params.get("status", "draft"),
         province_map=params.get("province_map") or None,
-        user=job.created_by,
+        user=job.created_by or SYSTEM,  # no user: queued from the command line
         progress=reporter.step,
     )
     result = importer.run(str(path), filename=params.get("filename", path.name), dry_run=params.get("dry_run", False))

@@ -14,11 +14,12 @@ collection's ``without_coordinates`` member)::
 
     {"type": "Feature", "id": 12,
      "geometry": {"type": "Point", "coordinates": [14.4283, 27.0377]},   # [lon, lat], 5 decimals
-     "properties": {"id", "date", "date_precision", "date_display", "place", "country",
+     "properties": {"id", "ref", "date", "date_precision", "date_display", "place", "country",
                     "location_precision", "province", "province_name", "incident_type", "claim_status",
                     "killed", "wounded", "url", "claimed_killed", "claimed_wounded",
                     "claimed_killed_or_wounded", "synthetic"}}
 
+``ref`` is the incident's stable citation identifier ("IPW-000012", see ipwatch.core.citation).
 ``killed``/``wounded`` are the editors' best estimates from independent reporting
 (Incident.killed_best/wounded_best); ``claimed_*`` are the highest figures in the group's own claims
 (Report rows with is_claim), null when no claim gave one; ``synthetic`` marks generated test data.
@@ -41,6 +42,7 @@ from django.db import connections
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 
+from ipwatch.core.citation import incident_ref
 from ipwatch.core.dates import as_date, format_at_precision
 from ipwatch.core.models import Report
 from ipwatch.core.querysets import unlocated
@@ -57,6 +59,7 @@ INCIDENT_PROPERTIES = ("incident_type", "claim_status", "killed", "wounded")
 CLAIM_PROPERTIES = ("claimed_killed", "claimed_wounded", "claimed_killed_or_wounded")
 PROPERTY_NAMES = (
     "id",
+    "ref",
     *DATE_PROPERTIES,
     *PLACE_PROPERTIES,
     *PROVINCE_PROPERTIES,
@@ -230,6 +233,7 @@ def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[
     claim_template = _fragment(claim_names, ["%s"] * len(claim_names))
     head = '{"type":"Feature","id":%s,"geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
     want_id, want_url, want_synthetic = "id" in wanted, "url" in wanted, "synthetic" in wanted
+    want_ref = "ref" in wanted
     url_prefix = _encode(incident_url(base_url, 0))[:-3]  # '"…/incidents/' without the '0/"'
     date_at, precision_at, place_at, province_at = at["date"], at["date_precision"], at["place_id"], at["province_id"]
     synthetic_at = at["is_synthetic"]
@@ -237,6 +241,8 @@ def _features(queryset, base_url: str, properties: tuple[str, ...]) -> Iterator[
     for row in _raw_rows(queryset.with_coordinates(), fields, with_claims=bool(claim_columns)):
         pk = row[0]
         parts = [f'"id":{pk}'] if want_id else []
+        if want_ref:
+            parts.append(f'"ref":"{incident_ref(pk)}"')
         if date_names:
             key = (row[date_at], row[precision_at])
             fragment = dates.get(key)
@@ -269,7 +275,12 @@ def _html_safe(text: str) -> str:
 
 
 def iter_feature_collection(
-    queryset, *, base_url: str = "", properties: Iterable[str] | None = None, without_coordinates: int | None = None
+    queryset,
+    *,
+    base_url: str = "",
+    properties: Iterable[str] | None = None,
+    without_coordinates: int | None = None,
+    data_as_of: str | None = None,
 ) -> Iterator[str]:
     """The FeatureCollection of ``queryset`` as chunks of JSON text (join them for the document).
 
@@ -280,7 +291,8 @@ def iter_feature_collection(
     properties = select_properties(properties)
     if without_coordinates is None:
         without_coordinates = count_without_coordinates(queryset)
-    yield f'{{"type":"FeatureCollection","without_coordinates":{int(without_coordinates)},"features":['
+    head = {"type": "FeatureCollection", "data_as_of": data_as_of, "without_coordinates": int(without_coordinates)}
+    yield _encode(head)[:-1] + ',"features":['
     chunk: list[str] = []
     first = True
     for feature in _features(queryset, base_url, properties):
@@ -294,12 +306,6 @@ def iter_feature_collection(
     yield "]}"
 
 
-def feature_collection_json(
-    queryset, *, base_url: str = "", properties: Iterable[str] | None = None, without_coordinates: int | None = None
-) -> str:
-    """The whole FeatureCollection of ``queryset`` as one JSON string."""
-    return "".join(
-        iter_feature_collection(
-            queryset, base_url=base_url, properties=properties, without_coordinates=without_coordinates
-        )
-    )
+def feature_collection_json(queryset, **options) -> str:
+    """The whole FeatureCollection of ``queryset`` as one JSON string (options: iter_feature_collection's)."""
+    return "".join(iter_feature_collection(queryset, **options))

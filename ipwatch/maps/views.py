@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from ipwatch.core import asof
 from ipwatch.core.cache import accepts_gzip, gzip_if_accepted, public_cache_for_gzip_clients
 from ipwatch.core.choices import ClaimStatus, IncidentType, LocationPrecision
 from ipwatch.core.filter_form import filter_form_context
@@ -187,7 +188,8 @@ def incidents_geojson(request):
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
     stats = collection_stats(incidents)
-    etag = geojson_etag(request, stats)
+    as_of = asof.iso(asof.for_request(request))
+    etag = geojson_etag(request, {**stats, "data_as_of": as_of})
     conditional = get_conditional_response(request, etag=etag)  # 304 Not Modified (or 412 for If-Match)
     if conditional is not None:
         return _cache_headers(conditional, etag)
@@ -196,6 +198,7 @@ def incidents_geojson(request):
         base_url=request.build_absolute_uri("/").rstrip("/"),
         properties=properties,
         without_coordinates=stats["without_coordinates"],
+        data_as_of=as_of,
     )
     response = HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
     return gzip_if_accepted(request, _cache_headers(response, etag))

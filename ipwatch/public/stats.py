@@ -1,14 +1,20 @@
 """Activity figures for the public pages: counts per window, change vs the previous window,
-per-province activity index. Each function is a fixed number of queries whatever the data size."""
+per-province activity index. Each function is a fixed number of queries whatever the data size.
+
+One definition of activity for every page: windows end on the "data as of" date (``ipwatch.core.asof``,
+the latest published incident), and a province is *active* when its latest published incident is at
+most DORMANT_AFTER_DAYS before that date, *dormant* otherwise (or when it has none)."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from ipwatch.core import asof
 from ipwatch.core.choices import DatePrecision
 from ipwatch.core.dates import MONTH, as_date, next_month_start
+from ipwatch.core.figures import Tally, tally_aggregates
 from ipwatch.core.models import Province
 from ipwatch.core.querysets import published_through
 from ipwatch.timeline.aggregation import period_bucket
@@ -21,12 +27,17 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def reference_date(request=None) -> dt.date:
+    """The date activity is measured to: the data's as-of date (today for an empty database)."""
+    return asof.reference_date(asof.for_request(request))
+
+
 @dataclass
 class WindowFigure:
     days: int
     count: int
     previous: int
-    killed: int = 0
+    killed: Tally = field(default_factory=Tally)
 
     @property
     def change(self) -> int | None:
@@ -69,8 +80,8 @@ def window_figures(queryset, on: dt.date | None = None) -> tuple[list[WindowFigu
     aggregates = {
         "total": Count("id"),
         "synthetic_total": Count("id", filter=Q(is_synthetic=True)),
-        "killed_total": Sum("killed_best"),
-        "wounded_total": Sum("wounded_best"),
+        **tally_aggregates("killed", "killed_best"),
+        **tally_aggregates("wounded", "wounded_best"),
         "kidnapped_total": Sum("kidnapped"),
         "last_date": Max("date"),
         "last_published": Max("published_at"),
@@ -81,13 +92,18 @@ def window_figures(queryset, on: dt.date | None = None) -> tuple[list[WindowFigu
         in_current = Q(date__gt=current_start, date__lte=end)
         aggregates[f"c{days}"] = Count("id", filter=in_current)
         aggregates[f"p{days}"] = Count("id", filter=Q(date__gt=previous_start, date__lte=current_start))
-        aggregates[f"k{days}"] = Sum("killed_best", filter=in_current)
+        aggregates.update(tally_aggregates(f"k{days}", "killed_best", in_current))
     row = queryset.aggregate(**aggregates)
     windows = [
-        WindowFigure(days=days, count=row[f"c{days}"], previous=row[f"p{days}"], killed=row[f"k{days}"] or 0)
+        WindowFigure(
+            days=days, count=row[f"c{days}"], previous=row[f"p{days}"], killed=Tally.from_row(row, f"k{days}")
+        )
         for days in WINDOWS
     ]
-    totals = {key: row[key] for key in aggregates if not key[1:].isdigit()}
+    totals = {key: row[key] for key in aggregates if not key[1:].split("_")[0].isdigit()}
+    # Unknown is not zero: a total over incidents with unknown figures says how many were unknown.
+    totals["killed_total"] = Tally.from_row(row, "killed")
+    totals["wounded_total"] = Tally.from_row(row, "wounded")
     return windows, totals
 
 
@@ -127,6 +143,12 @@ def decorate_activity(province, on: dt.date) -> None:
     else:
         province.days_since = None
         province.dormant = True
+    province.active = not province.dormant
+
+
+def active_count(provinces) -> int:
+    """Provinces active by the one definition above (the overview's card uses it, as the tables do)."""
+    return sum(1 for province in provinces if province.active)
 
 
 def most_active(provinces, limit: int = 6):

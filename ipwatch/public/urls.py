@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from ipwatch.core.cache import public_cache
+
+from . import feeds, views
 
 app_name = "public"
 
@@ -14,6 +16,11 @@ urlpatterns = [
     path("provinces/<slug:slug>/", views.province_detail, name="province-detail"),
     path("sources/", views.source_list, name="source-list"),
     path("about/", views.about, name="about"),
+    path("about/codebook/", views.codebook_page, name="codebook"),
+    path("api/", views.api_page, name="api"),
+    path("api/openapi.json", views.openapi_json, name="openapi"),
+    path("feeds/incidents.atom", public_cache(feeds.incidents_feed), name="incidents-feed"),
+    path("provinces/<slug:slug>/feed.atom", public_cache(feeds.province_feed), name="province-feed"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

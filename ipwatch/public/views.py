@@ -9,7 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,6 +23,9 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from ipwatch.activity.models import Activity
+from ipwatch.activity.stats import kind_counts
+from ipwatch.core import codebook, search
 from ipwatch.core.cache import public_cache
 from ipwatch.core.choices import (
     ClaimStatus,
@@ -27,15 +36,17 @@ from ipwatch.core.choices import (
     SourceKind,
     TargetType,
 )
+from ipwatch.core.citation import citation
 from ipwatch.core.countries import country_name
+from ipwatch.core.figures import describe
 from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.merging import final_survivor
-from ipwatch.core.models import Incident, Province, Source
+from ipwatch.core.models import UNDATED_FIRST, Incident, Province, Source
 from ipwatch.core.querysets import published_through, user_is_analyst
 from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
 
-from . import stats
+from . import openapi, stats
 from .charts import chart_span, monthly_chart
 
 LIST_PAGE_SIZE = 50
@@ -45,6 +56,7 @@ CHART_MONTHS = 36
 
 # ?sort= values for the incident list: the ordering, and what the column header says.
 SORTS = {
+    "relevance": ("-relevance", "-date", "-id"),  # the default when searching (q=) with no sort asked
     "-date": ("-date", "-id"),
     "date": ("date", "id"),
     "-casualties": ("-casualties", "-date", "-id"),
@@ -85,7 +97,7 @@ def countries_display(codes) -> list[dict]:
 
 @public_cache
 def overview(request):
-    on = stats.today()
+    on = stats.reference_date(request)
     published = Incident.objects.published()
     windows, totals = stats.window_figures(published, on)
     provinces = stats.provinces_with_activity(on)
@@ -100,12 +112,14 @@ def overview(request):
         "windows": windows,
         "totals": totals,
         "active_provinces": stats.most_active(provinces),
-        "active_last_year": sum(1 for province in provinces if province.c365),
+        "active_count": stats.active_count(provinces),
+        "dormant_after": stats.DORMANT_AFTER_DAYS,
         "province_count": len(provinces),
         "latest": latest,
         "chart": chart,
         "last_update": last_update,
         "small_map": small_map_context({}),
+        "kind_counts": kind_counts(published, Activity.objects.published()),
     }
     return render(request, "public/overview.html", context)
 
@@ -136,7 +150,10 @@ class IncidentListView(FilterView):
                 given = ", ".join(request.GET.getlist(param))
                 # Say what was given: a browser's date field cannot redisplay an invalid date.
                 errors[param] = f"{message} (given: {given!r})" if given and given not in message else message
-        self.sort = request.GET.get("sort") or "-date"
+        query = request.GET.get("q", "").strip()
+        self.sort = request.GET.get("sort") or ("relevance" if query else "-date")
+        if self.sort == "relevance" and not query:
+            self.sort = "-date"  # nothing to be relevant to
         if self.sort not in SORTS:
             errors["sort"] = f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}"
         page = request.GET.get("page")
@@ -144,7 +161,10 @@ class IncidentListView(FilterView):
             errors["page"] = f"page must be a page number, not {page!r}"
         if errors:
             return self.render_invalid(errors)
-        self.object_list = self.filterset.qs.order_by(*SORTS[self.sort])
+        queryset = self.filterset.qs
+        if self.sort == "relevance":
+            queryset = search.with_relevance(queryset, query)
+        self.object_list = queryset.order_by(*SORTS[self.sort])
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
 
@@ -212,6 +232,25 @@ def _incident_map(incident):
     return {**small_map_context({"bbox": bbox}), "latitude": lat, "longitude": lon, "label": place.name}
 
 
+def incident_figures(incident) -> list[dict]:
+    """Killed and wounded as best estimate and range, "unknown" where nothing is recorded."""
+    rows = []
+    for name, label in (("killed", "Killed"), ("wounded", "Wounded")):
+        low, best, high = (getattr(incident, f"{name}_{bound}") for bound in ("low", "best", "high"))
+        if low is None and high is None:
+            span = "not recorded"
+        elif high is None:
+            span = f"at least {low:,} (no upper figure)"
+        elif low is None:
+            span = f"up to {high:,} (no lower figure)"
+        elif low == high:
+            span = f"{low:,}"
+        else:
+            span = f"{low:,}–{high:,}"
+        rows.append({"name": name, "label": label, "best": describe(best), "range": span})
+    return rows
+
+
 @public_cache
 def incident_detail(request, pk):
     visible = Incident.objects.visible_to(request.user)
@@ -227,11 +266,14 @@ def incident_detail(request, pk):
             if visible.filter(pk=survivor.pk).exists():
                 return HttpResponsePermanentRedirect(survivor.get_absolute_url())
         raise Http404("No such incident")
-    reports = list(incident.reports.select_related("source").order_by("published_on", "id"))
+    reports = list(incident.reports.select_related("source").order_by(UNDATED_FIRST, "id"))
     previous, following = _neighbours(incident, visible)
     is_analyst = user_is_analyst(request.user)
+    permalink = request.build_absolute_uri(incident.get_absolute_url())
     context = {
         "incident": incident,
+        "figures": incident_figures(incident),
+        "cite": citation(incident, reports, permalink, timezone.localdate()),
         "claims": [report for report in reports if report.is_claim],
         "independent": [report for report in reports if not report.is_claim],
         "previous": previous,
@@ -248,7 +290,7 @@ def incident_detail(request, pk):
 
 @public_cache
 def province_list(request):
-    on = stats.today()
+    on = stats.reference_date(request)
     provinces = stats.provinces_with_activity(on)
     for province in provinces:
         province.country_list = countries_display(province.countries)
@@ -258,7 +300,7 @@ def province_list(request):
 
 @public_cache
 def province_detail(request, slug):
-    on = stats.today()
+    on = stats.reference_date(request)
     queryset = Province.objects.filter(slug=slug).prefetch_related(
         Prefetch("merged_provinces", queryset=Province.objects.only("id", "name", "slug", "merged_into"))
     )
@@ -286,6 +328,17 @@ def province_detail(request, slug):
         "small_map": small_map_context({"province": province.slug}),
         "list_url": with_query(reverse("public:incident-list"), {"province": province.slug}),
         "timeline_url": with_query(reverse("timeline:timeline"), {"province": province.slug}),
+        # Every kind: attacks above, the rest (media releases, arrests, territory…) here.
+        "kind_counts": kind_counts(
+            published_here, Activity.objects.published().filter(province=province), params=[("province", slug)]
+        ),
+        "latest_activity": list(
+            Activity.objects.visible_to(request.user)
+            .filter(province=province)
+            .with_related()
+            .latest_first()[:LATEST_ON_PROVINCE]
+        ),
+        "is_analyst": user_is_analyst(request.user),
     }
     return render(request, "public/province_detail.html", context)
 
@@ -374,6 +427,58 @@ class AboutView(TemplateView):
 
 
 about = public_cache(AboutView.as_view())
+
+
+class CodebookView(TemplateView):
+    """/about/codebook/: every column of the open data files, generated from the models' choices."""
+
+    template_name = "public/codebook.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "datasets": codebook.datasets(),
+                "vocabularies": [
+                    (name, vocabulary.__name__, _defined(vocabulary.choices, DEFINITIONS.get(vocabulary, {})))
+                    for name, vocabulary in codebook.VOCABULARIES
+                ],
+            }
+        )
+        return context
+
+
+DEFINITIONS = {
+    IncidentType: TYPE_DEFINITIONS,
+    DatePrecision: DATE_PRECISION_DEFINITIONS,
+    LocationPrecision: LOCATION_PRECISION_DEFINITIONS,
+    ClaimStatus: CLAIM_DEFINITIONS,
+}
+codebook_page = public_cache(CodebookView.as_view())
+
+
+# API description ---------------------------------------------------------------------------
+
+
+@public_cache
+def openapi_json(request):
+    return JsonResponse(openapi.document(request.build_absolute_uri("/").rstrip("/")))
+
+
+@public_cache
+def api_page(request):
+    """/api/: the OpenAPI document rendered for people."""
+    document = openapi.document(request.build_absolute_uri("/").rstrip("/"))
+    endpoints = [
+        {
+            "path": path,
+            "operation": item["get"],
+            "parameters": [*item.get("parameters", []), *item["get"]["parameters"]],
+            "responses": sorted(item["get"]["responses"].items()),
+        }
+        for path, item in document["paths"].items()
+    ]
+    return render(request, "public/api.html", {"document": document, "endpoints": endpoints})
 
 
 # Analyst export ----------------------------------------------------------------------------

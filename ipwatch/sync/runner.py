@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident
+from ipwatch.core.workflow import SYSTEM
 from ipwatch.exchange.importer import Importer, ImportResult
 
 from .acled import AcledClient
@@ -222,5 +223,5 @@ def retract_deleted(source: str, event_ids: list[str], user, dry_run: bool) -> t
             incident.internal_notes = f"{incident.internal_notes}\n{note}".strip()
             incident.updated_by = user if getattr(user, "pk", None) else None
             incident._change_reason = f"{source.upper()} deletions endpoint: event {incident.external_id}"
-            incident.save()
+            incident.save(acting_user=user if getattr(user, "pk", None) else SYSTEM)  # the command line when no user
     return retracted, noted

@@ -24,15 +24,13 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     Max,
     Min,
     Q,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Trunc
+from django.db.models.functions import Cast, Trunc
 
 from ipwatch.core.choices import DatePrecision, IncidentType
 from ipwatch.core.dates import (
@@ -48,11 +46,13 @@ from ipwatch.core.dates import (
     period_start,
     week_of_majority,
 )
+from ipwatch.core.figures import tally_aggregates
 from ipwatch.core.models import Milestone, Province
 
 PROVINCE = "province"
 TYPE = "type"
-GROUPS = (PROVINCE, TYPE)
+KIND = "kind"  # activity kind (attack, media_release…): see ipwatch.activity.timeline
+GROUPS = (PROVINCE, TYPE, KIND)
 
 NO_PROVINCE_KEY = "_none"
 NO_PROVINCE_LABEL = "No province recorded"
@@ -207,11 +207,13 @@ def grouped_rows(queryset, granularity: str, group_field: str, *, count_syntheti
 
     Rows are bounded by periods x groups (plus a few bands), never by the number of incidents.
     """
-    sums = {
-        "incidents": Count("id"),
-        "killed": Coalesce(Sum("killed_best"), Value(0), output_field=IntegerField()),
-        "wounded": Coalesce(Sum("wounded_best"), Value(0), output_field=IntegerField()),
-    }
+    # "killed"/"wounded" add the known figures; "*_unknown" count the incidents whose figure is
+    # unknown (ipwatch.core.figures: an unknown figure is never summed as zero).
+    sums = {"incidents": Count("id")}
+    for figure in ("killed", "wounded"):
+        aggregates = tally_aggregates(figure, f"{figure}_best")
+        sums[figure] = aggregates[f"{figure}_known"]
+        sums[f"{figure}_unknown"] = aggregates[f"{figure}_unknown"]
     if count_synthetic:
         sums["synthetic"] = Count("id", filter=Q(is_synthetic=True))
     return (
@@ -263,16 +265,30 @@ def _type_group(value: str) -> tuple[str, str, str]:
     try:
         label = IncidentType(value).label
     except ValueError:
-        label = value
+        return _kind_group(value)  # another activity kind, counted beside the incident types
     return value, label, TYPE_COLORS.get(value, "#7f7f7f")
 
 
-GROUP_FIELD = {PROVINCE: "province_id", TYPE: "incident_type"}
+def _kind_group(value: str) -> tuple[str, str, str]:
+    from ipwatch.activity.choices import KIND_COLORS, ActivityKind
+
+    label = ActivityKind(value).label if value in ActivityKind.values else value
+    return value, label, KIND_COLORS.get(value, "#7f7f7f")
+
+
+GROUP_FIELD = {PROVINCE: "province_id", TYPE: "incident_type", KIND: "kind"}
+
+
+def _querysets(queryset) -> list:
+    """build_timeline takes one queryset, or several (incidents and other activity) counted together."""
+    return list(queryset) if isinstance(queryset, list | tuple) else [queryset]
 
 
 def date_span(queryset) -> tuple[dt.date | None, dt.date | None]:
-    span = queryset.order_by().aggregate(first=Min("date"), last=Max("date"))
-    return span["first"], span["last"]
+    spans = [qs.order_by().aggregate(first=Min("date"), last=Max("date")) for qs in _querysets(queryset)]
+    firsts = [span["first"] for span in spans if span["first"]]
+    lasts = [span["last"] for span in spans if span["last"]]
+    return (min(firsts) if firsts else None), (max(lasts) if lasts else None)
 
 
 def choose_granularity(queryset, since: dt.date | None, until: dt.date | None) -> str:
@@ -293,7 +309,8 @@ def build_timeline(
     province_slugs: list[str] | None = None,
     count_synthetic: bool = False,
 ) -> dict:
-    """The `/api/timeline.json` payload for an already filtered, published-only queryset.
+    """The `/api/timeline.json` payload for an already filtered, published-only queryset (or a list of
+    them, counted together: incidents and other activity, see ipwatch.activity.timeline).
 
     ``since``/``until``/``province_slugs`` are the cleaned filter values: they stretch the axis to
     the requested span and choose which milestones apply. ``count_synthetic`` adds how many of the
@@ -303,42 +320,45 @@ def build_timeline(
         granularity = choose_granularity(queryset, since, until)
 
     group_field = GROUP_FIELD[group]
-    names = ["bucket", "band", group_field, "incidents", "killed", "wounded"]
+    names = ["bucket", "band", group_field, "incidents", "killed", "wounded", "killed_unknown", "wounded_unknown"]
     if count_synthetic:
         names.append("synthetic")
     # Without a date or province filter the query reads most of the table (see fetch_rows).
     reads_most_rows = not (since or until or province_slugs)
-    rows = fetch_rows(
-        grouped_rows(queryset, granularity, group_field, count_synthetic=count_synthetic),
-        names,
-        reads_most_rows=reads_most_rows,
-    )
+    rows = [
+        row
+        for each in _querysets(queryset)
+        for row in fetch_rows(
+            grouped_rows(each, granularity, group_field, count_synthetic=count_synthetic),
+            names,
+            reads_most_rows=reads_most_rows,
+        )
+    ]
     groups = _province_groups({row[2] for row in rows}) if group == PROVINCE else {}
 
-    series: dict[str, dict] = {}  # key -> {"key", "label", "color", "points": {start: [n, killed, wounded]}}
-    bands: dict[tuple, list] = {}  # (start, precision, key) -> [n, killed, wounded]
+    # [n, killed, wounded, killed_unknown, wounded_unknown] per point and per band
+    series: dict[str, dict] = {}  # key -> {"key", "label", "color", "points": {start: figures}}
+    bands: dict[tuple, list] = {}  # (start, precision, key) -> figures
     dates: dict = {}  # raw bucket value -> date (a few hundred distinct values)
     synthetic = 0
     for row in rows:
-        raw, band, group_value, incidents, killed, wounded = row[:6]
+        raw, band, group_value, incidents = row[:4]
         start = dates.get(raw)
         if start is None:
             start = dates[raw] = as_date(raw)
         if group_value not in groups:
-            groups[group_value] = _type_group(group_value)
+            groups[group_value] = _kind_group(group_value) if group == KIND else _type_group(group_value)
         key, label, color = groups[group_value]
         entry = series.get(key)
         if entry is None:
             entry = series[key] = {"key": key, "label": label, "color": color, "points": {}, "total": 0}
         entry["total"] += incidents
         if count_synthetic:
-            synthetic += row[6]
-        target = (
-            bands.setdefault((start, band, key), [0, 0, 0]) if band else entry["points"].setdefault(start, [0, 0, 0])
-        )
+            synthetic += row[8]
+        target = bands.setdefault((start, band, key), [0] * 5) if band else entry["points"].setdefault(start, [0] * 5)
         target[0] += incidents
-        target[1] += killed or 0
-        target[2] += wounded or 0
+        for i in range(1, 5):
+            target[i] += row[3 + i] or 0
 
     point_starts = [start for entry in series.values() for start in entry["points"]]
     band_spans = [(start, period_end(start, precision)) for start, precision, _ in bands]
@@ -363,8 +383,8 @@ def build_timeline(
                 "label": entry["label"],
                 "color": entry["color"],
                 "points": [
-                    {"period": label_of(start), "incidents": n, "killed": k, "wounded": w}
-                    for start, (n, k, w) in sorted(entry["points"].items())
+                    {"period": label_of(start), "incidents": n, **_figures(rest)}
+                    for start, (n, *rest) in sorted(entry["points"].items())
                 ],
             }
             for entry in ordered
@@ -376,14 +396,13 @@ def build_timeline(
                 "key": key,
                 "label": series[key]["label"],
                 "incidents": n,
-                "killed": k,
-                "wounded": w,
+                **_figures(rest),
                 "since": start.isoformat(),
                 "until": period_end(start, precision).isoformat(),
                 "first_period": label_of(start),
                 "last_period": label_of(period_start(period_end(start, precision), granularity)),
             }
-            for (start, precision, key), (n, k, w) in sorted(
+            for (start, precision, key), (n, *rest) in sorted(
                 bands.items(), key=lambda item: (item[0][0], -_RANK[item[0][1]], order[item[0][2]])
             )
         ],
@@ -393,6 +412,11 @@ def build_timeline(
     if count_synthetic:
         payload["synthetic"] = synthetic  # generated test data is always labelled on the pages
     return payload
+
+
+def _figures(values) -> dict:
+    """killed/wounded (sums of the known best estimates) and how many incidents had each unknown."""
+    return dict(zip(("killed", "wounded", "killed_unknown", "wounded_unknown"), values, strict=True))
 
 
 def _axis(point_starts, band_spans, since, until, granularity) -> list[dt.date]:

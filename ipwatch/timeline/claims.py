@@ -6,17 +6,20 @@ Method (also written on /claims/):
   independent report give a casualty figure.
 - For each side the highest figure any of its reports gives is taken, per category (killed,
   wounded, combined "killed or wounded"): reports of one incident overlap, so they are not added.
-- Casualties of a side = killed + wounded, or its combined "killed or wounded" figure when that is
-  larger (claims often give only the combined figure: Sebha, 2019, "16 killed or wounded"). A
-  combined claim is therefore always compared with the independent killed + wounded, never with
-  deaths alone being presented as a like-for-like "killed" comparison.
-- Ratio = claimed casualties / independently reported casualties; shown only when the independent
-  figure is above zero. Independent figures are usually minimums ("at least one killed"), so the
-  ratio is an upper bound on the exaggeration, not a measurement of it.
-- Period and province totals add the per-incident figures of compared incidents only.
+- Like for like only. A combined "killed or wounded" claim is measured only against an independent
+  total whose killed *and* wounded are both known (or an independent combined figure). A claim with
+  separate figures is measured on the categories both sides give (killed vs killed, …). An unknown
+  figure is never taken as zero.
+- Otherwise the two sides are shown without a ratio; when the independent side gives part of the
+  combined figure (killed only, wounded unknown) the page states the *bound* ("at most 16×": the
+  independent total is at least the known part), labelled as such and never added to the totals.
+- Ratio = claimed ÷ independently reported, shown only when the independent figure is above zero.
+  Independent figures are usually minimums, so a ratio is an upper bound on the exaggeration.
+- Period and province totals add the like-for-like comparisons only.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
@@ -51,13 +54,15 @@ class Side:
         return any(value is not None for value in (self.killed, self.wounded, self.killed_or_wounded))
 
     @property
-    def casualties(self) -> int:
-        separate = (self.killed or 0) + (self.wounded or 0)
-        return max(separate, self.killed_or_wounded or 0)
-
-    @property
     def only_combined(self) -> bool:
         return self.killed_or_wounded is not None and self.killed is None and self.wounded is None
+
+    @property
+    def combined_total(self) -> int | None:
+        """Killed + wounded when both are known (else the combined figure, if given); None otherwise."""
+        if self.killed is not None and self.wounded is not None:
+            return self.killed + self.wounded
+        return self.killed_or_wounded
 
     def describe(self) -> str:
         parts = []
@@ -67,7 +72,60 @@ class Side:
             parts.append(f"{self.wounded} wounded")
         if self.killed_or_wounded is not None:
             parts.append(f"{self.killed_or_wounded} killed or wounded (one combined figure)")
+        if parts and self.killed_or_wounded is None and (self.killed is None) != (self.wounded is None):
+            parts.append(f"{'wounded' if self.wounded is None else 'killed'} not reported")
         return ", ".join(parts) or "no figure"
+
+
+@dataclass
+class Measure:
+    """What is compared: claimed and independent values of the same quantity, or why nothing is."""
+
+    basis: str
+    claimed: int | None = None
+    independent: int | None = None
+    bound: bool = False  # the independent value is only a lower bound of the quantity claimed
+
+    @property
+    def comparable(self) -> bool:
+        return self.claimed is not None and self.independent is not None and not self.bound
+
+
+def measure(claim: Side, independent: Side) -> Measure:
+    """Like for like: the quantity both sides give, never an unknown taken as zero."""
+    if claim.only_combined:
+        total = independent.combined_total
+        if total is not None:
+            return Measure("killed or wounded vs independent killed + wounded", claim.killed_or_wounded, total)
+        known = [value for value in (independent.killed, independent.wounded) if value is not None]
+        if known:
+            missing = "wounded" if independent.wounded is None else "killed"
+            return Measure(
+                f"combined claim vs independent figure with {missing} unknown (a bound, not a ratio)",
+                claim.killed_or_wounded,
+                sum(known),
+                bound=True,
+            )
+        return Measure("not comparable")
+    pairs = [
+        (name, getattr(claim, name), getattr(independent, name))
+        for name in ("killed", "wounded")
+        if getattr(claim, name) is not None and getattr(independent, name) is not None
+    ]
+    if not pairs:
+        if claim.combined_total is not None and independent.killed_or_wounded is not None:
+            return Measure(
+                "killed + wounded vs independent killed or wounded",
+                claim.combined_total,
+                independent.killed_or_wounded,
+            )
+        return Measure("not comparable: the two sides give different categories")
+    names = " + ".join(name for name, _, _ in pairs)
+    return Measure(
+        f"claimed {names} vs independent {names}",
+        sum(value for _, value, _ in pairs),
+        sum(value for _, _, value in pairs),
+    )
 
 
 @dataclass
@@ -79,17 +137,25 @@ class Comparison:
     province_key: str = ""
     province_label: str = ""
 
+    @functools.cached_property
+    def measure(self) -> Measure:
+        return measure(self.claim, self.independent)
+
+    @property
+    def comparable(self) -> bool:
+        return self.measure.comparable
+
     @property
     def ratio(self) -> float | None:
-        if self.independent.casualties <= 0:
+        """Claimed ÷ independent for a like-for-like comparison; for a bound, the upper bound."""
+        m = self.measure
+        if m.claimed is None or not m.independent:
             return None
-        return self.claim.casualties / self.independent.casualties
+        return m.claimed / m.independent
 
     @property
     def basis(self) -> str:
-        if self.claim.only_combined:
-            return "combined claim vs independent killed + wounded"
-        return "claimed killed + wounded vs independent killed + wounded"
+        return self.measure.basis
 
 
 @dataclass
@@ -104,6 +170,7 @@ class ProvincePeriodRow:
     synthetic_compared: int = 0
     claimed_casualties: int = 0
     independent_casualties: int = 0
+    not_comparable: int = 0  # both sides gave figures, but not of the same quantity
     comparisons: list = field(default_factory=list)
 
     @property
@@ -225,11 +292,14 @@ def province_period_table(queryset, granularity: str = "year") -> tuple[list[Pro
                 (comparison.province_label.lower(), incident.date, comparison.period),
             )
         row = rows[row_key]
+        row.comparisons.append(comparison)
+        if not comparison.comparable:
+            row.not_comparable += 1
+            continue
         row.compared_incidents += 1
         row.synthetic_compared += int(comparison.incident.is_synthetic)
-        row.claimed_casualties += comparison.claim.casualties
-        row.independent_casualties += comparison.independent.casualties
-        row.comparisons.append(comparison)
+        row.claimed_casualties += comparison.measure.claimed
+        row.independent_casualties += comparison.measure.independent
     return sorted(rows.values(), key=lambda row: row.sort_key), comparisons
 
 
@@ -270,6 +340,7 @@ def totals(rows: list[ProvincePeriodRow]) -> dict:
     return {
         "claimed_incidents": claimed,
         "compared_incidents": compared,
+        "not_comparable": sum(row.not_comparable for row in rows),
         "claimed_casualties": claimed_casualties,
         "independent_casualties": independent,
         "ratio": claimed_casualties / independent if compared and independent else None,

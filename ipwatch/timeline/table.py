@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from ipwatch.core.dates import MONTH, WEEK, format_at_precision, parse_period_label
+from ipwatch.core.figures import Tally
 from ipwatch.core.filters import filter_params
 
 
@@ -70,8 +71,7 @@ def chart_table(payload: dict, params, bands: list[dict]) -> dict:
                 "uncertain": False,
                 "counts": [cell["incidents"] if cell else 0 for cell in cells],
                 "total": total,
-                "killed": sum(cell["killed"] for cell in cells if cell),
-                "wounded": sum(cell["wounded"] for cell in cells if cell),
+                **_tallies(cell for cell in cells if cell),
                 "link": incidents_link(params, since, until),
             }
         )
@@ -87,9 +87,21 @@ def chart_table(payload: dict, params, bands: list[dict]) -> dict:
                 "uncertain": True,
                 "counts": counts,
                 "total": band["incidents"],
-                "killed": band["killed"],
-                "wounded": band["wounded"],
+                **_tallies(band["parts"]),
                 "link": band["link"],
+            }
+        )
+    if payload.get("spans"):  # kind=territory: held periods are drawn as spans, never in the bars
+        rows.append(
+            {
+                "sort": (dt.date.max, 2),
+                "label": "Territory held — drawn as spans across the chart, not in the bars",
+                "uncertain": True,
+                "counts": [0] * len(series),
+                "total": len(payload["spans"]),
+                "killed": None,  # no casualty figures: shown as –, never as 0
+                "wounded": None,
+                "link": f"{reverse('activity:list')}?{urlencode({'kind': 'territory'})}",
             }
         )
     rows.sort(key=lambda row: row["sort"])
@@ -98,10 +110,20 @@ def chart_table(payload: dict, params, bands: list[dict]) -> dict:
         "rows": rows,
         "totals": {
             "counts": [sum(point["incidents"] for point in entry["points"]) for entry in series],
-            "killed": sum(row["killed"] for row in rows),
-            "wounded": sum(row["wounded"] for row in rows),
+            # Rows without casualty figures (territory spans) are not part of the sums.
+            "killed": sum((row["killed"] for row in rows if row["killed"] is not None), Tally()),
+            "wounded": sum((row["wounded"] for row in rows if row["wounded"] is not None), Tally()),
         },
     }
+
+
+def _tallies(points) -> dict:
+    """Killed and wounded of some timeline points as Tallies: unknown figures are counted, not zeros."""
+    killed, wounded = Tally(), Tally()
+    for point in points:
+        killed += Tally(point["killed"], point["killed_unknown"])
+        wounded += Tally(point["wounded"], point["wounded_unknown"])
+    return {"killed": killed, "wounded": wounded}
 
 
 def uncertain_bands(payload: dict, params) -> list[dict]:
@@ -121,13 +143,16 @@ def uncertain_bands(payload: dict, params) -> list[dict]:
                 "incidents": 0,
                 "killed": 0,
                 "wounded": 0,
+                "killed_unknown": 0,
+                "wounded_unknown": 0,
                 "parts": [],
             },
         )
-        for figure in ("incidents", "killed", "wounded"):
+        for figure in ("incidents", "killed", "wounded", "killed_unknown", "wounded_unknown"):
             band[figure] += entry[figure]
         band["parts"].append(entry)
     for band in bands.values():
+        band["figures"] = _tallies(band["parts"])
         band["link"] = incidents_link(
             params, dt.date.fromisoformat(band["since"]), dt.date.fromisoformat(band["until"])
         )

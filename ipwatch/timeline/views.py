@@ -6,8 +6,11 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from ipwatch.activity.choices import ActivityKind
+from ipwatch.activity.timeline import add_activity, timeline_querysets
+from ipwatch.core import asof
 from ipwatch.core.dates import MONTH, WEEK, YEAR
 from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_response
@@ -24,8 +27,10 @@ INCIDENTS_PER_PAGE = 25
 
 def _timeline_payload(request_params, *, count_synthetic=False):
     parsed = parse_timeline_request(request_params, Incident.objects.published())
+    # kind= adds the other activity kinds (attacks only without it); territory comes back as spans.
+    counted, territory = timeline_querysets(request_params, parsed.queryset, parsed.group)
     payload = build_timeline(
-        parsed.queryset,
+        counted,
         granularity=parsed.granularity,
         group=parsed.group,
         since=parsed.cleaned.get("since"),
@@ -33,20 +38,20 @@ def _timeline_payload(request_params, *, count_synthetic=False):
         province_slugs=parsed.province_slugs,
         count_synthetic=count_synthetic,
     )
-    return parsed, payload
+    return parsed, add_activity(payload, territory)
 
 
-@require_GET
+@require_safe
 def timeline_api(request):
     try:
         _, payload = _timeline_payload(request.GET)
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
-    return JsonResponse(payload)
+    return JsonResponse({**payload, "data_as_of": asof.iso(asof.for_request(request))})
 
 
 GRANULARITY_CHOICES = [(AUTO, "Automatic"), (WEEK, "Week"), (MONTH, "Month"), (YEAR, "Year")]
-GROUP_CHOICES = [("province", "Province"), ("type", "Incident type")]
+GROUP_CHOICES = [("province", "Province"), ("type", "Incident type"), ("kind", "Activity kind")]
 
 
 def _form_context(request, errors=None):
@@ -57,6 +62,8 @@ def _form_context(request, errors=None):
         "errors": errors or {},
         "granularity_choices": GRANULARITY_CHOICES,
         "group_choices": GROUP_CHOICES,
+        "activity_kinds": ActivityKind.choices,
+        "selected_kinds": [kind for value in params.getlist("kind") for kind in value.split(",")],
         "granularity_value": params.get("granularity") or AUTO,
         "group_value": params.get("group") or "province",
     }

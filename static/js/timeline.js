@@ -13,7 +13,7 @@
   var periods = data.periods;
   var labels = periods.map(function (p) { return p.period; });
   var indexOf = new Map(labels.map(function (label, i) { return [label, i]; }));
-  var groupParam = data.group === "type" ? "type" : "province";
+  var groupParam = data.group === "type" || data.group === "kind" ? data.group : "province";
   var AXIS_WIDTH = 56; // both panels share one y-axis width so their bars line up
   var MILESTONE_ROWS = Math.min(Math.max(data.milestones.length, 1), 3);
   var MILESTONE_ROW_HEIGHT = 16;
@@ -55,12 +55,19 @@
       }
       params.append(name, value);
     });
-    if (narrowGroup) {
+    var listUrl = context.incidents_url;
+    if (narrowGroup && groupParam === "kind") {
+      // Attacks are listed on /incidents/, every other kind on /activity/.
+      if (key !== "attack") {
+        listUrl = "/activity/";
+        params.append("kind", key);
+      }
+    } else if (narrowGroup) {
       params.append(groupParam, key);
     }
     params.append("since", since);
     params.append("until", until);
-    return context.incidents_url + "?" + params.toString();
+    return listUrl + "?" + params.toString();
   }
 
   function dayFraction(iso, since, until) {
@@ -397,17 +404,30 @@
     }),
   });
 
+  // Known figures are drawn; how many incidents had the figure unknown is said in the tooltip
+  // (an unknown figure is never a zero).
   var killed = new Array(labels.length).fill(0);
   var wounded = new Array(labels.length).fill(0);
+  var unknown = [new Array(labels.length).fill(0), new Array(labels.length).fill(0)];
   data.series.forEach(function (series) {
     series.points.forEach(function (point) {
       var i = indexOf.get(point.period);
       if (i !== undefined) {
         killed[i] += point.killed;
         wounded[i] += point.wounded;
+        unknown[0][i] += point.killed_unknown || 0;
+        unknown[1][i] += point.wounded_unknown || 0;
       }
     });
   });
+  function figureLabel(item) {
+    var name = item.datasetIndex === 0 ? "Killed" : "Wounded";
+    var missing = unknown[item.datasetIndex][item.dataIndex];
+    var known = item.raw;
+    if (!missing) { return name + ": " + known; }
+    if (!known) { return name + ": unknown (" + missing + " incident" + (missing === 1 ? "" : "s") + ")"; }
+    return name + ": ≥ " + known + " (" + missing + " unknown)";
+  }
   var casualtiesCanvas = document.getElementById("casualties-chart");
   if (casualtiesCanvas) {
     new window.Chart(casualtiesCanvas, {
@@ -429,6 +449,7 @@
           tooltip: {
             callbacks: {
               title: function (items) { return items.length ? periodTitle(items[0].dataIndex) : ""; },
+              label: figureLabel,
               footer: function () { return "Click to list the incidents"; },
             },
           },

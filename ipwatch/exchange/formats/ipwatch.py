@@ -17,6 +17,7 @@ from .base import Format, check_order, coordinates
 
 COLUMNS = [
     "id",
+    "incident_ref",  # the stable citation identifier (IPW-000123); written, ignored on import
     "external_source",
     "external_id",
     "date",

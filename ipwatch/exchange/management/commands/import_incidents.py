@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from ipwatch.core.workflow import SYSTEM
 from ipwatch.exchange.formats import FORMATS
 from ipwatch.exchange.importer import IMPORT_STATUSES, Importer
 from ipwatch.exchange.provinces import ProvinceMapError
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         if province_map and not Path(province_map).is_file():
             raise CommandError(f"--province-map {province_map}: no such file")
         try:
-            importer = Importer(format, status=status, province_map=province_map)
+            importer = Importer(format, status=status, province_map=province_map, user=SYSTEM)
         except ProvinceMapError as exc:
             for error in exc.errors:
                 self.stderr.write(f"province map: {error}")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ActivityConfig(AppConfig):
+    name = "ipwatch.activity"
+    verbose_name = "ipwatch activity beyond attacks"

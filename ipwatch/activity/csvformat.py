@@ -1,0 +1,159 @@
+"""The activity CSV: what ``/api/activity.csv`` writes and ``import_activity`` reads.
+
+Common columns (exact, a contract): ``kind,date,date_precision,title,summary,province,place,country,
+latitude,longitude,source,source_title,published_on``; then the optional ``id``, ``location_precision``
+and the kind-specific columns of ``KIND_COLUMNS`` (docs/import-export.md). One row is one record with
+(at most) one source's report: a record with three reports is three rows sharing its ``id``.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Prefetch
+
+from ipwatch.core.models import Incident, Report
+from ipwatch.exchange.formats.ipwatch import guard_formula
+
+from .choices import ActivityKind
+from .geojson import attack_title
+from .models import Activity, ActivityReport
+
+COMMON_COLUMNS = [
+    "kind",
+    "date",
+    "date_precision",
+    "title",
+    "summary",
+    "province",
+    "place",
+    "country",
+    "latitude",
+    "longitude",
+    "source",
+    "source_title",
+    "published_on",
+]
+KIND_COLUMNS = [
+    "end_date",
+    "end_date_precision",
+    "outlet",
+    "media_type",
+    "language",
+    "issue_number",
+    "media_office",
+    "campaign",
+    "claimed_incidents",
+    "authority",
+    "designated_entity",
+    "designated_name",
+    "reference",
+    "people_held",
+    "alleged_link",
+    "intended_target",
+    "court",
+    "jurisdiction",
+    "stage",
+    "outcome",
+    "linked_arrest",
+    "pledge_type",
+    "pledged_by",
+    "leadership_event",
+    "person",
+    "role",
+]
+EXPORT_COLUMNS = ["id", *COMMON_COLUMNS, "location_precision", *KIND_COLUMNS, "url"]
+NUMERIC_COLUMNS = {"id", "latitude", "longitude", "issue_number", "people_held", "linked_arrest"}
+CHUNK_SIZE = 2000
+
+
+class _Line:
+    def write(self, text: str) -> str:
+        return text
+
+
+def _cell(column: str, value) -> str:
+    if value is None:
+        return ""
+    if column in NUMERIC_COLUMNS:
+        return str(value)
+    return guard_formula(str(value))
+
+
+def _common(record, kind: str, title: str, base_url: str, path: str) -> dict:
+    place, province = record.place, record.province
+    return {
+        "id": record.pk,
+        "kind": kind,
+        "date": record.date.isoformat() if record.date else None,
+        "date_precision": record.date_precision,
+        "title": title,
+        "summary": record.summary,
+        "province": province.slug if province else None,
+        "place": place.name if place else None,
+        "country": place.country if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "location_precision": place.location_precision if place else None,
+        "url": f"{base_url}{path}{record.pk}/",
+    }
+
+
+def _with_reports(values: dict, reports) -> Iterator[dict]:
+    """One row per report (the record's values repeated), or one row without a source."""
+    reports = list(reports)
+    if not reports:
+        yield values
+    for report in reports:
+        yield {
+            **values,
+            "source": report.source.slug,
+            "source_title": report.title,
+            "published_on": report.published_on.isoformat() if report.published_on else None,
+        }
+
+
+def attack_rows(incidents, base_url: str) -> Iterator[dict]:
+    reports = Prefetch("reports", queryset=Report.objects.select_related("source").order_by("published_on", "id"))
+    queryset = incidents.select_related("place", "province").prefetch_related(reports).order_by("date", "id")
+    for incident in queryset.iterator(chunk_size=CHUNK_SIZE):
+        title = attack_title(incident.incident_type, incident.place.name if incident.place_id else None)
+        yield from _with_reports(
+            _common(incident, ActivityKind.ATTACK, title, base_url, "/incidents/"), incident.reports.all()
+        )
+
+
+def activity_values(activity: Activity) -> dict:
+    values = {}
+    for column in KIND_COLUMNS:
+        value = getattr(activity, column)
+        if column in {"outlet", "campaign"}:
+            value = value.slug if value else None
+        elif column == "linked_arrest":
+            value = activity.linked_arrest_id
+        elif column == "claimed_incidents":
+            value = ";".join(str(incident.pk) for incident in value.all()) or None
+        elif column == "end_date":
+            value = value.isoformat() if value else None
+        values[column] = value if value != "" else None
+    return values
+
+
+def activity_rows(activities, base_url: str) -> Iterator[dict]:
+    reports = Prefetch(
+        "reports", queryset=ActivityReport.objects.select_related("source").order_by("published_on", "id")
+    )
+    claimed = Prefetch("claimed_incidents", queryset=Incident.objects.published().only("pk").order_by("pk"))
+    queryset = activities.with_related().prefetch_related(reports, claimed).order_by("kind", "date", "id")
+    for activity in queryset.iterator(chunk_size=CHUNK_SIZE):
+        values = {
+            **_common(activity, activity.kind, activity.title, base_url, "/activity/"),
+            **activity_values(activity),
+        }
+        yield from _with_reports(values, activity.reports.all())
+
+
+def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        yield writer.writerow([_cell(column, row.get(column)) for column in EXPORT_COLUMNS])

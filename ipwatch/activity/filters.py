@@ -1,0 +1,92 @@
+"""The activity filters: every incident filter (ipwatch.core.filters) plus ``kind``.
+
+``kind=media_release,territory`` (comma-separated, or repeated) selects kinds; an unknown slug is a
+400 naming ``kind``. ``province``, ``country``, ``since``/``until``, ``q``, ``bbox`` and ``id`` apply to
+every kind (dates by overlap: a territory held until 2016 matches ``since=2016-06-01``); ``type`` and
+``claimed`` describe attacks, so they narrow the attacks and leave the other kinds as they are.
+"""
+
+import django_filters
+from django.db.models import Q
+
+from ipwatch.core.choices import IncidentType
+from ipwatch.core.filters import (
+    ISO_DATE,
+    IncidentFilterSet,
+    IncidentTypeFilter,
+    InvalidFilter,
+    error_messages,
+    filter_incidents,
+)
+
+from .choices import ActivityKind
+from .models import Activity
+
+MAX_KIND_VALUES = len(ActivityKind.choices)
+
+
+class ActivityFilterSet(IncidentFilterSet):
+    since = django_filters.DateFilter(method="filter_since", input_formats=ISO_DATE, label="From")
+    until = django_filters.DateFilter(method="filter_until", input_formats=ISO_DATE, label="Until")
+    type = IncidentTypeFilter(choices=IncidentType.choices, method="filter_attacks_only", label="Type")
+
+    class Meta(IncidentFilterSet.Meta):
+        model = Activity
+
+    def filter_since(self, queryset, name, value):
+        return queryset.between(since=value)
+
+    def filter_until(self, queryset, name, value):
+        return queryset.between(until=value)
+
+    def filter_attacks_only(self, queryset, name, value):
+        return queryset
+
+    def filter_claimed(self, queryset, name, value):
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # Public text only: internal notes are never searchable.
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(place__name__icontains=value)
+            | Q(place__name_ar__icontains=value)
+            | Q(province__name__icontains=value)
+            | Q(designated_name__icontains=value)
+            | Q(person__icontains=value)
+        )
+
+
+def parse_kinds(params) -> list[str]:
+    """The kinds asked for (all when none), in vocabulary order; InvalidFilter naming ``kind`` otherwise."""
+    asked = [part.strip() for value in params.getlist("kind") for part in value.split(",") if part.strip()]
+    if not asked:
+        return ActivityKind.slugs()
+    unknown = [kind for kind in dict.fromkeys(asked) if kind not in ActivityKind.slugs()]
+    if unknown:
+        shown = ", ".join(repr(kind[:40]) for kind in unknown[:5])
+        raise InvalidFilter({"kind": f"unknown kind {shown}; choose from {', '.join(ActivityKind.slugs())}"})
+    if len(asked) > MAX_KIND_VALUES * 4:
+        raise InvalidFilter({"kind": f"at most {MAX_KIND_VALUES} kinds may be given"})
+    return [kind for kind in ActivityKind.slugs() if kind in asked]
+
+
+def filter_activity(params, incidents, activities):
+    """(kinds, attacks, other activity): ``incidents`` and ``activities`` (already limited to what the
+    caller may show) filtered by ``params``; a queryset is None when its kinds are not asked for.
+    Every parameter is validated, whichever kinds are asked for."""
+    kinds = parse_kinds(params)
+    attacks = filter_incidents(params, incidents)
+    filterset = ActivityFilterSet(params, queryset=activities)
+    if not filterset.is_valid():
+        raise InvalidFilter(error_messages(filterset))
+    others = [kind for kind in kinds if kind != ActivityKind.ATTACK]
+    return (
+        kinds,
+        attacks if ActivityKind.ATTACK in kinds else None,
+        filterset.qs.of_kind(others) if others else None,
+    )

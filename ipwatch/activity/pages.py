@@ -1,0 +1,110 @@
+"""/activity/ (every non-attack kind, with the shared filters plus kind) and /activity/<id>/.
+
+The public sees published records only; analysts (and editors) also those in review, as on the
+incident pages. A retracted record's URL answers 410 Gone without showing anything of it."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from ipwatch.core.cache import public_cache
+from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.countries import country_name
+from ipwatch.core.filters import InvalidFilter, filter_params
+from ipwatch.core.models import UNDATED_FIRST, Incident, Province
+from ipwatch.core.querysets import user_is_analyst
+
+from .choices import ActivityKind
+from .filters import filter_activity
+from .models import Activity
+from .stats import kind_counts
+
+PAGE_SIZE = 50
+LIST_PARAMS = ("kind", "province", "country", "since", "until", "q")
+
+
+def _selected_params(request) -> list[tuple[str, str]]:
+    return [(name, value) for name in LIST_PARAMS for value in request.GET.getlist(name) if value.strip()]
+
+
+@public_cache
+def activity_list(request):
+    context = {
+        "kinds": ActivityKind.choices,
+        "provinces": Province.objects.only("slug", "name"),
+        "selected_kinds": [v for value in request.GET.getlist("kind") for v in value.split(",")],
+        "selected_provinces": request.GET.getlist("province"),
+        "is_analyst": user_is_analyst(request.user),
+    }
+    try:
+        _, attacks, others = filter_activity(
+            request.GET, Incident.objects.visible_to(request.user), Activity.objects.visible_to(request.user)
+        )
+    except InvalidFilter as exc:
+        return render(request, "activity/activity_list.html", {**context, "errors": exc.errors}, status=400)
+    shown = others if others is not None else Activity.objects.none()
+    page = Paginator(shown.with_related().latest_first(), PAGE_SIZE).get_page(request.GET.get("page"))
+    passed_on = [pair for pair in filter_params(request.GET) if pair[0] != "type" and pair[0] != "claimed"]
+    counts = kind_counts(
+        attacks if attacks is not None else Incident.objects.none(),
+        others if others is not None else Activity.objects.none(),
+        params=[pair for pair in passed_on if pair[0] != "kind"],
+    )
+    context.update(
+        {
+            "page": page,
+            "counts": counts,
+            "total": sum(row["count"] for row in counts),
+            "page_query": urlencode(_selected_params(request)),
+            "export_query": urlencode(_selected_params(request)),
+        }
+    )
+    return render(request, "activity/activity_list.html", context)
+
+
+def _details(activity) -> list[tuple[str, str]]:
+    """(label, text) of the record's kind-specific fields that hold a value (links handled in the template)."""
+    rows = []
+    for name in activity.detail_fields:
+        if name in {"claimed_incidents", "campaign", "linked_arrest", "end_date", "end_date_precision", "outlet"}:
+            continue
+        field = activity._meta.get_field(name)
+        value = getattr(activity, name)
+        if value in (None, ""):
+            continue
+        display = getattr(activity, f"get_{name}_display")() if field.choices else value
+        rows.append((field.verbose_name.capitalize(), display))
+    return rows
+
+
+@public_cache
+def activity_detail(request, pk):
+    visible = Activity.objects.visible_to(request.user)
+    activity = visible.with_related().filter(pk=pk).first()
+    if activity is None:
+        if Activity.objects.filter(pk=pk, status=IncidentStatus.RETRACTED).exists():
+            return render(request, "activity/activity_retracted.html", {"activity_id": pk}, status=410)
+        raise Http404("No such record")
+    reports = list(activity.reports.select_related("source").order_by(UNDATED_FIRST, "id"))
+    context = {
+        "activity": activity,
+        "details": _details(activity),
+        "claims": [report for report in reports if report.is_claim],
+        "independent": [report for report in reports if not report.is_claim],
+        "claimed_incidents": list(
+            Incident.objects.visible_to(request.user)
+            .filter(claiming_releases=activity)
+            .select_related("place")
+            .order_by("date", "id")
+        ),
+        "linked_arrest": visible.filter(pk=activity.linked_arrest_id).first() if activity.linked_arrest_id else None,
+        "legal_cases": list(visible.filter(linked_arrest=activity).order_by("date", "id")),
+        "campaign_public": activity.campaign
+        if activity.campaign_id and (activity.status == IncidentStatus.PUBLISHED or user_is_analyst(request.user))
+        else None,
+        "country": country_name(activity.place.country) if activity.place_id else "",
+        "is_analyst": user_is_analyst(request.user),
+    }
+    return render(request, "activity/activity_detail.html", context)

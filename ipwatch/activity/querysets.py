@@ -1,0 +1,55 @@
+"""Activity.objects.published().of_kind("media_release").in_province("fezzan") — the same vocabulary
+as IncidentQuerySet, so pages and APIs read alike for every kind."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models.functions import Coalesce
+
+from ipwatch.core.choices import DatePrecision, IncidentStatus
+from ipwatch.core.dates import period_start
+from ipwatch.core.querysets import IncidentQuerySet, user_is_analyst
+
+# A territory held "until late 2016" with no known start still overlaps any period before its end.
+OPEN_START = dt.date(1, 1, 1)
+
+
+class ActivityQuerySet(models.QuerySet):
+    published = IncidentQuerySet.published
+    in_province = IncidentQuerySet.in_province
+    in_country = IncidentQuerySet.in_country
+    with_coordinates = IncidentQuerySet.with_coordinates
+
+    def visible_to(self, user):
+        """The same rule as incidents: the public sees published records, analysts also those in review."""
+        if user_is_analyst(user):
+            return self.filter(status__in=[IncidentStatus.PUBLISHED, IncidentStatus.REVIEW])
+        return self.published()
+
+    def of_kind(self, kinds):
+        if isinstance(kinds, str):
+            return self.filter(kind=kinds)
+        return self.filter(kind__in=list(kinds))
+
+    def between(self, since: dt.date | None = None, until: dt.date | None = None):
+        """Records whose period overlaps [since, until]: a dated event by its date, a territory by its
+        from–to span (an unknown start is open, an unknown end means the date only)."""
+        queryset = self
+        if since:
+            # An end known to the year 2016 reaches past 2016-06-01: compare at the end's precision.
+            ends = models.Q()
+            for precision in DatePrecision.values:
+                ends |= models.Q(end_date_precision=precision, end_date__gte=period_start(since, precision))
+            queryset = queryset.filter(ends | models.Q(end_date__isnull=True, date__gte=since))
+        if until:
+            queryset = queryset.annotate(_starts=Coalesce("date", models.Value(OPEN_START))).filter(_starts__lte=until)
+        return queryset
+
+    def with_related(self):
+        return self.select_related("place", "province", "outlet", "campaign")
+
+    def chronological(self):
+        return self.order_by(models.F("date").asc(nulls_first=True), "id")
+
+    def latest_first(self):
+        return self.order_by(Coalesce("date", "end_date").desc(), "-id")

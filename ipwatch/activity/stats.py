@@ -1,0 +1,22 @@
+"""Counts per kind for the overview, the province pages and /activity/ (one GROUP BY query)."""
+
+from urllib.parse import urlencode
+
+from django.db.models import Count
+
+from .choices import ActivityKind
+
+
+def kind_counts(attacks, activities, *, params=()) -> list[dict]:
+    """[{kind, label, count, url}] for every kind, attacks first; ``params`` are passed on to the links."""
+    counts = dict(activities.order_by().values_list("kind").annotate(n=Count("pk")))
+    counts[ActivityKind.ATTACK] = attacks.count()
+    query = urlencode(list(params))
+    rows = []
+    for kind, label in ActivityKind.choices:
+        if kind == ActivityKind.ATTACK:
+            url = "/incidents/" + (f"?{query}" if query else "")
+        else:
+            url = "/activity/?" + urlencode([("kind", kind), *params])
+        rows.append({"kind": kind, "label": label, "count": counts.get(kind, 0), "url": url})
+    return rows

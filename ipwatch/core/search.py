@@ -1,0 +1,201 @@
+"""Search that finds every spelling: ``q=Sabha``, ``q=سبها``, ``q=sebha`` and ``q=Amaq`` all find the
+Sebha raid of May 2019.
+
+Each incident keeps a *search text* (``Incident.search_text``), maintained whenever the incident, its
+place, province, reports or their sources change. It holds, normalised (case, Latin diacritics,
+ʿayn/hamza marks, Arabic diacritics and letter variants folded; punctuation turned into spaces):
+the summary; the place's name, Arabic name, aliases, region and the offline gazetteer's alternate
+spellings of it; the province's name, Arabic name and aliases; each report's title, quote and source
+name. Never the internal notes or anything else the public does not see.
+
+A query is normalised the same way and split into words; an incident matches when *every* word
+starts a word of its search text ("sab" finds "Sabha").
+
+- PostgreSQL: full-text search, ``to_tsvector('simple', search_text) @@ to_tsquery('simple',
+  'sabha:* & ...')`` (a GIN index on that expression, migration 0007), ranked with ``ts_rank``.
+- SQLite: the same words matched on the maintained column (``LIKE '% sabha%'``; the text is stored
+  with a leading space so every word start is " word"), ranked by how often the words occur.
+
+Both return the same records (tests/test_search.py proves it on the sample data); only the relevance
+order may differ between the two databases.
+"""
+
+import re
+import unicodedata
+
+from django.db import connections
+from django.db.models import BooleanField, F, FloatField, IntegerField, Prefetch, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Length, Replace
+
+from ipwatch.geocoding.normalize import (
+    _ARABIC_DIACRITICS_RE,
+    _ARABIC_FOLD,
+    _COMBINING_RE,
+    _LATIN_FOLD,
+    _MARKS_RE,
+)
+
+MAX_WORDS = 12  # more words than any real query; each one is a LIKE pattern or a tsquery term
+_ARABIC_PUNCTUATION_RE = re.compile("[\u060c\u061b\u061f\u066a-\u066d\u06d4]")
+_NON_WORD_RE = re.compile(r"[^0-9a-z\u0600-\u06ff]+")
+SEARCH_CONFIG = "simple"  # no stemming or stop words: names in many languages and scripts
+
+
+def normalize(text: str) -> str:
+    """Text folded for matching: " sebha raid ... " (words separated by single spaces, leading space)."""
+    if not text:
+        return ""
+    text = text.casefold()
+    if not text.isascii():
+        text = _ARABIC_DIACRITICS_RE.sub("", text).translate(_ARABIC_FOLD)
+        text = unicodedata.normalize("NFKD", text.translate(_LATIN_FOLD))
+        text = _COMBINING_RE.sub("", text)
+        text = _ARABIC_DIACRITICS_RE.sub("", text).translate(_ARABIC_FOLD)
+        text = _ARABIC_PUNCTUATION_RE.sub(" ", text)
+    text = _MARKS_RE.sub("", text)
+    return " ".join(_NON_WORD_RE.sub(" ", text).split())
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct normalised words of a query, at most MAX_WORDS."""
+    words = []
+    for word in normalize(query).split():
+        if word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+# Building the search text -------------------------------------------------------------------------
+
+
+def gazetteer_spellings(place) -> list[str]:
+    """The offline gazetteer's alternate spellings of a place it knows (by gazetteer id), else []."""
+    gazetteer_id = (place.gazetteer_id or "").strip()
+    if not gazetteer_id.startswith(("geonames:", "supplement:")):
+        return []
+    from ipwatch.geocoding.gazetteer import get_gazetteer
+
+    gazetteer = get_gazetteer()
+    index = getattr(gazetteer, "_ipwatch_by_source", None)
+    if index is None:
+        index = gazetteer._ipwatch_by_source = {entry.source: i for i, entry in enumerate(gazetteer.entries)}
+    position = index.get(gazetteer_id)
+    return list(gazetteer.names[position]) if position is not None else []
+
+
+def place_words(place) -> list[str]:
+    if place is None:
+        return []
+    return [place.name, place.name_ar, place.admin1, *(place.aliases or []), *gazetteer_spellings(place)]
+
+
+def province_words(province) -> list[str]:
+    if province is None:
+        return []
+    return [province.name, province.name_ar, *(province.aliases or [])]
+
+
+def search_text(incident, reports=None, place_text: str | None = None) -> str:
+    """The incident's search text (see the module docstring). ``place_text``: the place's words,
+    already normalised (saves a gazetteer look-up per incident when a place has many)."""
+    reports = incident.reports.select_related("source") if reports is None else reports
+    parts = [incident.summary, *province_words(incident.province)]
+    for report in reports:
+        parts += [report.title, report.quote, report.source.name]
+    text = normalize(" ".join(part for part in parts if part))
+    if place_text is None:
+        place_text = normalize(" ".join(word for word in place_words(incident.place) if word))
+    words = f"{place_text} {text}".split()
+    # Repeated words add nothing to matching; keep the first occurrence of each (short, stable text),
+    # but count occurrences for relevance by keeping up to three of each.
+    seen: dict[str, int] = {}
+    kept = []
+    for word in words:
+        seen[word] = seen.get(word, 0) + 1
+        if seen[word] <= 3:
+            kept.append(word)
+    return " " + " ".join(kept) + " " if kept else ""
+
+
+def refresh(incidents) -> int:
+    """Recompute and store the search text of ``incidents`` (a queryset or ids). Returns how many."""
+    from .models import Incident, Report
+
+    queryset = incidents if hasattr(incidents, "model") else Incident.objects.filter(pk__in=list(incidents))
+    queryset = queryset.select_related("place", "province").prefetch_related(
+        Prefetch("reports", queryset=Report.objects.select_related("source"))
+    )
+    place_texts: dict = {}
+    changed = []
+    count = 0
+    for incident in queryset.iterator(chunk_size=1000):
+        if incident.place_id not in place_texts:
+            place_texts[incident.place_id] = normalize(" ".join(w for w in place_words(incident.place) if w))
+        text = search_text(incident, list(incident.reports.all()), place_texts[incident.place_id])
+        count += 1
+        if text != incident.search_text:
+            incident.search_text = text
+            changed.append(incident)
+        if len(changed) >= 1000:
+            Incident.objects.bulk_update(changed, ["search_text"])
+            changed = []
+    if changed:
+        Incident.objects.bulk_update(changed, ["search_text"])
+    return count
+
+
+# Querying -----------------------------------------------------------------------------------------
+
+
+def is_postgresql(queryset) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def tsquery_text(words: list[str]) -> str:
+    """'sabha:* & raid:*' — the words are normalised to letters and digits only, so nothing in them
+    can be tsquery syntax."""
+    return " & ".join(f"{word}:*" for word in words)
+
+
+def _ts_sql(queryset, template: str) -> str:
+    """``template`` with {vector} = the GIN-indexed expression of migration 0007, {query} = the tsquery."""
+    quote = connections[queryset.db].ops.quote_name
+    column = f"{quote(queryset.model._meta.db_table)}.{quote('search_text')}"
+    vector = f"to_tsvector('{SEARCH_CONFIG}', {column})"
+    return template.format(vector=vector, query=f"to_tsquery('{SEARCH_CONFIG}', %s)")
+
+
+def matching(queryset, query: str):
+    """Incidents of ``queryset`` matching every word of ``query`` (unchanged for an empty query)."""
+    words = query_words(query)
+    if not words:
+        return queryset
+    if is_postgresql(queryset):
+        sql = _ts_sql(queryset, "{vector} @@ {query}")
+        # The SQL comes from model metadata and constants; the query words travel as a parameter.
+        return queryset.filter(RawSQL(sql, (tsquery_text(words),), output_field=BooleanField()))  # noqa: S611
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=f" {word}")
+    return queryset.filter(condition)
+
+
+def with_relevance(queryset, query: str):
+    """Annotate ``relevance`` (higher is better) for ordering a matched list."""
+    words = query_words(query)
+    if not words:
+        return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
+    if is_postgresql(queryset):
+        sql = _ts_sql(queryset, "ts_rank({vector}, {query})")
+        return queryset.annotate(relevance=RawSQL(sql, (tsquery_text(words),), output_field=FloatField()))  # noqa: S611
+    # Occurrences of each word start: (len(text) - len(text without " word")) / len(" word").
+    total = Value(0, output_field=IntegerField())
+    for word in words:
+        needle = f" {word}"
+        removed = Length(F("search_text")) - Length(Replace(F("search_text"), Value(needle), Value("")))
+        total = total + removed / Value(len(needle))
+    return queryset.annotate(relevance=Cast(total, FloatField()))
+
+
+__all__ = ["matching", "normalize", "query_words", "refresh", "search_text", "with_relevance"]

@@ -1,0 +1,410 @@
+"""The OpenAPI 3.1 description of every public JSON, CSV, GeoJSON, XLSX and Atom endpoint, served at
+/api/openapi.json and rendered for people at /api/. Built from the same vocabularies, filter
+parameters and column lists as the endpoints, so it cannot drift far; tests validate the document
+(openapi-spec-validator) and validate real responses against its schemas (jsonschema)."""
+
+from ipwatch.core import codebook
+from ipwatch.core.choices import IncidentType
+from ipwatch.core.dates import MONTH, WEEK, YEAR
+from ipwatch.core.filters import MAX_IDS, MAX_PROVINCE_VALUES, MAX_Q_LENGTH
+from ipwatch.maps.geojson import PROPERTY_NAMES
+
+NULLABLE_INT = {"type": ["integer", "null"], "minimum": 0}
+NULLABLE_STRING = {"type": ["string", "null"]}
+DATE = {"type": "string", "format": "date"}
+
+
+def _param(name, description, schema):
+    parameter = {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+    if schema.get("type") == "array":
+        parameter.update(style="form", explode=True)
+    return parameter
+
+
+FILTER_PARAMETERS = [
+    _param(
+        "province",
+        "Province slug; repeat for several (province=fezzan&province=libya).",
+        {"type": "array", "items": {"type": "string"}, "maxItems": MAX_PROVINCE_VALUES},
+    ),
+    _param("country", "ISO 3166-1 alpha-2 code of the place's country, e.g. LY.", {"type": "string"}),
+    _param("since", "Incidents on or after this date (YYYY-MM-DD; an incident is placed by its start).", DATE),
+    _param("until", "Incidents on or before this date (YYYY-MM-DD).", DATE),
+    _param(
+        "type",
+        "Incident type; repeatable.",
+        {"type": "array", "items": {"type": "string", "enum": [value for value, _ in IncidentType.choices]}},
+    ),
+    _param("claimed", "yes: claimed by IS; no: not claimed.", {"type": "string", "enum": ["yes", "no"]}),
+    _param(
+        "q",
+        "Search: summaries, place names in any spelling (aliases, Arabic, the gazetteer's alternate spellings), "
+        "provinces, report titles and quotes, source names. Case- and diacritic-insensitive; every word must "
+        "start a word of the incident's text.",
+        {"type": "string", "maxLength": MAX_Q_LENGTH},
+    ),
+    _param("bbox", "minlon,minlat,maxlon,maxlat (WGS84).", {"type": "string", "example": "9,24,20,33"}),
+    _param("id", f"Incident ids separated by commas (at most {MAX_IDS}).", {"type": "string", "example": "12,13"}),
+]
+
+ERROR_RESPONSE = {
+    "description": "A malformed parameter; `errors` names each one with its message.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _csv_schema(columns) -> dict:
+    return {
+        "type": "string",
+        "description": "CSV (UTF-8, header row) with the columns: " + ", ".join(column.name for column in columns),
+    }
+
+
+def _feature_properties() -> dict:
+    types = {
+        "id": {"type": "integer"},
+        "ref": {"type": "string", "pattern": r"^IPW-\d{6,}$"},
+        "date": DATE,
+        "date_precision": {"type": "string", "enum": ["day", "week", "month", "year"]},
+        "date_display": {"type": "string"},
+        "place": NULLABLE_STRING,
+        "country": NULLABLE_STRING,
+        "location_precision": NULLABLE_STRING,
+        "province": NULLABLE_STRING,
+        "province_name": NULLABLE_STRING,
+        "incident_type": {"type": "string"},
+        "claim_status": {"type": "string"},
+        "killed": NULLABLE_INT,
+        "wounded": NULLABLE_INT,
+        "url": {"type": "string"},
+        "claimed_killed": NULLABLE_INT,
+        "claimed_wounded": NULLABLE_INT,
+        "claimed_killed_or_wounded": NULLABLE_INT,
+        "synthetic": {"type": "boolean"},
+    }
+    return {name: types[name] for name in PROPERTY_NAMES}
+
+
+POINT_FIGURES = {
+    "incidents": {"type": "integer", "minimum": 0},
+    "killed": {"type": "integer", "minimum": 0, "description": "Sum of the known best estimates."},
+    "wounded": {"type": "integer", "minimum": 0, "description": "Sum of the known best estimates."},
+    "killed_unknown": {"type": "integer", "minimum": 0, "description": "Incidents whose killed figure is unknown."},
+    "wounded_unknown": {"type": "integer", "minimum": 0, "description": "Incidents whose wounded figure is unknown."},
+}
+DATA_AS_OF = {
+    "type": ["string", "null"],
+    "format": "date",
+    "description": "Date of the latest published incident: what activity is measured against (null: no data).",
+}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "errors"],
+        "properties": {
+            "error": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    },
+    "FeatureCollection": {
+        "type": "object",
+        "required": ["type", "data_as_of", "without_coordinates", "features"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "data_as_of": DATA_AS_OF,
+            "without_coordinates": {"type": "integer", "minimum": 0},
+            "features": {"type": "array", "items": {"$ref": "#/components/schemas/Feature"}},
+        },
+    },
+    "Feature": {
+        "type": "object",
+        "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"const": "Feature"},
+            "id": {"type": "integer"},
+            "geometry": {
+                "type": "object",
+                "required": ["type", "coordinates"],
+                "properties": {
+                    "type": {"const": "Point"},
+                    "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                },
+            },
+            "properties": {"type": "object", "properties": _feature_properties(), "additionalProperties": False},
+        },
+    },
+    "Timeline": {
+        "type": "object",
+        "required": ["granularity", "group", "periods", "series", "uncertain", "milestones", "total", "data_as_of"],
+        "properties": {
+            "granularity": {"type": "string", "enum": [WEEK, MONTH, YEAR]},
+            "group": {"type": "string", "enum": ["province", "type"]},
+            "data_as_of": DATA_AS_OF,
+            "total": {"type": "integer", "minimum": 0},
+            "periods": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["period", "since", "until"],
+                    "properties": {"period": {"type": "string"}, "since": DATE, "until": DATE},
+                },
+            },
+            "series": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["key", "label", "color", "points"],
+                    "properties": {
+                        "key": {"type": "string"},
+                        "label": {"type": "string"},
+                        "color": {"type": "string"},
+                        "points": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["period", *POINT_FIGURES],
+                                "properties": {"period": {"type": "string"}, **POINT_FIGURES},
+                                "additionalProperties": False,
+                            },
+                        },
+                    },
+                },
+            },
+            "uncertain": {
+                "type": "array",
+                "description": "Incidents whose date is coarser than the granularity, per month or year band.",
+                "items": {
+                    "type": "object",
+                    "required": ["period", "precision", "key", "since", "until", *POINT_FIGURES],
+                    "properties": {
+                        "period": {"type": "string"},
+                        "precision": {"type": "string"},
+                        "key": {"type": "string"},
+                        "label": {"type": "string"},
+                        "since": DATE,
+                        "until": DATE,
+                        "first_period": {"type": "string"},
+                        "last_period": {"type": "string"},
+                        **POINT_FIGURES,
+                    },
+                },
+            },
+            "milestones": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["date", "title"],
+                    "properties": {
+                        "date": DATE,
+                        "date_precision": {"type": "string"},
+                        "title": {"type": "string"},
+                        "province": NULLABLE_STRING,
+                    },
+                },
+            },
+            "synthetic": {"type": "integer", "minimum": 0},
+        },
+    },
+    "DataPackage": {
+        "type": "object",
+        "required": ["name", "resources", "data_as_of"],
+        "properties": {
+            "name": {"type": "string"},
+            "data_as_of": DATA_AS_OF,
+            "resources": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "path", "schema"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "path": {"type": "string"},
+                        "schema": {
+                            "type": "object",
+                            "required": ["fields"],
+                            "properties": {"fields": {"type": "array", "items": {"type": "object"}}},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _get(summary, description, parameters, responses, tag):
+    return {
+        "get": {
+            "summary": summary,
+            "description": description,
+            "tags": [tag],
+            "parameters": parameters,
+            "responses": responses,
+        }
+    }
+
+
+def _ok(media_type, schema, description="OK"):
+    return {"description": description, "content": {media_type: {"schema": schema}}}
+
+
+def document(base_url: str = "") -> dict:
+    filters = FILTER_PARAMETERS
+    csv_incidents = _csv_schema(codebook.incident_columns())
+    csv_reports = _csv_schema(codebook.report_columns())
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ipwatch public API",
+            "version": "1",
+            "description": (
+                "Read-only access to published incidents attributed to or claimed for the Islamic State's "
+                "provinces. No authentication. Unknown figures are null/blank, never zero. Every JSON answer "
+                "carries `data_as_of`. Columns and codes: /about/codebook/."
+            ),
+            "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
+        },
+        "servers": [{"url": base_url or "/"}],
+        "tags": [{"name": "data"}, {"name": "open data files"}, {"name": "feeds"}],
+        "paths": {
+            "/api/incidents.geojson": _get(
+                "Published incidents as GeoJSON",
+                "RFC 7946 FeatureCollection of the located incidents (the others are counted in "
+                "`without_coordinates`). Weak ETag; send If-None-Match to revalidate.",
+                [
+                    *filters,
+                    _param(
+                        "properties",
+                        "Comma-separated subset of the feature properties.",
+                        {"type": "string", "example": "id,ref,date,killed"},
+                    ),
+                ],
+                {
+                    "200": _ok("application/geo+json", {"$ref": "#/components/schemas/FeatureCollection"}),
+                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+                    "400": ERROR_RESPONSE,
+                },
+                "data",
+            ),
+            "/api/timeline.json": _get(
+                "Incidents and casualties per period",
+                "Counts per week, month or year and per province or incident type; incidents known only to a "
+                "coarser period are in `uncertain` bands. killed/wounded sum the known best estimates and "
+                "killed_unknown/wounded_unknown count the incidents whose figure is unknown.",
+                [
+                    *filters,
+                    _param(
+                        "granularity",
+                        "auto (default), week, month or year.",
+                        {"type": "string", "enum": ["auto", WEEK, MONTH, YEAR]},
+                    ),
+                    _param("group", "province (default) or type.", {"type": "string", "enum": ["province", "type"]}),
+                ],
+                {"200": _ok("application/json", {"$ref": "#/components/schemas/Timeline"}), "400": ERROR_RESPONSE},
+                "data",
+            ),
+            "/api/incidents.csv": _get(
+                "Published incidents as CSV",
+                "The ipwatch CSV (re-importable), one row per incident, with `incident_ref`.",
+                filters,
+                {"200": _ok("text/csv", csv_incidents), "400": ERROR_RESPONSE},
+                "open data files",
+            ),
+            "/api/reports.csv": _get(
+                "Each source's report of the published incidents, as CSV",
+                "One row per report, with that source's own figures; url blank for the group's media.",
+                filters,
+                {"200": _ok("text/csv", csv_reports), "400": ERROR_RESPONSE},
+                "open data files",
+            ),
+            "/api/incidents.xlsx": _get(
+                "Incidents, reports and codebook as one workbook",
+                "Sheets incidents, reports and codebook.",
+                filters,
+                {
+                    "200": _ok(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        {"type": "string", "contentEncoding": "binary"},
+                    ),
+                    "400": ERROR_RESPONSE,
+                },
+                "open data files",
+            ),
+            "/api/datapackage.json": _get(
+                "Frictionless Data Package describing the CSVs",
+                "Table schemas of incidents.csv and reports.csv (types, codes, constraints).",
+                [],
+                {"200": _ok("application/json", {"$ref": "#/components/schemas/DataPackage"})},
+                "open data files",
+            ),
+            "/api/activity.geojson": _get(
+                "Published activity of every kind as GeoJSON",
+                "Attacks and the other kinds (media releases, designations, arrests, legal cases, pledges, "
+                "leadership, territory); the incident filters plus kind=.",
+                [
+                    *filters,
+                    _param("kind", "Activity kind; repeatable.", {"type": "array", "items": {"type": "string"}}),
+                ],
+                {
+                    "200": _ok("application/geo+json", {"type": "object", "required": ["type", "features"]}),
+                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+                    "400": ERROR_RESPONSE,
+                },
+                "data",
+            ),
+            "/api/activity.csv": _get(
+                "Published activity of every kind as CSV",
+                "One row per record; the same filters as /api/activity.geojson.",
+                [
+                    *filters,
+                    _param("kind", "Activity kind; repeatable.", {"type": "array", "items": {"type": "string"}}),
+                ],
+                {"200": _ok("text/csv", {"type": "string"}), "400": ERROR_RESPONSE},
+                "open data files",
+            ),
+            "/api/basemap/labels.json": _get(
+                "Place and region names drawn on the offline basemap",
+                "The same for every request (not incident data); cached a day and revalidated by ETag.",
+                [],
+                {
+                    "200": _ok("application/json", {"type": "object"}),
+                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+                },
+                "data",
+            ),
+            "/api/openapi.json": _get(
+                "This document", "", [], {"200": _ok("application/json", {"type": "object"})}, "data"
+            ),
+            "/feeds/incidents.atom": _get(
+                "Atom feed of the newest published incidents",
+                "Atom 1.0; accepts the same filters.",
+                filters,
+                {"200": _ok("application/atom+xml", {"type": "string"}), "400": ERROR_RESPONSE},
+                "feeds",
+            ),
+            "/provinces/{slug}/feed.atom": {
+                "parameters": [
+                    {
+                        "name": "slug",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": "Province slug, e.g. fezzan.",
+                    }
+                ],
+                **_get(
+                    "Atom feed of one province's newest published incidents",
+                    "Atom 1.0; accepts the same filters.",
+                    filters,
+                    {
+                        "200": _ok("application/atom+xml", {"type": "string"}),
+                        "400": ERROR_RESPONSE,
+                        "404": {"description": "No such province."},
+                    },
+                    "feeds",
+                ),
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }

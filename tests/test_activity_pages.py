@@ -1,0 +1,97 @@
+"""/activity/, /activity/<id>/, and every kind on the province page and the overview."""
+
+import datetime as dt
+
+import pytest
+
+from ipwatch.activity.models import Activity
+from ipwatch.core.choices import IncidentStatus
+
+
+@pytest.mark.django_db
+class TestActivityList:
+    def test_lists_every_published_kind_with_counts(self, client, sample_data):
+        response = client.get("/activity/")
+        assert response.status_code == 200
+        content = response.content.decode()
+        for title in ("Al Naba 177 infographic", "Sirte held by the group", "Abu Bakr al-Baghdadi appears"):
+            assert title in content
+        assert 'data-count="attack">3<' in content and 'data-count="media_release">4<' in content
+
+    @pytest.mark.parametrize(
+        "query, shown, hidden",
+        [
+            ("kind=territory", "Sirte held", "Al Naba 177"),
+            ("province=fezzan", "Photo set", "Sirte held"),
+            ("country=LY", "Sirte held", "Al Naba 177"),
+            ("since=2019-04-01&until=2019-04-30", "Baghdadi", "Sirte held"),
+            ("q=Baghdadi", "Baghdadi", "Sirte held"),
+        ],
+    )
+    def test_filters(self, client, sample_data, query, shown, hidden):
+        content = client.get(f"/activity/?{query}").content.decode()
+        assert shown in content and hidden not in content
+
+    def test_bad_kind_is_400_naming_it(self, client):
+        response = client.get("/activity/?kind=nonsense")
+        assert response.status_code == 400
+        assert "<code>kind</code>" in response.content.decode()
+
+    def test_query_count_bounded(self, client, sample_data, django_assert_max_num_queries):
+        for n in range(30):
+            Activity.objects.create(
+                kind="arrest", title=f"Arrest {n} (synthetic)", date=dt.date(2020, 1, 1), status="published"
+            )
+        with django_assert_max_num_queries(12):
+            assert client.get("/activity/").status_code == 200
+
+
+@pytest.mark.django_db
+class TestActivityDetail:
+    def test_media_release_with_sources_and_claimed_attack(self, client, sample_data):
+        statement = Activity.objects.get(title__startswith="Amaq single-page")
+        content = client.get(statement.get_absolute_url()).content.decode()
+        assert "Amaq News Agency" in content and "Islamic State loyalists fight on in Libya" in content
+        assert "Attacks this release claims" in content and "/incidents/" in content
+        assert "not linked or hosted" in content
+
+    def test_territory_shows_held_period(self, client, sample_data):
+        sirte = Activity.objects.get(kind="territory")
+        content = client.get(sirte.get_absolute_url()).content.decode()
+        assert "until 2016" in content
+
+    def test_infographic_shows_issue_and_campaign(self, client, sample_data):
+        naba = Activity.objects.get(issue_number=177)
+        content = client.get(naba.get_absolute_url()).content.decode()
+        assert "177" in content and "Revenge for Syria" in content
+
+    def test_unpublished_404_retracted_410_analyst_sees_review(self, client, analyst_client, sample_data):
+        draft = Activity.objects.create(kind="arrest", title="Draft arrest", date=dt.date(2020, 1, 1))
+        review = Activity.objects.create(
+            kind="arrest", title="Review arrest", date=dt.date(2020, 1, 1), status=IncidentStatus.REVIEW
+        )
+        retracted = Activity.objects.create(
+            kind="arrest", title="Gone", date=dt.date(2020, 1, 1), status=IncidentStatus.RETRACTED
+        )
+        assert analyst_client.get(review.get_absolute_url()).status_code == 200
+        assert analyst_client.get(draft.get_absolute_url()).status_code == 404
+        client.logout()
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        assert client.get(review.get_absolute_url()).status_code == 404
+        response = client.get(retracted.get_absolute_url())
+        assert response.status_code == 410 and "Gone" not in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestEveryKindElsewhere:
+    def test_province_page_shows_every_kind(self, client, sample_data):
+        content = client.get("/provinces/tarabulus/").content.decode()
+        assert "Sirte held by the group" in content
+        assert 'data-count="territory">1<' in content
+        fezzan = client.get("/provinces/fezzan/").content.decode()
+        assert "Photo set from inside" in fezzan and 'data-count="media_release">2<' in fezzan
+
+    def test_overview_counts_every_kind(self, client, sample_data):
+        content = client.get("/").content.decode()
+        for kind, count in {"attack": 3, "media_release": 4, "leadership": 1, "territory": 1, "arrest": 0}.items():
+            assert f'data-count="{kind}">{count}<' in content

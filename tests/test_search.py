@@ -1,0 +1,119 @@
+"""q= finds every spelling: place aliases, Arabic names, the gazetteer's alternate spellings, report
+titles and quotes, source names; case- and diacritic-insensitive. PostgreSQL full-text search and
+the SQLite search-text column return the same records: on each database the result must equal the
+database-independent reference (word-prefix match on the normalised text), and the expected ids."""
+
+import pytest
+
+from ipwatch.core import search
+from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.models import Incident, Place, Source
+
+pytestmark = pytest.mark.django_db
+
+# query → the sample incidents (by place, date) it must find
+SAMPLE_QUERIES = {
+    "Sabha": {"Sebha"},  # the GeoNames spelling (an alias)
+    "سبها": {"Sebha"},  # Arabic
+    "Amaq": {"Sebha"},  # a source name
+    "sebha": {"Sebha"},
+    "SEBHĀ": {"Sebha"},  # case and diacritics
+    "Säbhiän": {"Sebha"},  # only in the gazetteer's alternate spellings of Sebha (geonames:2212775)
+    "Fort Leclerc": {"Sebha"},  # the gazetteer's old colonial name
+    "beheaded": {"Sebha"},  # a report quote
+    "Jabril Baba": {"Sebha"},  # the summary
+    "Fezzan": {"Sebha"},  # the province
+    "ولاية": {"Sebha"},  # "Wilayat" in the Arabic name of Fezzan province
+    "El Fogha": {"Al-Fuqaha"},  # an alias with a different transliteration
+    "الفقهاء": {"Al-Fuqaha"},
+    "Libya Observer": {"Al-Fuqaha"},  # a source name
+    "Long War Journal": {"Sebha", "Al-Fuqaha"},
+    "loyalists fight": {"Sebha", "Al-Fuqaha"},  # a report title, all words must match
+    "raid": {"Sebha", "Al-Fuqaha"},
+    "Sab": {"Sebha"},  # a word prefix
+    "nothing-like-this": set(),
+}
+
+
+def reference(query: str) -> set[int]:
+    """The database-independent rule: every query word starts a word of the search text."""
+    words = search.query_words(query)
+    return {
+        pk
+        for pk, text in Incident.objects.published().values_list("pk", "search_text")
+        if all(f" {word}" in text for word in words)
+    }
+
+
+def found(query: str) -> set[int]:
+    return set(search.matching(Incident.objects.published(), query).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(("query", "places"), SAMPLE_QUERIES.items())
+def test_every_spelling_finds_the_sample_incidents(sample_data, query, places):
+    ids = found(query)
+    assert ids == reference(query)  # the database's search (FTS or the column) equals the reference
+    assert {incident.place.name for incident in Incident.objects.filter(pk__in=ids)} == places
+
+
+@pytest.mark.parametrize("query", ["Sabha", "سبها", "Amaq"])
+def test_the_sebha_raid_is_found_on_every_public_surface(client, sample_data, query):
+    sebha = Incident.objects.get(place__name="Sebha")
+    listed = client.get("/incidents/", {"q": query})
+    assert [incident.pk for incident in listed.context["page_obj"].object_list] == [sebha.pk]
+    geojson = client.get("/api/incidents.geojson", {"q": query}).json()
+    assert [feature["id"] for feature in geojson["features"]] == [sebha.pk]
+    timeline = client.get("/api/timeline.json", {"q": query}).json()
+    assert timeline["total"] == 1
+    rows = b"".join(client.get("/api/reports.csv", {"q": query}).streaming_content).decode().splitlines()
+    assert len(rows) == 4 and all(f"IPW-{sebha.pk:06d}" in row for row in rows[1:])
+    feed = client.get("/feeds/incidents.atom", {"q": query}).content.decode()
+    assert feed.count("<entry>") == 1 and f"/incidents/{sebha.pk}/" in feed
+
+
+def test_search_text_follows_edits(make_incident, make_place, make_source):
+    place = make_place(name="Oldname")
+    incident = make_incident(place=place, summary="Something happened (synthetic)")
+    assert found("oldname") == {incident.pk}
+    place.aliases = ["Newspelling"]
+    place.save()
+    assert found("newspelling") == {incident.pk}
+    source = make_source(name="Some Outlet")
+    incident.reports.create(source=source, title="A headline", quote="quoted words")
+    assert found("outlet headline quoted") == {incident.pk}
+    source.name = "Renamed Outlet"
+    source.save()
+    assert found("renamed") == {incident.pk}
+    incident.reports.all().delete()
+    assert found("headline") == set()
+
+
+def test_internal_notes_and_unpublished_are_not_searchable(make_incident):
+    make_incident(summary="Public words (synthetic)", internal_notes="secretword")
+    make_incident(summary="draftword (synthetic)", status=IncidentStatus.DRAFT)
+    assert found("secretword") == set()
+    assert found("draftword") == set()
+    assert found("public") != set()
+
+
+def test_relevance_orders_the_list_when_no_sort_is_asked(client, make_incident):
+    once = make_incident(summary="One mention of Derna (synthetic)")
+    thrice = make_incident(summary="Derna, Derna and again Derna (synthetic)")
+    response = client.get("/incidents/", {"q": "derna"})
+    assert [i.pk for i in response.context["page_obj"].object_list] == [thrice.pk, once.pk]
+    assert "Most relevant first." in response.content.decode()
+    by_date = client.get("/incidents/", {"q": "derna", "sort": "date"}).context["page_obj"].object_list
+    assert [i.pk for i in by_date] == sorted([once.pk, thrice.pk], key=lambda pk: Incident.objects.get(pk=pk).date)
+
+
+def test_query_syntax_is_inert(sample_data):
+    for query in ["a & b", "x:* | !y", "'); drop table core_incident; --", "<>", "(", "\\"]:
+        assert found(query) == reference(query)
+    assert Place.objects.exists() and Source.objects.exists()
+
+
+def test_import_and_migration_fill_the_search_text(sample_data):
+    assert all(text.startswith(" ") for text in Incident.objects.values_list("search_text", flat=True))
+    Incident.objects.update(search_text="")
+    assert search.refresh(Incident.objects.all()) == 3
+    assert found("Sabha")

@@ -1,0 +1,91 @@
+"""The embedded SQLite default stays usable while something writes: readers read during a long
+write transaction (an import) instead of failing with "database is locked", and a second writer
+waits for the first instead of failing at once.
+
+These open their own connections, configured exactly as the project's (settings.DATABASES), on a
+database file: the test database is in memory, where neither WAL nor file locks exist. (PostgreSQL
+lets readers read during a write by design: MVCC.)
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's locking only")
+
+
+@pytest.fixture(autouse=True)
+def _own_connections(django_db_blocker):
+    with django_db_blocker.unblock():  # our own connections to our own file, not the test database
+        yield
+
+
+def project_connection(path, alias):
+    """A connection built from the project's settings for the default database, on `path`."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    wrapper = DatabaseWrapper({**connections["default"].settings_dict, "NAME": str(path)}, alias=alias)
+    wrapper.ensure_connection()
+    return wrapper
+
+
+@pytest.fixture
+def database_file(tmp_path):
+    path = tmp_path / "concurrency.sqlite3"
+    setup = project_connection(path, "setup")
+    setup.connection.execute("CREATE TABLE incident (id INTEGER PRIMARY KEY, summary TEXT)")
+    setup.connection.execute("INSERT INTO incident (summary) VALUES ('committed before the import')")
+    setup.close()
+    return path
+
+
+def test_the_database_runs_in_wal_mode_with_a_busy_timeout(database_file):
+    db = project_connection(database_file, "check")
+    assert db.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.connection.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
+    db.close()
+
+
+def test_a_reader_reads_while_an_import_holds_its_write_lock(database_file):
+    writer = project_connection(database_file, "writer")
+    reader = project_connection(database_file, "reader")
+    try:
+        # What a big import does once its changes outgrow the page cache: the exclusive lock. With
+        # a rollback journal every reader then fails ("database is locked") until it commits.
+        writer.connection.execute("BEGIN EXCLUSIVE")
+        writer.connection.executemany(
+            "INSERT INTO incident (summary) VALUES (?)", [(f"imported {n}",) for n in range(20_000)]
+        )
+        started = time.monotonic()
+        count = reader.connection.execute("SELECT count(*) FROM incident").fetchone()[0]
+        assert count == 1  # the last committed state, without waiting for the import
+        assert time.monotonic() - started < 5  # backstop: answered, not after a busy wait
+        writer.connection.execute("COMMIT")
+        assert reader.connection.execute("SELECT count(*) FROM incident").fetchone()[0] == 20_001
+    finally:
+        writer.close()
+        reader.close()
+
+
+def test_a_second_writer_waits_for_the_first(database_file):
+    first = project_connection(database_file, "first")
+    second = project_connection(database_file, "second")
+    try:
+        first.connection.execute("BEGIN IMMEDIATE")
+        first.connection.execute("INSERT INTO incident (summary) VALUES ('first writer')")
+        threading.Timer(0.5, lambda: first.connection.execute("COMMIT")).start()
+        # Without a busy timeout this fails at once with "database is locked".
+        second.connection.execute("INSERT INTO incident (summary) VALUES ('second writer')")
+        summaries = [row[0] for row in second.connection.execute("SELECT summary FROM incident ORDER BY id")]
+        assert summaries[-2:] == ["first writer", "second writer"]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_write_transactions_take_their_lock_when_they_begin():
+    # Two DEFERRED transactions that both read then write deadlock; SQLite then answers one of
+    # them "database is locked" at once, whatever the busy timeout. IMMEDIATE makes it wait.
+    assert connections["default"].settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
