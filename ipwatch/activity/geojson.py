@@ -18,6 +18,8 @@ records without coordinates are left out and counted in ``without_coordinates``.
 
 from collections.abc import Iterator
 
+from django.urls import reverse
+
 from ipwatch.core.choices import IncidentType
 from ipwatch.core.dates import as_date, format_at_precision
 from ipwatch.maps.geojson import CHUNK_FEATURES, COORDINATE_DECIMALS, _EncodedValues, _html_safe, _raw_rows
@@ -83,7 +85,7 @@ def _features(rows, *, attacks: bool, base_url: str) -> Iterator[str]:
     encode = _EncodedValues()
     lookup = encode.__getitem__
     places, provinces, dates, titles = {}, {}, {}, {}
-    path = "/incidents/" if attacks else "/activity/"
+    path = reverse("public:incident-list" if attacks else "activity:list")
     url_prefix = lookup(f"{base_url}{path}")[:-1]
     head = '{"type":"Feature","id":"%s-%s","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
     for row in rows:
