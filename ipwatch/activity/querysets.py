@@ -19,6 +19,7 @@ class ActivityQuerySet(models.QuerySet):
     in_province = IncidentQuerySet.in_province
     in_country = IncidentQuerySet.in_country
     with_coordinates = IncidentQuerySet.with_coordinates
+    in_bbox = IncidentQuerySet.in_bbox
 
     def visible_to(self, user):
         """The same rule as incidents: the public sees published records, analysts also those in review."""
