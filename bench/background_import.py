@@ -81,14 +81,15 @@ def measure(env: dict, second_url: str, path: Path) -> list[str]:
     samples = []
     probe = (
         "from ipwatch.jobs.models import Job; j = Job.objects.get(pk=%d); d, t = j.live_progress(); "
-        "print(j.state, d, t)"
+        "p = j.live_phase(); print(j.state, d, t, f'{p.phase}: {p.phase_done}/{p.phase_total}' if p else '')"
     ).replace("pk=%d", f"pk={job}")
     while worker.poll() is None:
         time.sleep(10)
-        state, done, total = manage(env, "shell", "-c", probe).split()[-3:]
-        samples.append(f"{time.perf_counter() - started:.0f}s: {done}/{total} ({state})")
+        state, done, total, *step = manage(env, "shell", "-c", probe).strip().splitlines()[-1].split(maxsplit=3)
+        step_text = f", {step[0]}" if step else ""
+        samples.append(f"{time.perf_counter() - started:.0f}s: {done}/{total} ({state}{step_text})")
     background = time.perf_counter() - started
-    state, done, total = manage(env, "shell", "-c", probe).split()[-3:]
+    state, done, total = manage(env, "shell", "-c", probe).strip().splitlines()[-1].split()[:3]
     bg_print = manage(env, "shell", "-c", FINGERPRINT).strip().splitlines()[-1]
     same = "yes" if fg_print == bg_print else f"NO ({fg_print} vs {bg_print})"
     print(f"  progress samples: {'; '.join(samples) or '(finished before the first sample)'}")

@@ -2,6 +2,11 @@
 side by side with the naive rule (same day and same place record).
 
     python bench/duplicates.py [--events 5000] [--seed 1]
+    python bench/duplicates.py --import-rows 100000    # the sweep on bench/import.py's synthetic file
+
+The sweep compares each row only with the open rows in nearby grid cells; the previous sweep
+(kept here as `previous_sweep`) compared it with every row whose period was still open. Both are
+timed, and must list the same pairs.
 
 The set (all synthetic, generated here, never real incidents): `events` base events at random
 points in Libya, Iraq, Syria, Nigeria and Egypt over 2015–2024. A third of them are also recorded a
@@ -29,7 +34,7 @@ sys.path.insert(0, str(REPO))
 
 from ipwatch.core.choices import DatePrecision, IncidentType  # noqa: E402
 from ipwatch.core.dates import period_end, period_start  # noqa: E402
-from ipwatch.core.duplicates import Row, sweep  # noqa: E402
+from ipwatch.core.duplicates import Row, compare, sweep  # noqa: E402
 
 AREAS = [(27.0, 14.4, 3.0), (33.3, 44.0, 2.0), (35.0, 38.5, 2.0), (12.0, 13.5, 2.0), (31.0, 33.8, 1.0)]
 TYPES = [IncidentType.RAID, IncidentType.BOMBING, IncidentType.AMBUSH, IncidentType.ASSASSINATION,
@@ -120,6 +125,64 @@ def naive_pairs(rows):
     return pairs
 
 
+def previous_sweep(rows, involving=None):
+    """The sweep as it was: every row against every row whose period is still open."""
+    pairs, open_rows = [], []
+    for row in rows:
+        open_rows = [other for other in open_rows if other.end >= row.start]
+        for other in open_rows:
+            if involving is not None and row.id not in involving and other.id not in involving:
+                continue
+            pair = compare(row, other)
+            if pair is not None:
+                pairs.append(pair)
+        open_rows.append(row)
+    pairs.sort(key=lambda p: (-p.score, p.first, p.second))
+    return pairs
+
+
+def import_file_rows(count: int) -> list:
+    """Rows as the importer writes bench/import.py's SYNTHETIC ACLED file (IS actors only): the
+    possible-duplicates scan at the end of a big import."""
+    import csv
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_import", Path(__file__).with_name("import.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    precisions = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH}
+    places, provinces, rows = {}, {}, []
+    with open(module.generate(count), encoding="utf-8", newline="") as handle:
+        for n, raw in enumerate(csv.DictReader(handle), 1):
+            if "Synthetia" in raw["actor1"]:
+                continue  # another actor: the importer skips it
+            precision = precisions[raw["time_precision"]]
+            start = period_start(dt.date.fromisoformat(raw["event_date"]), precision)
+            place = places.setdefault((raw["admin1"], raw["location"]), len(places) + 1)
+            province = provinces.setdefault(raw["admin1"], len(provinces) + 1)
+            itype = IncidentType.RAID if raw["sub_event_type"] == "Armed clash" else IncidentType.BOMBING
+            point = float(raw["latitude"]), float(raw["longitude"])
+            end = period_end(start, precision)
+            killed = int(raw["fatalities"])
+            rows.append(Row(n, start, end, precision, place, *point, province, itype, killed, "acled", "draft"))
+    rows.sort(key=lambda r: (r.start, r.id))
+    return rows
+
+
+def speed(rows) -> None:
+    involving = {row.id for row in rows}  # as after an import: every row is new
+    print(f"{'sweep':44} {'rows':>7} {'pairs':>8} {'time s':>8}")
+    started = time.perf_counter()
+    previous = previous_sweep(rows, involving)
+    previous_s = time.perf_counter() - started
+    print(f"{'previous: every open row':44} {len(rows):7} {len(previous):8} {previous_s:8.1f}", flush=True)
+    started = time.perf_counter()
+    pairs = sweep(rows, involving)
+    sweep_s = time.perf_counter() - started
+    print(f"{'grid: open rows in nearby cells (now)':44} {len(rows):7} {len(pairs):8} {sweep_s:8.1f}")
+    print(f"same pairs: {'yes' if pairs == previous else 'NO'}; {previous_s / sweep_s:.0f}x faster")
+
+
 def score(found, truth):
     tp = len(found & truth)
     precision = tp / len(found) if found else 1.0
@@ -131,7 +194,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--import-rows", type=int, help="time the sweep on bench/import.py's file of this many rows")
     args = parser.parse_args()
+    if args.import_rows:
+        speed(import_file_rows(args.import_rows))
+        return
     builder = Builder(args.seed)
     rows = builder.build(args.events)
     ids_of = {}
@@ -160,6 +227,8 @@ def main():
         tp, fp, fn, p, r = score(found, truth)
         label = f"finder, score ≥ {threshold:.1f}" if threshold else "finder, every candidate"
         print(f"{label:38} {len(found):6} {tp:6} {fp:5} {fn:5} {p:9.1%} {r:7.1%} {sweep_s:7.3f}")
+    print()
+    speed(rows)
 
 
 if __name__ == "__main__":

@@ -304,3 +304,23 @@ try:
     IPWATCH_SYNC_TIMEOUT = float(os.environ.get("IPWATCH_SYNC_TIMEOUT") or "60")
 except ValueError:
     raise ImproperlyConfigured("IPWATCH_SYNC_BACKOFF and IPWATCH_SYNC_TIMEOUT must be numbers of seconds") from None
+
+
+def env_duration(name: str, default: str, minimum: int) -> int:
+    """Seconds from "90s", "30m", "6h", "1d" or a plain number of seconds; at least `minimum`."""
+    value = (os.environ.get(name) or default).strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number, unit = (value[:-1], units[value[-1]]) if value[-1:] in units else (value, 1)
+    if not number.isdigit() or int(number) * unit < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a duration such as 30m, 6h or 1d (at least {minimum} seconds), not {value!r}"
+        )
+    return int(number) * unit
+
+
+# Scheduled syncs (manage.py run_scheduled_syncs, from cron or the compose `scheduler` service):
+# which sources, and how often each is queued as a job.
+IPWATCH_SYNC_SCHEDULE = env_list("IPWATCH_SYNC_SCHEDULE")
+if unknown := [name for name in IPWATCH_SYNC_SCHEDULE if name not in ("acled", "ucdp")]:
+    raise ImproperlyConfigured(f"IPWATCH_SYNC_SCHEDULE lists {', '.join(unknown)}: only acled and ucdp can be synced")
+IPWATCH_SYNC_INTERVAL = env_duration("IPWATCH_SYNC_INTERVAL", "6h", minimum=300)

@@ -1,12 +1,15 @@
 """The duplicate finder's rules: overlapping periods at their precision, ≤ 25 km or the same place,
 compatible province and type, across datasets; found on admin save and during imports."""
 
+import dataclasses
 import datetime as dt
+import random
 
 import pytest
 
 from ipwatch.core.choices import DatePrecision, IncidentStatus, IncidentType
-from ipwatch.core.duplicates import duplicates_of, find_pairs
+from ipwatch.core.dates import period_end, period_start
+from ipwatch.core.duplicates import Row, compare, duplicates_of, find_pairs, sweep
 from ipwatch.core.models import Incident
 
 
@@ -79,3 +82,37 @@ class TestRules:
         pairs = find_pairs(Incident.objects.all())
         assert [(p.first, p.second) for p in pairs] == [(first.pk, second.pk)]
         assert find_pairs(Incident.objects.all(), since=dt.date(2019, 6, 1)) == []
+
+
+def test_the_grid_sweep_finds_exactly_the_pairs_of_comparing_every_overlapping_row():
+    """The sweep looks only in nearby grid cells (or the same place record for rows without
+    coordinates): on random rows — near the poles, across the date line, some without coordinates —
+    it lists the same pairs as comparing every pair whose periods overlap."""
+    rng = random.Random(7)
+    centres = [(27.0, 14.4), (89.8, 10.0), (-10.0, 179.95), (-10.0, -179.95), (60.0, 30.0)]
+    rows = []
+    types = [IncidentType.RAID, IncidentType.AMBUSH, IncidentType.BOMBING]
+    for n in range(1, 1201):
+        lat0, lon0 = rng.choice(centres)
+        precision = rng.choice([DatePrecision.DAY, DatePrecision.DAY, DatePrecision.WEEK, DatePrecision.MONTH])
+        start = period_start(dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(60)), precision)
+        place = rng.randrange(40)
+        coordinates = place % 7 != 0  # every seventh place record has no coordinates
+        lat = max(-90.0, min(90.0, lat0 + rng.uniform(-0.4, 0.4))) if coordinates else None
+        lon = ((lon0 + rng.uniform(-0.6, 0.6) + 180) % 360) - 180 if coordinates else None
+        rows.append(
+            Row(n, start, period_end(start, precision), precision, place if rng.random() > 0.1 else None, lat, lon,
+                rng.choice([None, 1, 1, 2]), rng.choice(types),
+                rng.choice([None, 1, 3]), "acled", "draft")
+        )  # fmt: skip
+    rows.sort(key=lambda r: (r.start, r.id))
+    # Rows of one place record share its coordinates, as in the database.
+    points = {r.place_id: (r.lat, r.lon) for r in rows if r.place_id is not None}
+    rows = [r if r.place_id is None else dataclasses.replace(r, lat=points[r.place_id][0], lon=points[r.place_id][1])
+            for r in rows]  # fmt: skip
+    every = [pair for i, a in enumerate(rows) for b in rows[i + 1 :] if (pair := compare(a, b)) is not None]
+    every.sort(key=lambda p: (-p.score, p.first, p.second))
+    assert len(every) > 500
+    assert sweep(rows) == every
+    involving = {r.id for r in rows[::3]}
+    assert sweep(rows, involving) == [p for p in every if p.first in involving or p.second in involving]

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
         ("/api/timeline.json", "application/json"),
         ("/api/incidents.csv", "text/csv; charset=utf-8"),
         ("/api/incidents.geojson", "application/geo+json"),
+        ("/api/incidents.map.json", "application/json"),
     ],
 )
 def test_head_answers_like_get(client, sample_data, url, content_type):

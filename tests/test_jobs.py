@@ -119,3 +119,35 @@ def test_background_export_writes_the_file_the_admin_offers(sample_data, editor_
 def test_jobs_are_for_editors_only(sample_data, analyst_client, client):
     assert analyst_client.get("/admin/jobs/job/").status_code in (302, 403)
     assert client.get("/admin/jobs/job/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_import_reports_its_steps_after_the_rows(sample_data):
+    from ipwatch.exchange.importer import COMMIT_PHASE, DUPLICATES_PHASE, SEARCH_PHASE, Importer
+    from ipwatch.jobs.progress import Reporter
+
+    steps = []
+
+    class Recorder(Reporter):
+        def flush(self):
+            steps.append((self.phase_label, self.phase_done, self.phase_total))
+
+    job = Job.objects.create(kind="import", title="steps")
+    reporter = Recorder(job.pk, interval=0)
+    importer = Importer("acled", progress=reporter.step, phase=reporter.phase)
+    result = importer.run(str(DATA / "acled_synthetic_sample.csv"))
+    assert result.ok and reporter.done == 8
+    labels = [label for label, _, _ in steps]
+    assert labels.index(DUPLICATES_PHASE) < labels.index(SEARCH_PHASE) < labels.index(COMMIT_PHASE)
+    assert (SEARCH_PHASE, 0, 6) in steps  # its own total: the incidents written
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_step_a_running_job_is_in(sample_data, editor_client):
+    from ipwatch.jobs import progress
+
+    job = Job.objects.create(kind="import", title="big import", state=JobState.RUNNING)
+    progress.write(job.pk, 99_992, 100_000, "checking possible duplicates", 40_000, 90_007)
+    page = editor_client.get(f"/admin/jobs/job/{job.pk}/change/").content.decode()
+    assert "99,992 / 100,000 (99%) — now checking possible duplicates: 40,000 / 90,007 (44%)" in page
+    assert 'http-equiv="refresh"' in page

@@ -85,13 +85,11 @@ class TestPage:
         assert 'href="/api/incidents.geojson?province=fezzan&amp;province=barqa&amp;since=2019-01-01' in html
 
     def test_preloads_the_data_the_script_will_fetch(self, client, sample_data):
-        from ipwatch.maps.geojson import MAP_PROPERTIES
-
         # The time window is applied in the browser: the data request leaves since/until out.
         html = client.get(f"{PAGE}?province=fezzan&since=2019-01-01&hide=barqa").content.decode()
-        expected = "/api/incidents.geojson?province=fezzan&amp;properties=" + ",".join(MAP_PROPERTIES)
+        expected = "/api/incidents.map.json?province=fezzan"
         assert f'<link rel="preload" href="{expected}" as="fetch" crossorigin>' in html
-        assert page_config(html)["mapProperties"] == list(MAP_PROPERTIES)
+        assert page_config(html)["mapDataUrl"] == "/api/incidents.map.json"
         assert '<link rel="preload" href="/static/vendor/world-atlas/countries-50m.json"' in html
 
     def test_invalid_filters_are_a_400_page_naming_the_parameter(self, client, sample_data):

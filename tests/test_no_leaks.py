@@ -73,6 +73,7 @@ EXPECTED_PUBLIC_URLS = [
     "/about/",
     "/map/",
     "/api/incidents.geojson",
+    "/api/incidents.map.json",
     "/api/activity.geojson",
     "/api/activity.csv",
     "/activity/",

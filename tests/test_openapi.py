@@ -48,6 +48,7 @@ def test_every_public_data_endpoint_is_described(document):
     [
         ("/api/incidents.geojson", ""),
         ("/api/incidents.geojson", "q=Sabha&properties=id,ref,killed"),
+        ("/api/incidents.map.json", ""),
         ("/api/timeline.json", ""),
         ("/api/timeline.json", "granularity=week&group=type"),
         ("/api/datapackage.json", ""),

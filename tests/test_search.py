@@ -117,3 +117,47 @@ def test_import_and_migration_fill_the_search_text(sample_data):
     Incident.objects.update(search_text="")
     assert search.refresh(Incident.objects.all()) == 3
     assert found("Sabha")
+
+
+def explain(query: str) -> str:
+    return search.matching(Incident.objects.order_by(), query).explain()
+
+
+def test_the_search_uses_a_full_text_index_on_either_database(sample_data):
+    from django.db import connection
+
+    plan = explain("Sabha raid")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")  # three rows: make the planner show the index it can use
+            plan = explain("Sabha raid")
+            cursor.execute("RESET enable_seqscan")
+        assert "core_incident_search_fts" in plan, plan
+    else:
+        assert f"SCAN {search.SQLITE_FTS_TABLE} VIRTUAL TABLE" in plan, plan
+
+
+@pytest.mark.skipif("not __import__('ipwatch.core.search').core.search.sqlite_has_fts5()")
+def test_sqlite_index_follows_every_write_and_is_rebuilt_when_its_triggers_are_lost(make_incident):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite FTS5 index exists on SQLite only")
+    incident = make_incident(summary="Zanzibarian night raid (synthetic, for tests)")
+    assert found("zanzibarian") == {incident.pk}
+    incident.summary = "Quetzalish dawn raid (synthetic, for tests)"
+    incident.save()
+    assert found("zanzibarian") == set() and found("quetzalish") == {incident.pk}
+    Incident.objects.filter(pk=incident.pk).update(search_text=" bulkword ")  # no signals: the triggers
+    assert found("bulkword") == {incident.pk} and found("quetzalish") == set()
+    # Django rebuilds a SQLite table to alter it, which drops its triggers: migrate re-creates them
+    # and refills the index from the column.
+    with connection.cursor() as cursor:
+        for name in search.SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    Incident.objects.filter(pk=incident.pk).update(search_text=" missedword ")
+    assert search.ensure_sqlite_index() is True
+    assert search.ensure_sqlite_index() is False  # nothing to do the second time
+    assert found("missedword") == {incident.pk} and found("bulkword") == set()
+    incident.delete()
+    assert found("missedword") == set()

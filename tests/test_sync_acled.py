@@ -134,6 +134,24 @@ def test_deleted_events_are_retracted_or_noted(fake, sample_data, make_incident)
 
 
 @pytest.mark.django_db
+def test_a_deletion_is_a_system_transition_whoever_queued_the_sync(fake, sample_data, make_incident, editor):
+    """An editor (no publish permission) queues the sync: the retraction is still made, by the system,
+    through the workflow's transition (history reason, no user), not as the editor."""
+    published = make_incident(external_source="acled", external_id="OLD-1", status=IncidentStatus.PUBLISHED)
+    fake.deleted = [{"event_id_cnty": "OLD-1", "deleted_timestamp": "1700000000"}]
+    from ipwatch.sync.runner import sync as run_sync
+
+    result = run_sync("acled", user=editor)
+    assert result.retracted == 1
+    published.refresh_from_db()
+    assert published.status == IncidentStatus.RETRACTED
+    entry = published.history.first()
+    assert entry.history_user is None  # the system, not the editor who could not have retracted it
+    assert entry.history_change_reason == "ACLED deletions endpoint: event OLD-1"
+    assert not Incident.objects.published().filter(pk=published.pk).exists()
+
+
+@pytest.mark.django_db
 def test_a_malformed_page_fails_the_run_and_nothing_is_written(fake, sample_data):
     fake.scripted[("/api/acled/read", 3)] = _json({"status": 200, "success": True, "data": "oops"})
     with pytest.raises(CommandError, match="ACLED events, page 3: the answer's `data` is not a list"):

@@ -53,3 +53,32 @@ def test_a_worker_killed_half_way_leaves_nothing_written(process_db, tmp_path):
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert job_state(db, next_job) == "succeeded"
     assert db.query("SELECT count(*) FROM core_incident WHERE external_source = 'ucdp'") == [(3,)]
+
+
+GEOCODE_PLACES = ("Sebha", "Fuqaha", "Al-Baghuz Fawqani")  # all in the offline gazetteer
+
+
+def test_a_geocoding_worker_killed_half_way_keeps_the_places_it_finished_and_resumes(process_db):
+    """Geocoding writes each place on its own: a worker dying after the second place leaves two
+    places geocoded and the third untouched (none half-written); the next run takes up the rest."""
+    db = process_db
+    names = [f"{name} (crash test)" for name in GEOCODE_PLACES]
+    create = "from ipwatch.core.models import Place\n" + "".join(
+        f"Place.objects.create(name={name!r}, aliases=[{plain!r}], country={country!r})\n"
+        for name, plain, country in zip(names, GEOCODE_PLACES, ("LY", "LY", "SY"), strict=True)
+    )
+    db.manage("shell", "-c", create)
+    pending_before = db.query("SELECT count(*) FROM core_place WHERE latitude IS NULL")[0][0]
+    mine = "SELECT name FROM core_place WHERE name LIKE ? AND latitude IS NOT NULL ORDER BY id"
+
+    first = int(re.search(r"Queued job #(\d+)", db.manage("geocode", "--pending", "--background").stdout).group(1))
+    died = worker(db, IPWATCH_JOBS_CRASH_AFTER_ROWS=str(pending_before - 1))  # after the second of mine
+    assert died.returncode == 70, died.stdout + died.stderr
+    assert [row[0] for row in db.query(mine, ("%(crash test)",))] == names[:2]
+    assert job_state(db, first) == "running"
+
+    second = int(re.search(r"Queued job #(\d+)", db.manage("geocode", "--pending", "--background").stdout).group(1))
+    finished = worker(db)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert job_state(db, second) == "succeeded"
+    assert [row[0] for row in db.query(mine, ("%(crash test)",))] == names

@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "ipwatch data"
 
     def ready(self):
-        from . import signals
+        from django.db.models.signals import post_migrate
+
+        from . import search, signals
 
         signals.connect()
+        post_migrate.connect(search.ensure_sqlite_index, sender=self, dispatch_uid="ipwatch-sqlite-search-index")

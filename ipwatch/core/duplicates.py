@@ -14,6 +14,7 @@ whose period is still open: no pair of incidents years apart is ever compared.
 """
 
 import datetime as dt
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -147,22 +148,91 @@ def compare(a: Row, b: Row) -> Pair | None:
     return Pair(first.id, second.id, round(score, 3), km, tuple(reasons))
 
 
-def sweep(rows: Iterable[Row], involving: set[int] | None = None) -> list[Pair]:
+# The sweep's spatial grid: cells of CELL_DEGREES; a row is compared only with open rows in the cells
+# that can hold a point within MAX_KM of it (a few cells rather than every open row).
+CELL_DEGREES = 0.25
+_KM_PER_DEGREE = 111.0  # a little under the true ~111.2: the cells searched err on the wide side
+
+
+LON_CELLS = round(360 / CELL_DEGREES)  # longitude wraps round: 179.9° E is next to 179.9° W
+
+
+def _cell(row: Row) -> tuple[int, int]:
+    return math.floor(row.lat / CELL_DEGREES), math.floor(row.lon / CELL_DEGREES) % LON_CELLS
+
+
+def _nearby_cells(row: Row) -> list[tuple[int, int]]:
+    """Every grid cell holding a point that may be within MAX_KM of the row."""
+    dlat = MAX_KM / _KM_PER_DEGREE
+    widest = min(90.0, abs(row.lat) + dlat)  # a degree of longitude is shortest on the poleward side
+    cos = math.cos(math.radians(widest))
+    dlon = 180.0 if cos < 0.01 else min(180.0, MAX_KM / (_KM_PER_DEGREE * cos))
+    lat_cells = range(math.floor((row.lat - dlat) / CELL_DEGREES), math.floor((row.lat + dlat) / CELL_DEGREES) + 1)
+    lon_span = range(math.floor((row.lon - dlon) / CELL_DEGREES), math.floor((row.lon + dlon) / CELL_DEGREES) + 1)
+    lon_cells = sorted({lo % LON_CELLS for lo in lon_span})
+    return [(la, lo) for la in lat_cells for lo in lon_cells]
+
+
+class _OpenRows:
+    """The rows whose period is still open at the sweep's date, indexed by grid cell (rows with
+    coordinates) or by place (rows without: they can match only the same place record)."""
+
+    def __init__(self):
+        self.by_cell: dict[tuple[int, int], list[Row]] = {}
+        self.by_place: dict[int, list[Row]] = {}
+        self.ends: list[tuple[dt.date, int, Row]] = []  # a heap: the next row to close first
+
+    def add(self, row: Row) -> None:
+        if row.lat is not None and row.lon is not None:
+            self.by_cell.setdefault(_cell(row), []).append(row)
+        elif row.place_id is not None:
+            self.by_place.setdefault(row.place_id, []).append(row)
+        else:
+            return  # no place and no coordinates: never a candidate
+        heapq.heappush(self.ends, (row.end, row.id, row))
+
+    def close_before(self, day: dt.date) -> None:
+        while self.ends and self.ends[0][0] < day:
+            _, _, row = heapq.heappop(self.ends)
+            if row.lat is not None and row.lon is not None:
+                self.by_cell[_cell(row)].remove(row)
+            else:
+                self.by_place[row.place_id].remove(row)
+
+    def near(self, row: Row) -> Iterable[Row]:
+        if row.lat is not None and row.lon is not None:
+            for cell in _nearby_cells(row):
+                yield from self.by_cell.get(cell, ())
+        elif row.place_id is not None:
+            yield from self.by_place.get(row.place_id, ())
+
+
+def sweep(rows: Iterable[Row], involving: set[int] | None = None, progress=None) -> list[Pair]:
     """Every candidate pair among rows (sorted by start date); with `involving`, only pairs that
-    include one of those ids."""
+    include one of those ids. `progress(rows swept)` is called every PROGRESS_EVERY rows.
+
+    In date order, each row is compared only with the rows still open at its start (their period
+    reaches it) and near it: in its own or a neighbouring grid cell, or, without coordinates, at the
+    same place record — the only rows `compare` could accept.
+    """
     pairs: list[Pair] = []
-    open_rows: list[Row] = []
-    for row in rows:
-        open_rows = [other for other in open_rows if other.end >= row.start]
-        for other in open_rows:
+    open_rows = _OpenRows()
+    for count, row in enumerate(rows, 1):
+        open_rows.close_before(row.start)
+        for other in open_rows.near(row):
             if involving is not None and row.id not in involving and other.id not in involving:
                 continue
             pair = compare(row, other)
             if pair is not None:
                 pairs.append(pair)
-        open_rows.append(row)
+        open_rows.add(row)
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
     pairs.sort(key=lambda p: (-p.score, p.first, p.second))
     return pairs
+
+
+PROGRESS_EVERY = 1000
 
 
 def _rows(queryset) -> list[Row]:
@@ -174,13 +244,15 @@ def comparable(queryset):
     return queryset.exclude(status__in=[IncidentStatus.MERGED, IncidentStatus.RETRACTED])
 
 
-def find_pairs(queryset, since: dt.date | None = None, involving: set[int] | None = None) -> list[Pair]:
+def find_pairs(queryset, since: dt.date | None = None, involving: set[int] | None = None, progress=None) -> list[Pair]:
     """Candidate pairs among `queryset` (e.g. Incident.objects.all()); `since` keeps pairs with an
-    incident on or after that date (earlier ones they overlap are still compared)."""
+    incident on or after that date (earlier ones they overlap are still compared).
+    `progress(rows swept, rows in all)` is called as the sweep goes."""
     queryset = comparable(queryset)
     if since is not None:
         queryset = queryset.filter(date__gte=since - LONGEST_PERIOD)
-    pairs = sweep(_rows(queryset), involving)
+    rows = _rows(queryset)
+    pairs = sweep(rows, involving, progress and (lambda done: progress(done, len(rows))))
     if since is not None:
         starts = dict(queryset.filter(date__gte=since - LONGEST_PERIOD).values_list("id", "date"))
         pairs = [p for p in pairs if max(starts[p.first], starts[p.second]) >= since]

@@ -271,6 +271,12 @@ class Incident(models.Model):
             models.Index(fields=["status", "date"]),
             models.Index(fields=["province", "status", "date"]),
             models.Index(fields=["incident_type"]),
+            # Covers the map's data request (ipwatch/maps/compact.py): every column it reads, in id
+            # order, without touching the wide table rows (an index-only scan on both databases).
+            models.Index(
+                fields=["status", "id", "date", "place", "province", "killed_best", "wounded_best", "is_synthetic"],
+                name="incident_map_covering",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

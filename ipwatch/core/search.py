@@ -13,14 +13,20 @@ starts a word of its search text ("sab" finds "Sabha").
 
 - PostgreSQL: full-text search, ``to_tsvector('simple', search_text) @@ to_tsquery('simple',
   'sabha:* & ...')`` (a GIN index on that expression, migration 0007), ranked with ``ts_rank``.
-- SQLite: the same words matched on the maintained column (``LIKE '% sabha%'``; the text is stored
-  with a leading space so every word start is " word"), ranked by how often the words occur.
+- SQLite: full-text search too, an FTS5 index of the same column (``core_incident_search``, external
+  content kept in step by triggers; created and, when missing or stale, rebuilt after every
+  ``migrate`` by ``ensure_sqlite_index``): ``... MATCH '"sabha"* AND ...'``. Its tokenizer treats every
+  character but the space as part of a word, so its words are exactly the column's words. Ranked by
+  how often the words occur. Without FTS5 the same words are matched on the column itself
+  (``LIKE '% sabha%'``; the text is stored with a leading space so every word start is " word").
 
 Both return the same records (tests/test_search.py proves it on the sample data); only the relevance
 order may differ between the two databases.
 """
 
+import functools
 import re
+import sqlite3
 import unicodedata
 
 from django.db import connections
@@ -118,8 +124,9 @@ def search_text(incident, reports=None, place_text: str | None = None) -> str:
     return " " + " ".join(kept) + " " if kept else ""
 
 
-def refresh(incidents) -> int:
-    """Recompute and store the search text of ``incidents`` (a queryset or ids). Returns how many."""
+def refresh(incidents, progress=None) -> int:
+    """Recompute and store the search text of ``incidents`` (a queryset or ids). Returns how many;
+    `progress(how many so far)` is called every 1,000."""
     from .models import Incident, Report
 
     queryset = incidents if hasattr(incidents, "model") else Incident.objects.filter(pk__in=list(incidents))
@@ -140,6 +147,8 @@ def refresh(incidents) -> int:
         if len(changed) >= 1000:
             Incident.objects.bulk_update(changed, ["search_text"])
             changed = []
+        if progress is not None and count % 1000 == 0:
+            progress(count)
     if changed:
         Incident.objects.bulk_update(changed, ["search_text"])
     return count
@@ -166,6 +175,77 @@ def _ts_sql(queryset, template: str) -> str:
     return template.format(vector=vector, query=f"to_tsquery('{SEARCH_CONFIG}', %s)")
 
 
+# SQLite: an FTS5 index over Incident.search_text (external content: the index stores no copy).
+SQLITE_FTS_TABLE = "core_incident_search"
+# Every character class except separators and controls is part of a word: the column's words are
+# already normalised and separated by single spaces, so FTS5's words are exactly those.
+SQLITE_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
+SQLITE_TRIGGERS = {
+    "core_incident_search_insert": (
+        "AFTER INSERT ON core_incident BEGIN "
+        "INSERT INTO core_incident_search(rowid, search_text) VALUES (new.id, new.search_text); END"
+    ),
+    "core_incident_search_delete": (
+        "AFTER DELETE ON core_incident BEGIN "
+        "INSERT INTO core_incident_search(core_incident_search, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); END"
+    ),
+    "core_incident_search_update": (
+        "AFTER UPDATE OF search_text ON core_incident BEGIN "
+        "INSERT INTO core_incident_search(core_incident_search, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); "
+        "INSERT INTO core_incident_search(rowid, search_text) VALUES (new.id, new.search_text); END"
+    ),
+}
+
+
+def ensure_sqlite_index(using: str = "default", **kwargs) -> bool:
+    """Create the SQLite FTS5 index and its triggers if missing, and fill it when it was just made
+    (after every ``migrate``: Django rebuilds a SQLite table to alter it, which drops its triggers).
+    Returns True when the index had to be (re)built. A no-op on other databases."""
+    connection = connections[using]
+    if connection.vendor != "sqlite" or not sqlite_has_fts5():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {row[0] for row in cursor.fetchall()}
+        if "core_incident" not in present:
+            return False  # migrations have not created the table yet
+        wanted = {SQLITE_FTS_TABLE, *SQLITE_TRIGGERS}
+        if wanted <= present:
+            return False
+        if SQLITE_FTS_TABLE not in present:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {SQLITE_FTS_TABLE} USING fts5(search_text, content='core_incident', "
+                f"content_rowid='id', tokenize=\"{SQLITE_TOKENIZER}\")"
+            )
+        for name, body in SQLITE_TRIGGERS.items():
+            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+        # Rows written while a trigger was missing: re-read the whole column (seconds at 100k).
+        cursor.execute("INSERT INTO core_incident_search(core_incident_search) VALUES ('rebuild')")
+    return True
+
+
+@functools.cache
+def sqlite_has_fts5() -> bool:
+    """Whether this Python's SQLite library has FTS5 (asked of a throwaway in-memory database, so no
+    query is added to any request)."""
+    try:
+        sqlite3.connect(":memory:").execute("CREATE VIRTUAL TABLE probe USING fts5(text)")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def uses_sqlite_index(queryset) -> bool:
+    return connections[queryset.db].vendor == "sqlite" and sqlite_has_fts5()
+
+
+def fts5_query_text(words: list[str]) -> str:
+    """'"sabha"* AND "raid"*' — the words hold letters and digits only, never a double quote."""
+    return " AND ".join(f'"{word}"*' for word in words)
+
+
 def matching(queryset, query: str):
     """Incidents of ``queryset`` matching every word of ``query`` (unchanged for an empty query)."""
     words = query_words(query)
@@ -175,6 +255,11 @@ def matching(queryset, query: str):
         sql = _ts_sql(queryset, "{vector} @@ {query}")
         # The SQL comes from model metadata and constants; the query words travel as a parameter.
         return queryset.filter(RawSQL(sql, (tsquery_text(words),), output_field=BooleanField()))  # noqa: S611
+    if uses_sqlite_index(queryset):
+        quote = connections[queryset.db].ops.quote_name
+        column = f"{quote(queryset.model._meta.db_table)}.{quote('id')}"
+        sql = f"{column} IN (SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH %s)"  # noqa: S608
+        return queryset.filter(RawSQL(sql, (fts5_query_text(words),), output_field=BooleanField()))  # noqa: S611
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=f" {word}")

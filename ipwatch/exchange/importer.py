@@ -39,6 +39,10 @@ from .records import OWNED_FIELDS, IncidentRecord, PlaceRecord
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# The steps after the rows, as a job's progress shows them.
+DUPLICATES_PHASE = "checking possible duplicates"
+SEARCH_PHASE = "updating the search index"
+COMMIT_PHASE = "saving (commit)"
 PLACE_CACHE_SIZE = 20_000
 UPDATE_FIELDS = [*OWNED_FIELDS, "place", "province", "updated_at", "updated_by"]
 IMPORT_STATUSES = (IncidentStatus.DRAFT, IncidentStatus.PUBLISHED)
@@ -271,6 +275,7 @@ class Importer:
         user=None,
         batch_size: int = BATCH_SIZE,
         progress=None,
+        phase=None,
         simple_history_utils: bool = False,
         reason: str = "",
     ):
@@ -285,7 +290,9 @@ class Importer:
         self.actor = user
         self.user = user if getattr(user, "pk", None) else None
         self.batch_size = batch_size
-        self.progress = progress
+        self.progress = progress  # progress(rows): called for each row read
+        # phase(label, done, total): the steps after the rows (duplicates, search index, commit).
+        self.phase = phase or (lambda label, done=0, total=None: None)
         self.simple_history_utils = simple_history_utils
         self.fixed_reason = reason  # the history's change reason; default: "Imported from … file …"
 
@@ -302,11 +309,15 @@ class Importer:
                 started = timezone.now()
                 self._run(source, filename, result)
                 if not result.errors:
-                    result.possible_duplicates = duplicates_among_created(result.created_ids)
+                    result.possible_duplicates = duplicates_among_created(result.created_ids, self.phase)
                 if result.errors or dry_run:
                     raise _Rollback
                 # Bulk writes send no signals: the search text of what was written is refreshed here.
-                search.refresh(Incident.objects.filter(updated_at__gte=started))
+                written = Incident.objects.filter(updated_at__gte=started)
+                total = len(result.created_ids) + len(result.updated_ids)
+                self.phase(SEARCH_PHASE, 0, total)
+                search.refresh(written, progress=lambda done: self.phase(SEARCH_PHASE, done, total))
+                self.phase(COMMIT_PHASE)
         except _Rollback:
             return result
         # Bulk writes send no model signals: drop cached public pages so the import shows at once.
@@ -418,14 +429,17 @@ class Importer:
             result.updated_ids.extend(incident.pk for incident in to_update)
 
 
-def duplicates_among_created(ids: list[int]) -> list:
+def duplicates_among_created(ids: list[int], phase=None) -> list:
     """Candidate pairs that involve an incident just created, compared with everything it may overlap."""
     if not ids:
         return []
+    if phase is not None:
+        phase(DUPLICATES_PHASE)
     created = Incident.objects.filter(pk__gte=min(ids), pk__lte=max(ids))  # ids from one bulk insert
     span = created.aggregate(first=Min("date"), last=Max("date"))
     nearby = Incident.objects.filter(date__gte=span["first"] - LONGEST_PERIOD, date__lte=span["last"] + LONGEST_PERIOD)
-    return find_pairs(nearby, involving=set(ids))
+    report = phase and (lambda done, total: phase(DUPLICATES_PHASE, done, total))
+    return find_pairs(nearby, involving=set(ids), progress=report)
 
 
 def _unknown_province(record: IncidentRecord) -> str:

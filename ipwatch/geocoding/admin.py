@@ -7,6 +7,7 @@ subclass of it that adds geocoding (core leaves Place unregistered for this).
 import logging
 
 from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
@@ -29,7 +30,7 @@ def _alternatives(result) -> str:
 
 @admin.register(Place)
 class GeocodingPlaceAdmin(PlaceAdmin):
-    actions = ["geocode_selected"]
+    actions = ["geocode_selected", "geocode_selected_in_background"]
     readonly_fields = ["pin_map"]
     fieldsets = [
         (None, {"fields": ["name", "name_ar", "aliases", ("country", "admin1")]}),
@@ -129,6 +130,24 @@ class GeocodingPlaceAdmin(PlaceAdmin):
             messages.info(request, line)
         if unresolved:
             messages.warning(request, f"{len(unresolved)} place(s) not geocoded: " + " | ".join(unresolved))
+
+    @admin.action(
+        description="Geocode selected places in the background (a job; for many places)", permissions=["change"]
+    )
+    def geocode_selected_in_background(self, request, queryset):
+        """Online answers come at one a second: hundreds of places outlast a request, so a worker
+        geocodes them and the job's page shows the progress and the places it could not resolve."""
+        from ipwatch.jobs.runners import enqueue_geocoding
+
+        ids = list(queryset.filter(latitude__isnull=True).order_by("pk").values_list("pk", flat=True))
+        if not ids:
+            messages.warning(request, "Every selected place already has coordinates: nothing to geocode.")
+            return None
+        job = enqueue_geocoding(place_ids=ids, user=request.user)
+        messages.success(
+            request, f"Geocoding of {len(ids):,} place(s) queued as job #{job.pk}; its progress shows here."
+        )
+        return redirect(reverse("admin:jobs_job_change", args=[job.pk]))
 
 
 @admin.register(GeocodeCache)

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 
 from ipwatch.core.choices import GeocoderKind, LocationPrecision
 
@@ -87,3 +88,35 @@ def geocode_place(place, online: bool | None = None, save: bool = True) -> Place
     if save:
         place.save(update_fields=["latitude", "longitude", "geocoder", "gazetteer_id", "location_precision", "admin1"])
     return PlaceOutcome(result, applied=True)
+
+
+def pending_places(place_ids=None):
+    """Places still without coordinates (of `place_ids` when given), in a stable order."""
+    from ipwatch.core.models import Place
+
+    places = Place.objects.filter(latitude__isnull=True)
+    if place_ids is not None:
+        places = places.filter(pk__in=place_ids)
+    return places.order_by("pk")
+
+
+def geocode_places(places, online: bool | None = None, step=None) -> list[tuple]:
+    """Geocode each place, [(place, PlaceOutcome)]; `step()` after each.
+
+    Each place is written in a transaction of its own (coordinates and history row together), never
+    all in one: online answers come at one a second, and a run that stops half-way keeps the places
+    it finished — none half-written — and the next run takes up the places still without
+    coordinates (the online answers it already had are in the geocode cache).
+    """
+    outcomes = []
+    for place in places.iterator():
+        try:
+            with transaction.atomic():
+                outcome = geocode_place(place, online=online)
+        except Exception as exc:  # one place's failure is reported; the others carry on
+            logger.exception("geocoding place %r failed", place.name)
+            outcome = PlaceOutcome(None, reason=f"geocoding failed ({exc.__class__.__name__}: {exc})")
+        outcomes.append((place, outcome))
+        if step is not None:
+            step()
+    return outcomes

@@ -13,9 +13,15 @@ from django.utils.http import urlencode
 
 from ipwatch.core.admin_access import ViewOnlyForPermissions
 
-from .models import Job, JobState
+from .models import Job, JobKind, JobState
 
 LINKED_IDS = 1000  # an admin URL with more ids than this gets unwieldy
+
+
+def counted(done: int, total: int | None) -> str:
+    if total:
+        return f"{done:,} / {total:,} ({min(100, 100 * done // total)}%)"
+    return f"{done:,} / unknown" if total is None else f"{done:,}"
 
 
 @admin.register(Job)
@@ -51,9 +57,11 @@ class JobAdmin(ViewOnlyForPermissions, admin.ModelAdmin):
     @admin.display(description="rows done / total")
     def progress_display(self, job):
         done, total = job.live_progress()
-        if total:
-            return f"{done:,} / {total:,} ({min(100, round(100 * done / total))}%)"
-        return f"{done:,} / unknown"
+        text = counted(done, total)
+        step = job.live_phase()
+        if step is not None:
+            text += f" — now {step.phase}: {counted(step.phase_done, step.phase_total)}"
+        return text
 
     @admin.display(description="errors")
     def errors_display(self, job):
@@ -69,16 +77,15 @@ class JobAdmin(ViewOnlyForPermissions, admin.ModelAdmin):
             url = reverse("admin:jobs_job_download", args=[job.pk])
             return format_html('<a href="{}">Download {}</a>', url, Path(job.output_file).name)
         ids = job.written_ids
+        places = job.kind == JobKind.GEOCODE
+        what = "places it geocoded" if places else "incidents it created or updated"
         if not ids:
-            return "no incident was created or changed"
-        url = (
-            reverse("admin:core_incident_changelist")
-            + "?"
-            + urlencode({"id__in": ",".join(map(str, ids[:LINKED_IDS]))})
-        )
-        label = f"the {len(ids):,} incidents it created or updated"
+            return "no place was geocoded" if places else "no incident was created or changed"
+        changelist = "admin:core_place_changelist" if places else "admin:core_incident_changelist"
+        url = reverse(changelist) + "?" + urlencode({"id__in": ",".join(map(str, ids[:LINKED_IDS]))})
+        label = f"the {len(ids):,} {what}"
         if len(ids) > LINKED_IDS:
-            label = f"the first {LINKED_IDS:,} of the {len(ids):,} incidents it created or updated"
+            label = f"the first {LINKED_IDS:,} of the {len(ids):,} {what}"
         return format_html('<a href="{}">{}</a>', url, label)
 
     def get_urls(self):

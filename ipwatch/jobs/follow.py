@@ -18,6 +18,10 @@ def follow(job: Job, stdout, stderr, *, quiet: bool = False, poll: float = 0.5, 
             if total is not None and bar.total != total:
                 bar.total = total
             bar.update(done - bar.n)
+            step = job.live_phase()
+            if step is not None:
+                total_text = f"/{step.phase_total:,}" if step.phase_total else ""
+                bar.set_description(f"{step.phase} {step.phase_done:,}{total_text}", refresh=False)
             if job.state in (JobState.SUCCEEDED, JobState.FAILED):
                 break
             if timeout is not None and time.monotonic() - started > timeout:

@@ -20,6 +20,7 @@ class JobKind(models.TextChoices):
     SYNC_ACLED = "sync_acled", "ACLED sync"
     SYNC_UCDP = "sync_ucdp", "UCDP sync"
     EXPORT = "export", "Export incidents"
+    GEOCODE = "geocode", "Geocode places"
 
 
 class JobState(models.TextChoices):
@@ -49,7 +50,8 @@ class Job(models.Model):
     rows_total = models.PositiveIntegerField(null=True, blank=True, help_text="Empty when not known in advance")
     summary = models.TextField(blank=True)
     errors = models.JSONField(default=list, blank=True)
-    # What a finished job wrote: the ids of the incidents it created or updated.
+    # What a finished job wrote: the ids of the incidents it created or updated (of the places it
+    # geocoded, for a geocoding job).
     written_ids = models.JSONField(default=list, blank=True)
     # What a finished export wrote: the file (under IPWATCH_EXPORT_DIR), downloadable from the admin.
     output_file = models.CharField(max_length=500, blank=True)
@@ -70,6 +72,13 @@ class Job(models.Model):
             if reported is not None:
                 return reported.done, reported.total
         return self.rows_done, self.rows_total
+
+    def live_phase(self) -> progress.Progress | None:
+        """The running job's current step (label and its own done / total), when it reports one."""
+        if self.state != JobState.RUNNING:
+            return None
+        reported = progress.read(self.pk)
+        return reported if reported is not None and reported.phase else None
 
     def last_heard(self) -> dt.datetime | None:
         if self.state != JobState.RUNNING:

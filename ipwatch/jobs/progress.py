@@ -23,6 +23,11 @@ class Progress:
     done: int
     total: int | None
     at: float  # time.time() of the report
+    # The step a job is in after (or besides) its rows, e.g. "checking possible duplicates", with
+    # that step's own done / total: the end of a big import is long and must not look stuck.
+    phase: str = ""
+    phase_done: int = 0
+    phase_total: int | None = None
 
 
 def _per_process() -> bool:
@@ -41,8 +46,11 @@ def _key(job_id: int) -> str:
     return f"ipwatch:job-progress:{int(job_id)}"
 
 
-def write(job_id: int, done: int, total: int | None) -> None:
-    payload = {"done": done, "total": total, "at": time.time()}
+def write(job_id: int, done: int, total: int | None, phase: str = "", phase_done: int = 0, phase_total=None) -> None:
+    payload = {
+        "done": done, "total": total, "at": time.time(),
+        "phase": phase, "phase_done": phase_done, "phase_total": phase_total,
+    }  # fmt: skip
     if not _per_process():
         caches["default"].set(_key(job_id), payload, TIMEOUT)
         return
@@ -63,7 +71,14 @@ def read(job_id: int) -> Progress | None:
         payload = caches["default"].get(_key(job_id))
         if payload is None:
             return None
-    return Progress(int(payload["done"]), payload["total"], float(payload["at"]))
+    return Progress(
+        int(payload["done"]),
+        payload["total"],
+        float(payload["at"]),
+        payload.get("phase", ""),
+        int(payload.get("phase_done", 0)),
+        payload.get("phase_total"),
+    )
 
 
 def clear(job_id: int) -> None:
@@ -79,6 +94,7 @@ class Reporter:
     def __init__(self, job_id: int, total: int | None = None, interval: float = 0.5):
         self.job_id, self.total, self.interval = job_id, total, interval
         self.done = 0
+        self.phase_label, self.phase_done, self.phase_total = "", 0, None
         self._last = 0.0
         crash_after = getattr(settings, "IPWATCH_JOBS_CRASH_AFTER_ROWS", None)
         self.crash_after = int(crash_after) if crash_after else None
@@ -95,5 +111,14 @@ class Reporter:
             self.flush()
             os._exit(70)
 
+    def phase(self, label: str, done: int = 0, total: int | None = None) -> None:
+        """Report a step after the rows (or inside one), with its own done / total."""
+        changed = label != self.phase_label
+        self.phase_label, self.phase_done, self.phase_total = label, done, total
+        now = time.monotonic()
+        if changed or now - self._last >= self.interval:
+            self._last = now
+            self.flush()
+
     def flush(self) -> None:
-        write(self.job_id, self.done, self.total)
+        write(self.job_id, self.done, self.total, self.phase_label, self.phase_done, self.phase_total)

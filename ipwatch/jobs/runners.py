@@ -1,5 +1,6 @@
 """Enqueue and run jobs. Each kind's runner does its work inside one transaction (the importer's, the
-sync's), so a job that fails — or whose worker dies — leaves nothing half-written."""
+sync's), so a job that fails — or whose worker dies — leaves nothing half-written. Geocoding is the
+exception: each place is its own transaction, and the job is resumable (run_geocode)."""
 
 import logging
 import os
@@ -67,6 +68,7 @@ def run_import(job: Job, reporter: progress.Reporter) -> Outcome:
         province_map=params.get("province_map") or None,
         user=job.created_by or SYSTEM,  # no user: queued from the command line
         progress=reporter.step,
+        phase=reporter.phase,
     )
     result = importer.run(str(path), filename=params.get("filename", path.name), dry_run=params.get("dry_run", False))
     if not result.ok:
@@ -123,11 +125,39 @@ def run_export(job: Job, reporter: progress.Reporter) -> Outcome:
     return Outcome(True, f"{reporter.done:,} incidents written ({params['format']})", output_file=str(target))
 
 
+def enqueue_geocoding(place_ids: list[int] | None = None, online: bool | None = None, user=None) -> Job:
+    """Queue geocoding of the places without coordinates (of `place_ids`, or all of them)."""
+    which = f"{len(place_ids):,} selected places" if place_ids is not None else "every place without coordinates"
+    online_text = {True: "online allowed", False: "offline only", None: "online as configured"}[online]
+    return enqueue(
+        JobKind.GEOCODE, f"Geocode {which} ({online_text})", {"place_ids": place_ids, "online": online}, user
+    )
+
+
+def run_geocode(job: Job, reporter: progress.Reporter) -> Outcome:
+    """Each place is written on its own (see geocode_places): a job that dies half-way keeps the places
+    it finished, and running it again takes up the ones still without coordinates."""
+    from ipwatch.geocoding.service import geocode_places, pending_places
+
+    places = pending_places(job.params.get("place_ids"))
+    reporter.total = places.count()
+    reporter.flush()
+    outcomes = geocode_places(places, online=job.params.get("online"), step=reporter.step)
+    applied = [place.pk for place, outcome in outcomes if outcome.applied]
+    errors = [f"#{place.pk} {place.name} ({place.country}): {outcome.reason}" for place, outcome in outcomes
+              if not outcome.applied]  # fmt: skip
+    summary = f"Geocoded {len(applied):,} of {len(outcomes):,} places without coordinates"
+    if errors:
+        summary += f"; {len(errors):,} not geocoded (listed below), still pending for a later run or by hand"
+    return Outcome(True, summary, errors, written_ids=applied)
+
+
 RUNNERS: dict[str, Callable[[Job, progress.Reporter], Outcome]] = {
     JobKind.IMPORT: run_import,
     JobKind.SYNC_ACLED: run_sync,
     JobKind.SYNC_UCDP: run_sync,
     JobKind.EXPORT: run_export,
+    JobKind.GEOCODE: run_geocode,
 }
 
 

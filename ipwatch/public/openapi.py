@@ -117,6 +117,40 @@ SCHEMAS = {
             "features": {"type": "array", "items": {"$ref": "#/components/schemas/Feature"}},
         },
     },
+    "MapData": {
+        "type": "object",
+        "required": ["format", "data_as_of", "total", "without_coordinates", "legend", "places", "columns"],
+        "properties": {
+            "format": {"const": "ipwatch-map/1"},
+            "data_as_of": DATA_AS_OF,
+            "total": {"type": "integer", "minimum": 0},
+            "without_coordinates": {"type": "integer", "minimum": 0},
+            "legend": {
+                "type": "object",
+                "required": ["province", "location_precision"],
+                "properties": {
+                    "province": {"type": "array", "items": {"type": "string"}, "description": '"" = no province'},
+                    "location_precision": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "places": {
+                "type": "array",
+                "description": "[longitude, latitude, legend.location_precision index], rounded to that precision",
+                "items": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3},
+            },
+            "columns": {
+                "type": "object",
+                "required": ["id", "day", "place", "province", "size", "synthetic"],
+                "description": (
+                    "One entry per located incident, in id order: id (the step from the previous id), day "
+                    "(days since 1970-01-01), place (index into places), province (index into "
+                    "legend.province), size (killed + wounded where known, null when both are unknown), "
+                    "synthetic (1 for generated test data)."
+                ),
+                "additionalProperties": {"type": "array", "items": {"type": ["integer", "null"]}},
+            },
+        },
+    },
     "Feature": {
         "type": "object",
         "required": ["type", "id", "geometry", "properties"],
@@ -282,6 +316,19 @@ def document(base_url: str = "") -> dict:
                 ],
                 {
                     "200": _ok("application/geo+json", {"$ref": "#/components/schemas/FeatureCollection"}),
+                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+                    "400": ERROR_RESPONSE,
+                },
+                "data",
+            ),
+            "/api/incidents.map.json": _get(
+                "What the map draws, compact",
+                "The data /map/ loads: per located incident only its place, day, province, marker size and "
+                "synthetic flag, as columns of integers with a legend (a tenth of the GeoJSON's bytes). "
+                "Same filters as /api/incidents.geojson; for anything else use that.",
+                filters,
+                {
+                    "200": _ok("application/json", {"$ref": "#/components/schemas/MapData"}),
                     "304": {"description": "Not modified (If-None-Match matched the ETag)."},
                     "400": ERROR_RESPONSE,
                 },

@@ -134,6 +134,13 @@ def sync(
     result = SyncResult(source=source, dry_run=dry_run, waited=http.waited)
     state = _state(source)
     spool = RowSpool()
+
+    def reading(pages: int) -> None:
+        # Reading every page comes before any row is written: report it, or a long run (rate limits)
+        # would look stalled in the admin.
+        if progress is not None:
+            progress.phase(f"reading {source.upper()} pages", pages)
+
     try:
         if source == SyncSource.ACLED:
             client = AcledClient(settings.ACLED_API_URL, settings.ACLED_EMAIL, settings.ACLED_PASSWORD, http)
@@ -143,6 +150,7 @@ def sync(
             for rows in client.events(events_since, list(countries)):
                 result.pages += 1
                 spool.add(rows)
+                reading(result.pages)
                 stamps = [int(row["timestamp"]) for row in rows if str(row.get("timestamp") or "").isdigit()]
                 newest = max([newest or 0, *stamps]) or None
             deleted, newest_deleted = [], deletions_since
@@ -168,6 +176,7 @@ def sync(
             for rows in client.events(start):
                 result.pages += 1
                 spool.add(rows)
+                reading(result.pages)
                 dates = [_cell(row.get("date_start"))[:10] for row in rows if row.get("date_start")]
                 latest = max([latest or "", *dates]) or None
             deleted = []
@@ -178,11 +187,16 @@ def sync(
         result.rows = spool.count
         if progress is not None:
             progress.total = spool.count
+            progress.phase("")  # pages read: from now on the rows are the progress
         path = spool.to_csv(f"{source}-api.csv")
         with transaction.atomic():
             if spool.count:
                 importer = Importer(
-                    source, user=user, progress=progress.step if progress is not None else None, reason=label
+                    source,
+                    user=user,
+                    progress=progress.step if progress is not None else None,
+                    phase=progress.phase if progress is not None else None,
+                    reason=label,
                 )
                 result.imported = importer.run(str(path), filename=path.name, dry_run=dry_run)
                 if not result.imported.ok:
@@ -192,7 +206,7 @@ def sync(
                         f"{len(errors)} bad row(s) in the {source.upper()} answer, nothing written: {shown}"
                     )
             if deleted:
-                result.retracted, result.noted = retract_deleted(source, deleted, user, dry_run)
+                result.retracted, result.noted = retract_deleted(source, deleted, dry_run)
             if not dry_run:
                 state.cursor = result.cursor
                 state.last_run_at = timezone.now()
@@ -203,9 +217,16 @@ def sync(
     return result
 
 
-def retract_deleted(source: str, event_ids: list[str], user, dry_run: bool) -> tuple[int, int]:
+def retract_deleted(source: str, event_ids: list[str], dry_run: bool) -> tuple[int, int]:
     """Published incidents of events the dataset deleted are retracted (off the public site, history
-    kept); unpublished ones get a line in their internal notes for the editor to decide."""
+    kept); unpublished ones get a line in their internal notes for the editor to decide.
+
+    The retraction is the workflow's own transition, made by the system (the dataset withdrew the
+    event; whoever queued the sync need not be a reviewer), with the deletion as the history reason.
+    It is direct rather than a pending change for a reviewer: pending changes carry field values and
+    never a status, and a published record must not keep citing an event its source has withdrawn
+    while it waits. A reviewer can re-publish it (retracted → published) if other sources carry it.
+    """
     retracted = noted = 0
     note = f"{source.upper()} deleted this event from its dataset ({timezone.now():%Y-%m-%d})."
     for start in range(0, len(event_ids), CHUNK):
@@ -213,15 +234,14 @@ def retract_deleted(source: str, event_ids: list[str], user, dry_run: bool) -> t
         for incident in Incident.objects.filter(external_source=source, external_id__in=chunk):
             if incident.status == IncidentStatus.RETRACTED or note in incident.internal_notes:
                 continue
-            if incident.status == IncidentStatus.PUBLISHED:
+            published = incident.status == IncidentStatus.PUBLISHED
+            if published:
                 retracted += 1
-                incident.status = IncidentStatus.RETRACTED
             else:
                 noted += 1
             if dry_run:
                 continue
             incident.internal_notes = f"{incident.internal_notes}\n{note}".strip()
-            incident.updated_by = user if getattr(user, "pk", None) else None
             incident._change_reason = f"{source.upper()} deletions endpoint: event {incident.external_id}"
-            incident.save(acting_user=user if getattr(user, "pk", None) else SYSTEM)  # the command line when no user
+            incident.transition(IncidentStatus.RETRACTED if published else incident.status, SYSTEM)
     return retracted, noted

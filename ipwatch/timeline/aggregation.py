@@ -254,6 +254,7 @@ def _province_groups(ids) -> dict:
     """(key, label, colour) per province id, in one small query (cheaper than joining 100k rows)."""
     ids = {pk for pk in ids if pk is not None}
     groups = {None: (NO_PROVINCE_KEY, NO_PROVINCE_LABEL, NO_PROVINCE_COLOR)}
+    groups[0] = groups[None]  # the rollup's "no province" (ipwatch.timeline.models.NO_PROVINCE)
     if ids:
         for pk, slug, name, color in Province.objects.filter(pk__in=ids).values_list("pk", "slug", "name", "color"):
             groups[pk] = (slug, name, color or NO_PROVINCE_COLOR)
@@ -328,10 +329,15 @@ def build_timeline(
     rows = [
         row
         for each in _querysets(queryset)
-        for row in fetch_rows(
-            grouped_rows(each, granularity, group_field, count_synthetic=count_synthetic),
-            names,
-            reads_most_rows=reads_most_rows,
+        for row in (
+            # The published-attack rollup (ipwatch.timeline.rollup) places its cells itself.
+            each.timeline_rows(granularity, group_field, count_synthetic=count_synthetic)
+            if hasattr(each, "timeline_rows")
+            else fetch_rows(
+                grouped_rows(each, granularity, group_field, count_synthetic=count_synthetic),
+                names,
+                reads_most_rows=reads_most_rows,
+            )
         )
     ]
     groups = _province_groups({row[2] for row in rows}) if group == PROVINCE else {}

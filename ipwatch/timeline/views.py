@@ -17,8 +17,8 @@ from ipwatch.core.filters import InvalidFilter, filter_params, invalid_filter_re
 from ipwatch.core.models import Incident, Milestone
 from ipwatch.core.palette import assign_colors
 
-from . import claims
-from .aggregation import build_timeline
+from . import claims, rollup
+from .aggregation import build_timeline, choose_granularity
 from .params import AUTO, parse_timeline_request
 from .table import chart_table, uncertain_bands
 
@@ -29,12 +29,17 @@ def _timeline_payload(request_params, *, count_synthetic=False):
     parsed = parse_timeline_request(request_params, Incident.objects.published())
     # kind= adds the other activity kinds (attacks only without it); territory comes back as spans.
     counted, territory = timeline_querysets(request_params, parsed.queryset, parsed.group)
+    since, until = parsed.cleaned.get("since"), parsed.cleaned.get("until")
+    # The axis is chosen from the records' real dates (the rollup keeps piece starts only).
+    granularity = parsed.granularity or choose_granularity(counted, since, until)
+    if counted and counted[0].model is Incident:  # attacks asked for: from the rollup when it can answer
+        counted = [*(rollup.attack_querysets(counted[0], parsed.cleaned, parsed.group) or counted[:1]), *counted[1:]]
     payload = build_timeline(
         counted,
-        granularity=parsed.granularity,
+        granularity=granularity,
         group=parsed.group,
-        since=parsed.cleaned.get("since"),
-        until=parsed.cleaned.get("until"),
+        since=since,
+        until=until,
         province_slugs=parsed.province_slugs,
         count_synthetic=count_synthetic,
     )

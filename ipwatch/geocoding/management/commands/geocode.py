@@ -1,5 +1,6 @@
 """manage.py geocode NAME [NAME…] [--country CC] [--online] [--json]
 manage.py geocode --pending [--online] [--json]
+manage.py geocode --pending [--online] --background [--wait]
 
 Offline gazetteer first; an online service only with --online (or IPWATCH_GEOCODE_ONLINE).
 Exit status 0 when every name (or pending place) was resolved, 1 otherwise.
@@ -12,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ipwatch.core.countries import validate_country_code
-from ipwatch.core.models import Place, Province
+from ipwatch.core.models import Province
 
-from ...service import geocode_name, geocode_place
+from ...service import geocode_name, geocode_places, pending_places
 
 
 class Command(BaseCommand):
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         parser.add_argument("--online", action="store_true", help="ask the online service when offline fails")
         parser.add_argument("--json", action="store_true", help="print a JSON array, one object per name")
         parser.add_argument("--pending", action="store_true", help="geocode every Place without coordinates")
+        parser.add_argument(
+            "--background", action="store_true", help="with --pending: queue it as a job for a worker (db_worker)"
+        )
+        parser.add_argument("--wait", action="store_true", help="with --background: follow the job until it ends")
 
     def handle(self, *args, **options):
         names = [n for n in options["names"] if n.strip()]
@@ -38,9 +43,15 @@ class Command(BaseCommand):
         if not options["pending"] and not names:
             raise CommandError("give at least one NAME to geocode, or --pending")
         online = True if options["online"] else None  # None: the IPWATCH_GEOCODE_ONLINE setting decides
+        if options["background"] and not options["pending"]:
+            raise CommandError("--background goes with --pending")
+        if options["wait"] and not options["background"]:
+            raise CommandError("--wait goes with --background")
         if options["pending"]:
             if options["country"] or options["province"]:
                 raise CommandError("--pending uses each place's own country; drop --country/--province")
+            if options["background"]:
+                return self.background(online, options["wait"], quiet=options["verbosity"] < 1)
             return self.pending(online, options["json"])
         country = self.country(options["country"])
         countries = self.province_countries(options["province"]) if not country else None
@@ -88,12 +99,20 @@ class Command(BaseCommand):
             line += f"\n  {label}: " + "; ".join(a.describe() for a in result.alternatives)
         return line
 
+    def background(self, online, wait, quiet):
+        from ipwatch.jobs.follow import follow
+        from ipwatch.jobs.runners import enqueue_geocoding
+
+        job = enqueue_geocoding(online=online)
+        self.stdout.write(f"Queued job #{job.pk}: a worker (manage.py db_worker) runs it.")
+        if wait:
+            follow(job, self.stdout, self.stderr, quiet=quiet)
+
     def pending(self, online, as_json):
-        places = Place.objects.filter(latitude__isnull=True).order_by("pk")
+        places = pending_places()
         total = places.count()
-        outcomes = []
-        for place in tqdm(places.iterator(), total=total, desc="geocoding", unit="place", file=self.stderr):
-            outcomes.append((place, geocode_place(place, online=online)))
+        with tqdm(total=total, desc="geocoding", unit="place", file=self.stderr) as bar:
+            outcomes = geocode_places(places, online=online, step=bar.update)
         unresolved = [(p, o) for p, o in outcomes if not o.applied]
         if as_json:
             rows = []

@@ -4,7 +4,8 @@
  * The page skeleton is rendered with folium (ipwatch/maps/folium_map.py); its script calls
  *   IpwatchMap.addOfflineBasemap(map, topojsonUrl, attribution)   (unless a tile server is configured)
  *   IpwatchMap.attachIncidents(map, configElementId)
- * Incidents are fetched from /api/incidents.geojson with the page's current filters, clustered with
+ * Incidents are fetched from /api/incidents.map.json (compact: what the map draws) with the page's
+ * current filters, their popups' details from /api/incidents.geojson?id=…; clustered with
  * supercluster (indexes 100k points in well under a second) and drawn as canvas circle markers.
  *
  * Safety: every piece of stored text (place, province and source names, ...) reaches the DOM
@@ -60,7 +61,37 @@
   }
 
   function casualties(props) {
-    return (props.killed || 0) + (props.wounded || 0);
+    return props.size || 0; // killed + wounded where known (unknown figures draw the smallest marker)
+  }
+
+  // The compact map data (ipwatch/maps/compact.py: columns of integers with a legend) as the point
+  // features supercluster takes. Properties hold only what the map draws; popups fetch the rest.
+  function decodeMapData(body) {
+    var columns = body.columns || {};
+    var ids = columns.id || [];
+    var legend = body.legend || {};
+    var provinces = legend.province || [];
+    var precisions = legend.location_precision || [];
+    var places = body.places || [];
+    var features = new Array(ids.length);
+    var id = 0;
+    for (var i = 0; i < ids.length; i++) {
+      id += ids[i];
+      var place = places[columns.place[i]];
+      features[i] = {
+        type: "Feature",
+        id: id,
+        geometry: { type: "Point", coordinates: [place[0], place[1]] },
+        properties: {
+          day: columns.day[i],
+          province: provinces[columns.province[i]] || "",
+          location_precision: precisions[place[2]] || "",
+          size: columns.size[i],
+          synthetic: columns.synthetic[i] === 1,
+        },
+      };
+    }
+    return features;
   }
 
   // Marker radius grows with the square root of killed + wounded, capped so big events stay readable.
@@ -284,8 +315,7 @@
     this.setStatus("loading", "Loading incidents\u2026");
     // The download link offers every property; the map itself loads only what it draws.
     if (this.downloadLink) this.downloadLink.href = this.config.apiUrl + (query ? "?" + query : "");
-    var url =
-      this.config.apiUrl + "?" + (query ? query + "&" : "") + "properties=" + this.config.mapProperties.join(",");
+    var url = this.config.mapDataUrl + (query ? "?" + query : "");
     // Same URL, mode and credentials as the page's <link rel="preload">, so the first load reuses it.
     return fetch(url, { signal: controller.signal, credentials: "same-origin" })
       .then(function (response) {
@@ -307,7 +337,7 @@
           return;
         }
         self.showErrors({});
-        self.setData(result.body.features || [], result.body.without_coordinates || 0);
+        self.setData(decodeMapData(result.body), result.body.without_coordinates || 0);
       })
       .catch(function (error) {
         if (error && error.name === "AbortError") return;
@@ -355,8 +385,8 @@
   IncidentLayer.prototype.indexDates = function () {
     var dated = [];
     for (var i = 0; i < this.features.length; i++) {
-      var date = this.features[i].properties.date;
-      if (date) dated.push({ day: dayNumber(date), feature: this.features[i] });
+      var day = this.features[i].properties.day;
+      if (typeof day === "number") dated.push({ day: day, feature: this.features[i] });
     }
     dated.sort(function (a, b) {
       return a.day - b.day;
