@@ -23,7 +23,7 @@ from .choices import (
 )
 from .countries import validate_country_code, validate_country_list
 from .dates import RecordDateField, format_at_precision, period_start
-from .querysets import CampaignQuerySet, IncidentQuerySet
+from .querysets import CampaignQuerySet, IncidentQuerySet, PlaceQuerySet
 from .two_person import check_two_person
 from .workflow import (  # noqa: F401  (TRANSITIONS and PUBLISH_PERMISSION are imported from here)
     PUBLISH_PERMISSION,
@@ -94,6 +94,8 @@ class Place(models.Model):
     gazetteer_id = models.CharField(max_length=50, blank=True, help_text="e.g. geonames:2212775")
     verified = models.BooleanField(default=False, help_text="Coordinates checked by an editor")
     history = HistoricalRecords()
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

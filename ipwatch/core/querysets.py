@@ -22,6 +22,11 @@ def unlocated() -> models.Q:
     return models.Q(place__isnull=True) | models.Q(place__latitude__isnull=True)
 
 
+class PlaceQuerySet(models.QuerySet):
+    def with_coordinates(self):
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+
 class CampaignQuerySet(models.QuerySet):
     def public(self):
         """Campaigns shown to the public: those with at least one published incident (a campaign
