@@ -81,7 +81,8 @@ def measure(env: dict, second_url: str, path: Path) -> list[str]:
     samples = []
     probe = (
         "from ipwatch.jobs.models import Job; j = Job.objects.get(pk=%d); d, t = j.live_progress(); "
-        "p = j.live_phase(); print(j.state, d, t, f'{p.phase}: {p.phase_done}/{p.phase_total}' if p else '')"
+        "p = j.live_phase(); print(j.state, d, t, (f'{p.phase}: {p.phase_done}/{p.phase_total}' if p.phase_total "
+        "else p.phase) if p else '')"
     ).replace("pk=%d", f"pk={job}")
     while worker.poll() is None:
         time.sleep(10)

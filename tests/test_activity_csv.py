@@ -44,3 +44,27 @@ class TestActivityCSV:
     def test_formula_cells_guarded(self, client, sample_data):
         Activity.objects.filter(kind="territory").update(title="=HYPERLINK(1)")
         assert any(row["title"] == "'=HYPERLINK(1)" for row in rows(client))
+
+
+@pytest.mark.django_db
+def test_stable_identifier_in_every_row(client, sample_data):
+    from ipwatch.core.models import Incident
+
+    found = rows(client)
+    sebha = Incident.objects.get(place__name="Sebha")
+    assert {row["ref"] for row in found if row["id"] == str(sebha.pk) and row["kind"] == "attack"} == {
+        f"IPW-{sebha.pk:06d}"
+    }
+    sirte = Activity.objects.get(kind="territory")
+    assert {row["ref"] for row in found if row["kind"] == "territory"} == {f"IPW-A-{sirte.pk:06d}"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [URL, "/api/incidents.csv", "/api/reports.csv"])
+def test_every_csv_export_says_its_data_as_of(client, sample_data, url):
+    assert client.get(url)["Data-As-Of"] == client.get("/api/timeline.json").json()["data_as_of"] == "2019-05-04"
+
+
+@pytest.mark.django_db
+def test_no_data_as_of_header_when_nothing_is_published(client, db):
+    assert "Data-As-Of" not in client.get(URL)

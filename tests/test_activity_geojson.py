@@ -144,3 +144,25 @@ class TestActivityGeoJSON:
     def test_incidents_geojson_contract_unchanged(self, client, sample_data):
         feature = json.loads(client.get("/api/incidents.geojson").content)["features"][0]
         assert isinstance(feature["id"], int) and "kind" not in feature["properties"]
+
+
+@pytest.mark.django_db
+def test_data_as_of_and_refs_as_in_the_incidents_geojson(client, sample_data):
+    collection = client.get(URL).json()
+    incidents = client.get("/api/incidents.geojson").json()
+    assert collection["data_as_of"] == incidents["data_as_of"] == "2019-05-04"
+    by_id = {feature["id"]: feature["properties"] for feature in collection["features"]}
+    for feature in incidents["features"]:
+        assert by_id[f"attack-{feature['id']}"]["ref"] == feature["properties"]["ref"]
+    sirte = Activity.objects.get(kind="territory")
+    assert by_id[f"territory-{sirte.pk}"]["ref"] == f"IPW-A-{sirte.pk:06d}"
+
+
+@pytest.mark.django_db
+def test_data_as_of_is_null_without_published_records(client, db):
+    assert client.get(URL).json() == {
+        "type": "FeatureCollection",
+        "data_as_of": None,
+        "without_coordinates": 0,
+        "features": [],
+    }

@@ -55,6 +55,15 @@ class TestActivityDetail:
         assert "Attacks this release claims" in content and "/incidents/" in content
         assert "not linked or hosted" in content
 
+    def test_cite_block_with_stable_identifier(self, client, sample_data):
+        statement = Activity.objects.get(title__startswith="Amaq single-page")
+        content = client.get(statement.get_absolute_url()).content.decode()
+        ref = f"IPW-A-{statement.pk:06d}"
+        assert f"<code data-ref>{ref}</code>" in content
+        assert f"http://testserver/activity/{statement.pk}/" in content
+        assert "Amaq News Agency, “Amaq single-page statement claiming the Sebha camp raid”" in content
+        assert "as <code>ref</code>" in content
+
     def test_territory_shows_held_period(self, client, sample_data):
         sirte = Activity.objects.get(kind="territory")
         content = client.get(sirte.get_absolute_url()).content.decode()

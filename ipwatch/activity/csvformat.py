@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from ipwatch.core.citation import activity_ref, incident_ref
 from ipwatch.core.models import Incident, Report
 from ipwatch.exchange.formats.ipwatch import guard_formula
 
@@ -62,7 +63,8 @@ KIND_COLUMNS = [
     "person",
     "role",
 ]
-EXPORT_COLUMNS = ["id", *COMMON_COLUMNS, "location_precision", *KIND_COLUMNS, "url"]
+# ref: the stable citation identifier (IPW-000123 for an attack, IPW-A-000004 otherwise), as in every export.
+EXPORT_COLUMNS = ["id", *COMMON_COLUMNS, "location_precision", *KIND_COLUMNS, "ref", "url"]
 NUMERIC_COLUMNS = {"id", "latitude", "longitude", "issue_number", "people_held", "linked_arrest"}
 CHUNK_SIZE = 2000
 
@@ -84,6 +86,7 @@ def _common(record, kind: str, title: str, base_url: str, path: str) -> dict:
     place, province = record.place, record.province
     return {
         "id": record.pk,
+        "ref": incident_ref(record.pk) if kind == ActivityKind.ATTACK else activity_ref(record.pk),
         "kind": kind,
         "date": record.date.isoformat() if record.date else None,
         "date_precision": record.date_precision,

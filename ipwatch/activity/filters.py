@@ -4,10 +4,10 @@
 400 naming ``kind``. ``province``, ``country``, ``since``/``until``, ``q``, ``bbox`` and ``id`` apply to
 every kind (dates by overlap: a territory held until 2016 matches ``since=2016-06-01``); ``type`` and
 ``claimed`` describe attacks, so they narrow the attacks and leave the other kinds as they are.
+``q`` is the incidents' search for every spelling (ipwatch.core.search) on each table's search text.
 """
 
 import django_filters
-from django.db.models import Q
 
 from ipwatch.core.choices import IncidentType
 from ipwatch.core.filters import (
@@ -44,21 +44,6 @@ class ActivityFilterSet(IncidentFilterSet):
 
     def filter_claimed(self, queryset, name, value):
         return queryset
-
-    def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # Public text only: internal notes are never searchable.
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(place__name__icontains=value)
-            | Q(place__name_ar__icontains=value)
-            | Q(province__name__icontains=value)
-            | Q(designated_name__icontains=value)
-            | Q(person__icontains=value)
-        )
 
 
 def parse_kinds(params) -> list[str]:

@@ -6,14 +6,17 @@ a date) encoded once. Each feature::
 
     {"type": "Feature", "id": "media_release-4",
      "geometry": {"type": "Point", "coordinates": [lon, lat]},
-     "properties": {"id", "kind", "title", "date", "date_precision", "date_display", "end_date",
+     "properties": {"id", "ref", "kind", "title", "date", "date_precision", "date_display", "end_date",
                     "end_date_precision", "period_display", "place", "country", "location_precision",
                     "province", "province_name", "url", "synthetic"}}
 
 ``id`` is the record's id in its own table (attacks: the incident id, as in /api/incidents.geojson);
-the feature id adds the kind so that ids are unique across kinds. A territory's ``date`` is the first
-day it is known to have been held (null when unknown) and ``end_date`` its last known period;
-records without coordinates are left out and counted in ``without_coordinates``.
+the feature id adds the kind so that ids are unique across kinds; ``ref`` is the stable citation
+identifier (``IPW-000012`` for an attack, ``IPW-A-000004`` for the other kinds; ipwatch.core.citation).
+The collection carries ``data_as_of`` (ipwatch.core.asof) as a foreign member, as the incidents' does.
+A territory's ``date`` is the first day it is known to have been held (null when unknown) and
+``end_date`` its last known period; records without coordinates are left out and counted in
+``without_coordinates``.
 """
 
 from collections.abc import Iterator
@@ -21,6 +24,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from ipwatch.core.choices import IncidentType
+from ipwatch.core.citation import activity_ref, incident_ref
 from ipwatch.core.dates import as_date, format_at_precision
 from ipwatch.maps.geojson import CHUNK_FEATURES, COORDINATE_DECIMALS, _EncodedValues, _html_safe, _raw_rows
 
@@ -28,6 +32,7 @@ from .choices import ActivityKind
 
 PROPERTY_NAMES = (
     "id",
+    "ref",
     "kind",
     "title",
     "date",
@@ -86,6 +91,7 @@ def _features(rows, *, attacks: bool, base_url: str) -> Iterator[str]:
     lookup = encode.__getitem__
     places, provinces, dates, titles = {}, {}, {}, {}
     path = reverse("public:incident-list" if attacks else "activity:list")
+    ref = incident_ref if attacks else activity_ref
     url_prefix = lookup(f"{base_url}{path}")[:-1]
     head = '{"type":"Feature","id":"%s-%s","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
     for row in rows:
@@ -122,15 +128,19 @@ def _features(rows, *, attacks: bool, base_url: str) -> Iterator[str]:
             )
         yield (
             head % (kind, pk, place[0], place[1])
-            + f'"id":{pk},"kind":"{kind}","title":{title},{period},{place[2]},{province},'
+            + f'"id":{pk},"ref":"{ref(pk)}","kind":"{kind}","title":{title},{period},{place[2]},{province},'
             + f'"url":{url_prefix}{pk}/","synthetic":{"true" if synthetic else "false"}}}}}'
         )
 
 
-def iter_feature_collection(attacks, others, *, base_url: str = "", without_coordinates: int = 0) -> Iterator[str]:
+def iter_feature_collection(
+    attacks, others, *, base_url: str = "", without_coordinates: int = 0, data_as_of: str | None = None
+) -> Iterator[str]:
     """The FeatureCollection as chunks of JSON text: attacks (``attacks``, an Incident queryset or
     None) then the other kinds (``others``, an Activity queryset or None), each in id order."""
-    yield f'{{"type":"FeatureCollection","without_coordinates":{int(without_coordinates)},"features":['
+    as_of = f'"{data_as_of}"' if data_as_of else "null"  # an ISO date: nothing to escape
+    counted = int(without_coordinates)
+    yield f'{{"type":"FeatureCollection","data_as_of":{as_of},"without_coordinates":{counted},"features":['
     streams = []
     if attacks is not None:
         rows = _raw_rows(attacks.with_coordinates(), INCIDENT_FIELDS, with_claims=False)

@@ -29,28 +29,18 @@ from ipwatch.exchange.records import Cells
 
 from .choices import ActivityKind
 from .csvformat import COMMON_COLUMNS, EXPORT_COLUMNS
-from .models import KIND_FIELDS, Activity, ActivityReport
+from .models import KIND_FIELDS, PUBLIC_TEXT_FIELDS, Activity, ActivityReport
 
 IMPORT_STATUSES = (IncidentStatus.DRAFT, IncidentStatus.PUBLISHED)
-OPTIONAL_COLUMNS = {"id", "location_precision", "internal_notes", "url"}  # url: written by the export, ignored
-KNOWN_COLUMNS = set(EXPORT_COLUMNS) | OPTIONAL_COLUMNS
-TEXT_FIELDS = {
-    "title",
-    "summary",
+OPTIONAL_COLUMNS = {
+    "id",
+    "location_precision",
     "internal_notes",
-    "language",
-    "media_office",
-    "designated_name",
-    "reference",
-    "alleged_link",
-    "intended_target",
-    "court",
-    "jurisdiction",
-    "outcome",
-    "pledged_by",
-    "person",
-    "role",
-}
+    "ref",
+    "url",
+}  # ref, url: written by the export, ignored
+KNOWN_COLUMNS = set(EXPORT_COLUMNS) | OPTIONAL_COLUMNS
+TEXT_FIELDS = {*PUBLIC_TEXT_FIELDS, "internal_notes"}
 
 
 @dataclass

@@ -52,6 +52,23 @@ KIND_FIELDS = {
     ActivityKind.TERRITORY: ["end_date", "end_date_precision"],
 }
 DETAIL_FIELDS = [name for names in KIND_FIELDS.values() for name in names]
+# The free-text fields a reader sees on a record's page (internal_notes is never one of them).
+PUBLIC_TEXT_FIELDS = [
+    "title",
+    "summary",
+    "language",
+    "media_office",
+    "designated_name",
+    "reference",
+    "alleged_link",
+    "intended_target",
+    "court",
+    "jurisdiction",
+    "outcome",
+    "pledged_by",
+    "person",
+    "role",
+]
 # Detail fields without which a record of the kind says too little.
 REQUIRED_FIELDS = {
     ActivityKind.MEDIA_RELEASE: ["media_type"],  # the outlet is not always known (a photo set "the group published")
@@ -132,6 +149,12 @@ class Activity(models.Model):
     is_synthetic = models.BooleanField(default=False, help_text="Generated for load and benchmark work, not real")
     external_source = models.CharField(max_length=20, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
+    search_text = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Normalised public text for q= search (ipwatch.activity.search); maintained automatically",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -141,7 +164,7 @@ class Activity(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords(m2m_fields=[claimed_incidents])
+    history = HistoricalRecords(m2m_fields=[claimed_incidents], excluded_fields=["search_text"])
 
     objects = ActivityQuerySet.as_manager()
 
@@ -283,6 +306,11 @@ class ActivityReport(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.title or 'report'}"
+
+    @property
+    def published_display(self) -> str:
+        """The publication date ("5 May 2019"), "" when not recorded (stored to the day)."""
+        return format_at_precision(self.published_on, DatePrecision.DAY) if self.published_on else ""
 
     def clean(self):
         if self.url and self.source_id and self.source.is_group_media:

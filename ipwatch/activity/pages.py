@@ -8,9 +8,11 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from ipwatch.core.cache import public_cache
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.citation import activity_citation
 from ipwatch.core.countries import country_name
 from ipwatch.core.filters import InvalidFilter, filter_params
 from ipwatch.core.models import UNDATED_FIRST, Incident, Province
@@ -45,7 +47,10 @@ def activity_list(request):
     except InvalidFilter as exc:
         return render(request, "activity/activity_list.html", {**context, "errors": exc.errors}, status=400)
     shown = others if others is not None else Activity.objects.none()
-    page = Paginator(shown.with_related().latest_first(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "").strip()
+    # Ranked by relevance when searching (as /incidents/ is), otherwise newest first.
+    listed = shown.with_related().most_relevant_first(query) if query else shown.with_related().latest_first()
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     passed_on = [pair for pair in filter_params(request.GET) if pair[0] != "type" and pair[0] != "claimed"]
     counts = kind_counts(
         attacks if attacks is not None else Incident.objects.none(),
@@ -91,6 +96,9 @@ def activity_detail(request, pk):
     context = {
         "activity": activity,
         "details": _details(activity),
+        "cite": activity_citation(
+            activity, reports, request.build_absolute_uri(activity.get_absolute_url()), timezone.localdate()
+        ),
         "claims": [report for report in reports if report.is_claim],
         "independent": [report for report in reports if not report.is_claim],
         "claimed_incidents": list(

@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import models
 from django.db.models.functions import Coalesce
 
+from ipwatch.core import search
 from ipwatch.core.choices import DatePrecision, IncidentStatus
 from ipwatch.core.dates import period_start
 from ipwatch.core.querysets import IncidentQuerySet, user_is_analyst
@@ -20,6 +21,7 @@ class ActivityQuerySet(models.QuerySet):
     in_country = IncidentQuerySet.in_country
     with_coordinates = IncidentQuerySet.with_coordinates
     in_bbox = IncidentQuerySet.in_bbox
+    mentioning = IncidentQuerySet.mentioning  # the every-spelling search, on the activity's search text
 
     def visible_to(self, user):
         """The same rule as incidents: the public sees published records, analysts also those in review."""
@@ -54,3 +56,8 @@ class ActivityQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by(Coalesce("date", "end_date").desc(), "-id")
+
+    def most_relevant_first(self, query: str):
+        """The best matches of ``query`` first (the incident list's relevance), then the latest."""
+        ranked = search.with_relevance(self, query)
+        return ranked.order_by(models.F("relevance").desc(), Coalesce("date", "end_date").desc(), "-id")

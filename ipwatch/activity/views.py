@@ -6,6 +6,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
+from ipwatch.core import asof
 from ipwatch.core.cache import gzip_if_accepted, public_cache_for_gzip_clients
 from ipwatch.core.filters import InvalidFilter, invalid_filter_response
 from ipwatch.core.models import Incident
@@ -30,10 +31,12 @@ def activity_geojson(request):
         _, attacks, others = published_activity(request.GET)
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
+    as_of = asof.iso(asof.for_request(request))
     stats = {
         "attack": collection_stats(attacks) if attacks is not None else None,
         "other": collection_stats(others) if others is not None else None,
-        "format": "activity-1",
+        "format": "activity-2",
+        "data_as_of": as_of,
     }
     etag = geojson_etag(request, stats)
     conditional = get_conditional_response(request, etag=etag)
@@ -41,7 +44,11 @@ def activity_geojson(request):
         return _cache_headers(conditional, etag)
     without = sum(part["without_coordinates"] for part in (stats["attack"], stats["other"]) if part)
     body = feature_collection_json(
-        attacks, others, base_url=request.build_absolute_uri("/").rstrip("/"), without_coordinates=without
+        attacks,
+        others,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        without_coordinates=without,
+        data_as_of=as_of,
     )
     response = HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
     return gzip_if_accepted(request, _cache_headers(response, etag))
@@ -60,4 +67,4 @@ def activity_csv(request):
     )
     response = StreamingHttpResponse(csvformat.csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ipwatch-activity.csv"'
-    return response
+    return asof.stamp(response, request)

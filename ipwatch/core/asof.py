@@ -1,7 +1,8 @@
 """The "data as of" date: the date of the latest published incident (never later than today).
 
 Every activity figure (active/dormant, the 30/90/365-day trend windows) is computed against it, every
-page states it, and every public JSON answer carries it as ``data_as_of``. A dataset that stopped in
+page states it, every public JSON answer carries it as ``data_as_of`` and every CSV export as the
+``Data-As-Of`` header. A dataset that stopped in
 May 2019 is then described as it was in May 2019 (Fezzan active, the others dormant), instead of
 every province being called dormant against today's date while a card counts them as active.
 """
@@ -40,6 +41,18 @@ def for_request(request) -> dt.date | None:
 
 def iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+HEADER = "Data-As-Of"
+
+
+def stamp(response, request):
+    """A CSV has no place for ``data_as_of`` (its columns are a contract): it travels as a
+    ``Data-As-Of: YYYY-MM-DD`` header (absent when nothing is published)."""
+    value = iso(for_request(request))
+    if value:
+        response[HEADER] = value
+    return response
 
 
 def context_processor(request):

@@ -1,16 +1,23 @@
-"""How an incident is cited: a stable identifier (``IPW-000123``, from its id, which never changes or
-is reused), its permalink, the retrieval date and its sources. The identifier appears on the incident
-page and in every export (CSV, GeoJSON, XLSX, reports CSV)."""
+"""How a record is cited: a stable identifier (``IPW-000123`` for an incident, ``IPW-A-000004`` for an
+activity record of another kind — from its id, which never changes or is reused), its permalink, the
+retrieval date and its sources. The identifier appears on the record's page and in every export
+(CSV, GeoJSON, XLSX, reports CSV, the activity CSV and GeoJSON)."""
 
 import datetime as dt
 import re
 
 REF_PREFIX = "IPW-"
 REF_PATTERN = re.compile(r"^IPW-(\d{6,})$")
+ACTIVITY_REF_PREFIX = "IPW-A-"  # activity ids are their own sequence: never mistaken for an incident's
+ANY_REF_PATTERN = r"^IPW-(A-)?\d{6,}$"
 
 
 def incident_ref(pk: int) -> str:
     return f"{REF_PREFIX}{int(pk):06d}"
+
+
+def activity_ref(pk: int) -> str:
+    return f"{ACTIVITY_REF_PREFIX}{int(pk):06d}"
 
 
 def parse_ref(text: str) -> int | None:
@@ -27,10 +34,7 @@ def source_citation(report) -> str:
     return ", ".join(parts)
 
 
-def citation(incident, reports, permalink: str, retrieved: dt.date, site: str = "ipwatch") -> dict:
-    ref = incident_ref(incident.pk)
-    place = incident.place.name if incident.place_id else "unknown place"
-    title = f"{incident.get_incident_type_display()}, {place}, {incident.date_display}"
+def record_citation(ref: str, title: str, reports, permalink: str, retrieved: dt.date, site: str = "ipwatch"):
     retrieved_text = f"{retrieved.day} {retrieved:%B %Y}"
     return {
         "ref": ref,
@@ -40,3 +44,14 @@ def citation(incident, reports, permalink: str, retrieved: dt.date, site: str = 
         "sources": [source_citation(report) for report in reports],
         "text": f"{site}, “{title}”, {ref}, {permalink} (retrieved {retrieved_text}).",
     }
+
+
+def citation(incident, reports, permalink: str, retrieved: dt.date, site: str = "ipwatch") -> dict:
+    place = incident.place.name if incident.place_id else "unknown place"
+    title = f"{incident.get_incident_type_display()}, {place}, {incident.date_display}"
+    return record_citation(incident_ref(incident.pk), title, reports, permalink, retrieved, site)
+
+
+def activity_citation(activity, reports, permalink: str, retrieved: dt.date, site: str = "ipwatch") -> dict:
+    title = f"{activity.get_kind_display()}: {activity.title}, {activity.period_display}"
+    return record_citation(activity_ref(activity.pk), title, reports, permalink, retrieved, site)

@@ -152,6 +152,7 @@ def compare(a: Row, b: Row) -> Pair | None:
 # that can hold a point within MAX_KM of it (a few cells rather than every open row).
 CELL_DEGREES = 0.25
 _KM_PER_DEGREE = 111.0  # a little under the true ~111.2: the cells searched err on the wide side
+PROGRESS_EVERY = 1000  # rows between the sweep's progress reports
 
 
 LON_CELLS = round(360 / CELL_DEGREES)  # longitude wraps round: 179.9° E is next to 179.9° W
@@ -230,9 +231,6 @@ def sweep(rows: Iterable[Row], involving: set[int] | None = None, progress=None)
             progress(count)
     pairs.sort(key=lambda p: (-p.score, p.first, p.second))
     return pairs
-
-
-PROGRESS_EVERY = 1000
 
 
 def _rows(queryset) -> list[Row]:

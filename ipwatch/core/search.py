@@ -102,16 +102,22 @@ def province_words(province) -> list[str]:
     return [province.name, province.name_ar, *(province.aliases or [])]
 
 
-def search_text(incident, reports=None, place_text: str | None = None) -> str:
-    """The incident's search text (see the module docstring). ``place_text``: the place's words,
-    already normalised (saves a gazetteer look-up per incident when a place has many)."""
-    reports = incident.reports.select_related("source") if reports is None else reports
-    parts = [incident.summary, *province_words(incident.province)]
+def place_search_words(place) -> str:
+    """The place's words (every spelling), normalised."""
+    return normalize(" ".join(word for word in place_words(place) if word))
+
+
+def report_words(reports) -> list[str]:
+    """Each report's title, quote and source name (what a reader can see of it)."""
+    parts = []
     for report in reports:
         parts += [report.title, report.quote, report.source.name]
+    return parts
+
+
+def compose(parts, place_text: str) -> str:
+    """A record's search text from its public text ``parts`` and its place's normalised words."""
     text = normalize(" ".join(part for part in parts if part))
-    if place_text is None:
-        place_text = normalize(" ".join(word for word in place_words(incident.place) if word))
     words = f"{place_text} {text}".split()
     # Repeated words add nothing to matching; keep the first occurrence of each (short, stable text),
     # but count occurrences for relevance by keeping up to three of each.
@@ -124,6 +130,41 @@ def search_text(incident, reports=None, place_text: str | None = None) -> str:
     return " " + " ".join(kept) + " " if kept else ""
 
 
+def search_text(incident, reports=None, place_text: str | None = None) -> str:
+    """The incident's search text (see the module docstring). ``place_text``: the place's words,
+    already normalised (saves a gazetteer look-up per incident when a place has many)."""
+    reports = incident.reports.select_related("source") if reports is None else reports
+    parts = [incident.summary, *province_words(incident.province), *report_words(reports)]
+    return compose(parts, place_search_words(incident.place) if place_text is None else place_text)
+
+
+def refresh_texts(queryset, build, progress=None) -> int:
+    """Store ``build(record, normalised_place)`` as the search text of every record of ``queryset``
+    (which brings its own select_related/prefetch_related), in batches. Returns how many records;
+    `progress(how many so far)` is called every 1,000.
+    Works on a migration's historical models too (their querysets and managers, on the queryset's database)."""
+    records = queryset.model.objects.using(queryset.db)
+    place_texts: dict = {}
+    changed = []
+    count = 0
+    for record in queryset.iterator(chunk_size=1000):
+        if record.place_id not in place_texts:
+            place_texts[record.place_id] = place_search_words(record.place)
+        text = build(record, place_texts[record.place_id])
+        count += 1
+        if text != record.search_text:
+            record.search_text = text
+            changed.append(record)
+        if len(changed) >= 1000:
+            records.bulk_update(changed, ["search_text"])
+            changed = []
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    if changed:
+        records.bulk_update(changed, ["search_text"])
+    return count
+
+
 def refresh(incidents, progress=None) -> int:
     """Recompute and store the search text of ``incidents`` (a queryset or ids). Returns how many;
     `progress(how many so far)` is called every 1,000."""
@@ -133,25 +174,27 @@ def refresh(incidents, progress=None) -> int:
     queryset = queryset.select_related("place", "province").prefetch_related(
         Prefetch("reports", queryset=Report.objects.select_related("source"))
     )
-    place_texts: dict = {}
-    changed = []
-    count = 0
-    for incident in queryset.iterator(chunk_size=1000):
-        if incident.place_id not in place_texts:
-            place_texts[incident.place_id] = normalize(" ".join(w for w in place_words(incident.place) if w))
-        text = search_text(incident, list(incident.reports.all()), place_texts[incident.place_id])
-        count += 1
-        if text != incident.search_text:
-            incident.search_text = text
-            changed.append(incident)
-        if len(changed) >= 1000:
-            Incident.objects.bulk_update(changed, ["search_text"])
-            changed = []
-        if progress is not None and count % 1000 == 0:
-            progress(count)
-    if changed:
-        Incident.objects.bulk_update(changed, ["search_text"])
-    return count
+    return refresh_texts(
+        queryset, lambda incident, place: search_text(incident, list(incident.reports.all()), place), progress
+    )
+
+
+def fts_index(table: str, name: str):
+    """A migration operation adding, on PostgreSQL only, the GIN index ``matching`` uses on ``table``."""
+    from django.db import migrations
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+                f"USING gin (to_tsvector('{SEARCH_CONFIG}'::regconfig, search_text))"
+            )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return migrations.RunPython(create, drop)
 
 
 # Querying -----------------------------------------------------------------------------------------
@@ -247,7 +290,8 @@ def fts5_query_text(words: list[str]) -> str:
 
 
 def matching(queryset, query: str):
-    """Incidents of ``queryset`` matching every word of ``query`` (unchanged for an empty query)."""
+    """Records of ``queryset`` (any model with a maintained ``search_text``) matching every word of
+    ``query`` (unchanged for an empty query)."""
     words = query_words(query)
     if not words:
         return queryset
@@ -283,4 +327,16 @@ def with_relevance(queryset, query: str):
     return queryset.annotate(relevance=Cast(total, FloatField()))
 
 
-__all__ = ["matching", "normalize", "query_words", "refresh", "search_text", "with_relevance"]
+__all__ = [
+    "compose",
+    "matching",
+    "normalize",
+    "place_search_words",
+    "province_words",
+    "query_words",
+    "refresh",
+    "refresh_texts",
+    "report_words",
+    "search_text",
+    "with_relevance",
+]

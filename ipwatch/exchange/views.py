@@ -43,11 +43,12 @@ def incidents_csv(request):
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
     if request.method == "HEAD":  # the headers GET would send, without reading a row
-        return _attachment(HttpResponse(content_type="text/csv; charset=utf-8"), "ipwatch-incidents.csv")
-    response = StreamingHttpResponse(
-        csv_lines(iterate(incidents), _base_url(request)), content_type="text/csv; charset=utf-8"
-    )
-    return _attachment(response, "ipwatch-incidents.csv")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            csv_lines(iterate(incidents), _base_url(request)), content_type="text/csv; charset=utf-8"
+        )
+    return asof.stamp(_attachment(response, "ipwatch-incidents.csv"), request)
 
 
 @require_GET
@@ -59,7 +60,7 @@ def reports_csv(request):
         return invalid_filter_response(exc)
     reports = open_data.reports_of(incidents).iterator(chunk_size=CHUNK_SIZE)
     response = StreamingHttpResponse(open_data.reports_csv_lines(reports), content_type="text/csv; charset=utf-8")
-    return _attachment(response, "ipwatch-reports.csv")
+    return asof.stamp(_attachment(response, "ipwatch-reports.csv"), request)
 
 
 @require_GET

@@ -3,11 +3,17 @@
 parameters and column lists as the endpoints, so it cannot drift far; tests validate the document
 (openapi-spec-validator) and validate real responses against its schemas (jsonschema)."""
 
+from ipwatch.activity import csvformat as activity_csv
+from ipwatch.activity.choices import ActivityKind
+from ipwatch.activity.filters import MAX_KIND_VALUES
+from ipwatch.activity.geojson import PROPERTY_NAMES as ACTIVITY_PROPERTY_NAMES
 from ipwatch.core import codebook
-from ipwatch.core.choices import IncidentType
+from ipwatch.core.choices import DatePrecision, IncidentType, LocationPrecision
+from ipwatch.core.citation import ANY_REF_PATTERN
 from ipwatch.core.dates import MONTH, WEEK, YEAR
 from ipwatch.core.filters import MAX_IDS, MAX_PROVINCE_VALUES, MAX_Q_LENGTH
 from ipwatch.maps.geojson import PROPERTY_NAMES
+from ipwatch.timeline.aggregation import GROUPS
 
 NULLABLE_INT = {"type": ["integer", "null"], "minimum": 0}
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -47,6 +53,32 @@ FILTER_PARAMETERS = [
     _param("id", f"Incident ids separated by commas (at most {MAX_IDS}).", {"type": "string", "example": "12,13"}),
 ]
 
+KIND_PARAMETER = {
+    **_param(
+        "kind",
+        "Activity kinds, comma-separated (kind=media_release,territory) or repeated; every kind when absent. "
+        "An unknown slug is a 400 naming `kind`.",
+        {
+            "type": "array",
+            "items": {"type": "string", "enum": ActivityKind.slugs()},
+            "maxItems": MAX_KIND_VALUES,
+        },
+    ),
+    "style": "form",
+    "explode": False,
+}
+ACTIVITY_DATES = (
+    "since/until match a dated record by its date and a territory by the overlap of its held period "
+    "(an unknown start is open); type= and claimed= narrow the attacks only."
+)
+DATA_AS_OF_HEADER = {
+    "Data-As-Of": {
+        "description": "Date of the latest published incident (the JSON answers' `data_as_of`); absent when "
+        "nothing is published.",
+        "schema": {"type": "string", "format": "date"},
+    }
+}
+
 ERROR_RESPONSE = {
     "description": "A malformed parameter; `errors` names each one with its message.",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -54,10 +86,15 @@ ERROR_RESPONSE = {
 
 
 def _csv_schema(columns) -> dict:
-    return {
-        "type": "string",
-        "description": "CSV (UTF-8, header row) with the columns: " + ", ".join(column.name for column in columns),
-    }
+    return _csv_columns([column.name for column in columns])
+
+
+def _csv_columns(names) -> dict:
+    return {"type": "string", "description": "CSV (UTF-8, header row) with the columns: " + ", ".join(names)}
+
+
+def _csv_ok(schema) -> dict:
+    return {**_ok("text/csv", schema), "headers": DATA_AS_OF_HEADER}
 
 
 def _feature_properties() -> dict:
@@ -85,6 +122,37 @@ def _feature_properties() -> dict:
     return {name: types[name] for name in PROPERTY_NAMES}
 
 
+PRECISION = {"type": "string", "enum": DatePrecision.values}
+NULLABLE_PRECISION = {"type": ["string", "null"], "enum": [*DatePrecision.values, None]}
+
+
+def _activity_properties() -> dict:
+    types = {
+        "id": {"type": "integer", "description": "The record's id in its own table (attacks: the incident id)."},
+        "ref": {
+            "type": "string",
+            "pattern": ANY_REF_PATTERN,
+            "description": "Stable citation identifier: IPW-000123 (attack), IPW-A-000004 (other kinds).",
+        },
+        "kind": {"type": "string", "enum": ActivityKind.slugs()},
+        "title": {"type": "string"},
+        "date": {**NULLABLE_STRING, "format": "date", "description": "First day of the period; null: unknown start."},
+        "date_precision": PRECISION,
+        "date_display": {**NULLABLE_STRING, "description": "The date at its precision, never finer."},
+        "end_date": {**NULLABLE_STRING, "format": "date", "description": "Territory: held until (its period)."},
+        "end_date_precision": NULLABLE_PRECISION,
+        "period_display": {"type": "string"},
+        "place": NULLABLE_STRING,
+        "country": {**NULLABLE_STRING, "description": "ISO 3166-1 alpha-2."},
+        "location_precision": {"type": ["string", "null"], "enum": [*LocationPrecision.values, None]},
+        "province": {**NULLABLE_STRING, "description": "Province slug; null when not attributed."},
+        "province_name": NULLABLE_STRING,
+        "url": {"type": "string", "format": "uri"},
+        "synthetic": {"type": "boolean"},
+    }
+    return {name: types[name] for name in ACTIVITY_PROPERTY_NAMES}
+
+
 POINT_FIGURES = {
     "incidents": {"type": "integer", "minimum": 0},
     "killed": {"type": "integer", "minimum": 0, "description": "Sum of the known best estimates."},
@@ -98,6 +166,25 @@ DATA_AS_OF = {
     "description": "Date of the latest published incident: what activity is measured against (null: no data).",
 }
 
+
+def _collection(feature: str) -> dict:
+    """An RFC 7946 FeatureCollection of ``feature``s with ipwatch's foreign members."""
+    return {
+        "type": "object",
+        "required": ["type", "data_as_of", "without_coordinates", "features"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "data_as_of": DATA_AS_OF,
+            "without_coordinates": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Matching records left out because no coordinates are known for their place.",
+            },
+            "features": {"type": "array", "items": {"$ref": f"#/components/schemas/{feature}"}},
+        },
+    }
+
+
 SCHEMAS = {
     "Error": {
         "type": "object",
@@ -107,16 +194,7 @@ SCHEMAS = {
             "errors": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     },
-    "FeatureCollection": {
-        "type": "object",
-        "required": ["type", "data_as_of", "without_coordinates", "features"],
-        "properties": {
-            "type": {"const": "FeatureCollection"},
-            "data_as_of": DATA_AS_OF,
-            "without_coordinates": {"type": "integer", "minimum": 0},
-            "features": {"type": "array", "items": {"$ref": "#/components/schemas/Feature"}},
-        },
-    },
+    "FeatureCollection": _collection("Feature"),
     "MapData": {
         "type": "object",
         "required": ["format", "data_as_of", "total", "without_coordinates", "legend", "places", "columns"],
@@ -157,15 +235,33 @@ SCHEMAS = {
         "properties": {
             "type": {"const": "Feature"},
             "id": {"type": "integer"},
-            "geometry": {
-                "type": "object",
-                "required": ["type", "coordinates"],
-                "properties": {
-                    "type": {"const": "Point"},
-                    "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
-                },
-            },
+            "geometry": {"$ref": "#/components/schemas/Point"},
             "properties": {"type": "object", "properties": _feature_properties(), "additionalProperties": False},
+        },
+    },
+    "ActivityFeatureCollection": _collection("ActivityFeature"),
+    "ActivityFeature": {
+        "type": "object",
+        "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"const": "Feature"},
+            "id": {"type": "string", "pattern": "^(" + "|".join(ActivityKind.slugs()) + r")-\d+$"},
+            "geometry": {"$ref": "#/components/schemas/Point"},
+            "properties": {
+                "type": "object",
+                "required": list(ACTIVITY_PROPERTY_NAMES),
+                "properties": _activity_properties(),
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    },
+    "Point": {
+        "type": "object",
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"const": "Point"},
+            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
         },
     },
     "Timeline": {
@@ -173,7 +269,7 @@ SCHEMAS = {
         "required": ["granularity", "group", "periods", "series", "uncertain", "milestones", "total", "data_as_of"],
         "properties": {
             "granularity": {"type": "string", "enum": [WEEK, MONTH, YEAR]},
-            "group": {"type": "string", "enum": ["province", "type"]},
+            "group": {"type": "string", "enum": list(GROUPS)},
             "data_as_of": DATA_AS_OF,
             "total": {"type": "integer", "minimum": 0},
             "periods": {
@@ -238,6 +334,29 @@ SCHEMAS = {
                 },
             },
             "synthetic": {"type": "integer", "minimum": 0},
+            "spans": {
+                "type": "array",
+                "description": "With kind=territory: each held period (never in the bars).",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title", "since", "until", "display", "url"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "place": NULLABLE_STRING,
+                        "province": NULLABLE_STRING,
+                        "since": {**NULLABLE_STRING, "format": "date"},
+                        "since_precision": NULLABLE_PRECISION,
+                        "until": {**NULLABLE_STRING, "format": "date"},
+                        "until_precision": NULLABLE_PRECISION,
+                        "display": {"type": "string"},
+                        "first_period": NULLABLE_STRING,
+                        "last_period": NULLABLE_STRING,
+                        "url": {"type": "string"},
+                    },
+                    "additionalProperties": False,
+                },
+            },
         },
     },
     "DataPackage": {
@@ -294,8 +413,9 @@ def document(base_url: str = "") -> dict:
             "version": "1",
             "description": (
                 "Read-only access to published incidents attributed to or claimed for the Islamic State's "
-                "provinces. No authentication. Unknown figures are null/blank, never zero. Every JSON answer "
-                "carries `data_as_of`. Columns and codes: /about/codebook/."
+                "provinces, and their other activity. No authentication. Unknown figures are null/blank, never "
+                "zero. Every JSON answer carries `data_as_of` and every CSV the `Data-As-Of` header. Columns and "
+                "codes: /about/codebook/."
             ),
             "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
         },
@@ -346,7 +466,16 @@ def document(base_url: str = "") -> dict:
                         "auto (default), week, month or year.",
                         {"type": "string", "enum": ["auto", WEEK, MONTH, YEAR]},
                     ),
-                    _param("group", "province (default) or type.", {"type": "string", "enum": ["province", "type"]}),
+                    _param(
+                        "group",
+                        "province (default), type, or kind (activity kind).",
+                        {"type": "string", "enum": list(GROUPS)},
+                    ),
+                    {
+                        **KIND_PARAMETER,
+                        "description": "Activity kinds to count (default: attacks only, so the counts stay those "
+                        "of the incidents); territory comes back as `spans`.",
+                    },
                 ],
                 {"200": _ok("application/json", {"$ref": "#/components/schemas/Timeline"}), "400": ERROR_RESPONSE},
                 "data",
@@ -355,14 +484,14 @@ def document(base_url: str = "") -> dict:
                 "Published incidents as CSV",
                 "The ipwatch CSV (re-importable), one row per incident, with `incident_ref`.",
                 filters,
-                {"200": _ok("text/csv", csv_incidents), "400": ERROR_RESPONSE},
+                {"200": _csv_ok(csv_incidents), "400": ERROR_RESPONSE},
                 "open data files",
             ),
             "/api/reports.csv": _get(
                 "Each source's report of the published incidents, as CSV",
                 "One row per report, with that source's own figures; url blank for the group's media.",
                 filters,
-                {"200": _ok("text/csv", csv_reports), "400": ERROR_RESPONSE},
+                {"200": _csv_ok(csv_reports), "400": ERROR_RESPONSE},
                 "open data files",
             ),
             "/api/incidents.xlsx": _get(
@@ -387,14 +516,13 @@ def document(base_url: str = "") -> dict:
             ),
             "/api/activity.geojson": _get(
                 "Published activity of every kind as GeoJSON",
-                "Attacks and the other kinds (media releases, designations, arrests, legal cases, pledges, "
-                "leadership, territory); the incident filters plus kind=.",
-                [
-                    *filters,
-                    _param("kind", "Activity kind; repeatable.", {"type": "array", "items": {"type": "string"}}),
-                ],
+                "RFC 7946 FeatureCollection of published records of every kind: attacks (the incidents) and media "
+                "releases, designations, arrests, legal cases, pledges, leadership events and territory held. "
+                "Feature ids are `<kind>-<id>`; records without coordinates are counted in `without_coordinates`. "
+                "Every filter of /api/incidents.geojson plus `kind`; " + ACTIVITY_DATES + " Weak ETag.",
+                [*filters, KIND_PARAMETER],
                 {
-                    "200": _ok("application/geo+json", {"type": "object", "required": ["type", "features"]}),
+                    "200": _ok("application/geo+json", {"$ref": "#/components/schemas/ActivityFeatureCollection"}),
                     "304": {"description": "Not modified (If-None-Match matched the ETag)."},
                     "400": ERROR_RESPONSE,
                 },
@@ -402,12 +530,11 @@ def document(base_url: str = "") -> dict:
             ),
             "/api/activity.csv": _get(
                 "Published activity of every kind as CSV",
-                "One row per record; the same filters as /api/activity.geojson.",
-                [
-                    *filters,
-                    _param("kind", "Activity kind; repeatable.", {"type": "array", "items": {"type": "string"}}),
-                ],
-                {"200": _ok("text/csv", {"type": "string"}), "400": ERROR_RESPONSE},
+                "One row per (record, report): a record with three reports is three rows sharing its `id`; `ref` "
+                "is its stable citation identifier. Re-importable with `import_activity` (attacks excepted). "
+                "The same filters as /api/activity.geojson; " + ACTIVITY_DATES,
+                [*filters, KIND_PARAMETER],
+                {"200": _csv_ok(_csv_columns(activity_csv.EXPORT_COLUMNS)), "400": ERROR_RESPONSE},
                 "open data files",
             ),
             "/api/basemap/labels.json": _get(

@@ -3,6 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from ipwatch.activity import search as activity_search
+from ipwatch.activity.models import Activity
 from ipwatch.activity.synthetic import delete_synthetic_activity, generate_synthetic_activity
 from ipwatch.core import search
 from ipwatch.core.cache import invalidate_public_cache
@@ -48,6 +50,7 @@ class Command(BaseCommand):
                     made = generate_synthetic_activity(activity, seed=seed, progress=bar.update)
                 except ValueError as exc:
                     raise CommandError(str(exc)) from exc
+            activity_search.refresh(Activity.objects.filter(is_synthetic=True, search_text=""))
             self.stdout.write(self.style.SUCCESS(f"Created {made} SYNTHETIC activity records (not real)."))
         invalidate_public_cache()  # bulk_create sends no signals; a shared cache (CACHE_URL) must drop stale pages
         self.stdout.write(self.style.SUCCESS(f"Created {created} SYNTHETIC incidents (not real events)."))
