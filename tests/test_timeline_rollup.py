@@ -19,6 +19,7 @@ from ipwatch.core.merging import merge_incidents
 from ipwatch.core.models import Incident
 from ipwatch.core.workflow import SYSTEM
 from ipwatch.exchange.importer import Importer
+from ipwatch.public import stats
 from ipwatch.timeline import rollup
 from ipwatch.timeline.models import PublishedRollup
 from tests.test_import_incidents_command import acled_file, acled_row
@@ -88,9 +89,37 @@ def answers(client, settings, queries, *, use_rollup):
     return result
 
 
-def assert_exact(client, settings, queries):
+# Reference dates for the pages' 30/90/365-day windows: their ends fall inside pieces and on edges.
+REFERENCE_DATES = [dt.date(2019, 6, 15), dt.date(2019, 11, 20), dt.date(2020, 3, 31)]
+
+
+def page_figures(settings, provinces, *, use_rollup):
+    """What the overview and province pages show, computed with the rollup on or off."""
+    settings.PUBLISHED_ROLLUP = use_rollup
+    figures = {}
+    for on in REFERENCE_DATES:
+        windows, totals, overview_provinces = stats.overview_figures(on)
+        figures[on, "windows"] = [(w.days, w.count, w.previous, w.killed) for w in windows]
+        figures[on, "totals"] = totals
+        for name, listed in (("overview", overview_provinces), ("pages", stats.provinces_with_activity(on))):
+            figures[on, name] = sorted(
+                (p.pk, p.incident_total, p.last_incident_on, p.dormant, [(w.count, w.previous) for w in p.windows])
+                for p in listed
+            )
+    for province in (None, *provinces):
+        figures["months", province] = stats.published_monthly_counts(
+            dt.date(2018, 11, 1), dt.date(2020, 2, 1), province
+        )
+    return figures
+
+
+def assert_exact(client, settings, queries, provinces=None):
     assert rollup.differences() == {}
     assert answers(client, settings, queries, use_rollup=True) == answers(client, settings, queries, use_rollup=False)
+    if provinces:
+        assert page_figures(settings, provinces, use_rollup=True) == page_figures(
+            settings, provinces, use_rollup=False
+        )
 
 
 @pytest.fixture
@@ -187,7 +216,7 @@ def test_random_writes_keep_every_rollup_answer_exact(
         done.add(random_step(rng, provinces, reviewer, tmp_path, step))
         assert rollup.differences() == {}, f"step {step}"
         if step % 20 == 19:
-            assert_exact(client, settings, queries)
+            assert_exact(client, settings, queries, provinces)
     assert PublishedRollup.objects.exists()
     every_path = {"create", "edit", "publish", "retract", "review", "merge", "delete", "bulk_create", "update"}
     assert done >= every_path | {"import", "rollback"}

@@ -9,9 +9,10 @@ from .choices import ActivityKind
 
 
 def kind_counts(attacks, activities, *, params=()) -> list[dict]:
-    """[{kind, label, count, url}] for every kind, attacks first; ``params`` are passed on to the links."""
+    """[{kind, label, count, url}] for every kind, attacks first; ``params`` are passed on to the links.
+    ``attacks``: a queryset of them, or their number when the page already counted them."""
     counts = dict(activities.order_by().values_list("kind").annotate(n=Count("pk")))
-    counts[ActivityKind.ATTACK] = attacks.count()
+    counts[ActivityKind.ATTACK] = attacks if isinstance(attacks, int) else attacks.count()
     query = urlencode(list(params))
     rows = []
     for kind, label in ActivityKind.choices:

@@ -273,6 +273,9 @@ class Incident(models.Model):
             models.Index(fields=["status", "date"]),
             models.Index(fields=["province", "status", "date"]),
             models.Index(fields=["incident_type"]),
+            # "Last published" and "last updated" on the overview: one index probe each, not a scan.
+            models.Index(fields=["status", "published_at"], name="incident_status_published_at"),
+            models.Index(fields=["status", "updated_at"], name="incident_status_updated_at"),
             # Covers the map's data request (ipwatch/maps/compact.py): every column it reads, in id
             # order, without touching the wide table rows (an index-only scan on both databases).
             models.Index(

@@ -220,7 +220,6 @@ def _ts_sql(queryset, template: str) -> str:
 
 # SQLite: an FTS5 index over Incident.search_text (external content: the index stores no copy).
 SQLITE_FTS_TABLE = "core_incident_search"
-SQLITE_INDEXED_TABLE = "core_incident"
 # Every character class except separators and controls is part of a word: the column's words are
 # already normalised and separated by single spaces, so FTS5's words are exactly those.
 SQLITE_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
@@ -282,10 +281,9 @@ def sqlite_has_fts5() -> bool:
 
 
 def uses_sqlite_index(queryset) -> bool:
-    """Whether ``queryset`` can be answered from the FTS5 index: on SQLite with FTS5, and only for the
-    table it indexes (the incidents'; activity records are matched on their own column)."""
+    """The FTS5 index covers the incidents' column; other tables' search text is matched directly."""
     return (
-        queryset.model._meta.db_table == SQLITE_INDEXED_TABLE
+        queryset.model._meta.db_table == "core_incident"
         and connections[queryset.db].vendor == "sqlite"
         and sqlite_has_fts5()
     )

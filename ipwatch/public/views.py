@@ -1,7 +1,7 @@
 """The public read-only site (anonymous visitors) and what analysts additionally see.
 
 Every queryset starts from ``Incident.objects.published()`` or ``.visible_to(request.user)``;
-anonymous responses are cached by ``public_cache`` (invalidated on any data change)."""
+anonymous responses are cached by ``public_cache`` (a change invalidates the answers it can affect)."""
 
 from urllib.parse import urlencode
 
@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 from ipwatch.activity.models import Activity
 from ipwatch.activity.stats import kind_counts
 from ipwatch.core import codebook, search
-from ipwatch.core.cache import public_cache
+from ipwatch.core.cache import province_in_path, public_cache
 from ipwatch.core.choices import (
     ClaimStatus,
     DatePrecision,
@@ -99,11 +99,10 @@ def countries_display(codes) -> list[dict]:
 def overview(request):
     on = stats.reference_date(request)
     published = Incident.objects.published()
-    windows, totals = stats.window_figures(published, on)
-    provinces = stats.provinces_with_activity(on)
+    windows, totals, provinces = stats.overview_figures(on)
     latest = list(published.with_related().latest_first()[:LATEST_ON_OVERVIEW])
     first_month, last_month = chart_span(totals["last_date"], on, CHART_MONTHS)
-    chart = monthly_chart(stats.monthly_counts(published, first_month, last_month), last_month, months=CHART_MONTHS)
+    chart = monthly_chart(stats.published_monthly_counts(first_month, last_month), last_month, months=CHART_MONTHS)
     last_update = max(
         (moment for moment in (totals["last_published"], totals["last_updated"]) if moment), default=None
     )
@@ -119,7 +118,7 @@ def overview(request):
         "chart": chart,
         "last_update": last_update,
         "small_map": small_map_context({}),
-        "kind_counts": kind_counts(published, Activity.objects.published()),
+        "kind_counts": kind_counts(totals["total"], Activity.objects.published()),
     }
     return render(request, "public/overview.html", context)
 
@@ -251,7 +250,12 @@ def incident_figures(incident) -> list[dict]:
     return rows
 
 
-@public_cache
+def _incident_province(request, pk, *args, **kwargs):
+    """An incident's page shows it, its reports and its province neighbours: its province's scope."""
+    return [Incident.objects.filter(pk=pk).values_list("province__slug", flat=True).first() or ""]
+
+
+@public_cache(provinces=_incident_province)
 def incident_detail(request, pk):
     visible = Incident.objects.visible_to(request.user)
     incident = visible.with_related().filter(pk=pk).first()
@@ -298,7 +302,7 @@ def province_list(request):
     return render(request, "public/province_list.html", context)
 
 
-@public_cache
+@public_cache(provinces=province_in_path)
 def province_detail(request, slug):
     on = stats.reference_date(request)
     queryset = Province.objects.filter(slug=slug).prefetch_related(
@@ -308,7 +312,6 @@ def province_detail(request, slug):
     if not found:
         raise Http404("No such province")
     province = found[0]
-    published_here = Incident.objects.published().filter(province=province)
     first_month, last_month = chart_span(province.last_incident_on, on, CHART_MONTHS)
     latest = list(
         Incident.objects.visible_to(request.user)
@@ -322,7 +325,7 @@ def province_detail(request, slug):
         "countries": countries_display(province.countries),
         "latest": latest,
         "chart": monthly_chart(
-            stats.monthly_counts(published_here, first_month, last_month), last_month, months=CHART_MONTHS
+            stats.published_monthly_counts(first_month, last_month, province), last_month, months=CHART_MONTHS
         ),
         "dormant_after": stats.DORMANT_AFTER_DAYS,
         "small_map": small_map_context({"province": province.slug}),
@@ -330,7 +333,9 @@ def province_detail(request, slug):
         "timeline_url": with_query(reverse("timeline:timeline"), {"province": province.slug}),
         # Every kind: attacks above, the rest (media releases, arrests, territory…) here.
         "kind_counts": kind_counts(
-            published_here, Activity.objects.published().filter(province=province), params=[("province", slug)]
+            province.incident_total,
+            Activity.objects.published().filter(province=province),
+            params=[("province", slug)],
         ),
         "latest_activity": list(
             Activity.objects.visible_to(request.user)

@@ -204,6 +204,141 @@ def attack_querysets(incidents, cleaned: dict, group: str) -> list | None:
     return querysets
 
 
+# Sums over day ranges (the public pages' windows) -----------------------------------------------
+
+
+def _piece_last_day(piece: dt.date) -> dt.date:
+    return next_piece_start(piece) - dt.timedelta(days=1)
+
+
+def range_sums(ranges: dict, *, province_ids=None) -> dict:
+    """{(range name, province id or 0): [incidents, killed known, killed unknown]} for inclusive day
+    ranges ``{name: (first, last)}``, over published incidents (of ``province_ids`` when given).
+
+    Pieces lying wholly inside a range are added from the rollup; for a piece that a range only
+    partly covers, the incidents of that piece are read from the table and placed by their own
+    date, for that range only (so nothing is counted twice). One query: the cells UNION ALL the
+    incidents of the partly covered pieces."""
+    from django.db.models import Case, IntegerField, Value, When
+    from django.db.models.functions import Coalesce
+
+    from ipwatch.core.models import Incident
+
+    from .models import PublishedRollup
+
+    sums: dict = {}
+    if not ranges:
+        return sums
+
+    def partial(piece, first, last) -> bool:
+        end = _piece_last_day(piece)
+        return end >= first and piece <= last and not (first <= piece and end <= last)
+
+    edge_pieces = {
+        piece
+        for first, last in ranges.values()
+        for piece in {piece_start(first), piece_start(last)}
+        if partial(piece, first, last)
+    }
+    lowest = piece_start(min(first for first, _ in ranges.values()))
+    highest = max(last for _, last in ranges.values())
+    cells = PublishedRollup.objects.filter(date__gte=lowest, date__lte=highest)
+    edges = Q(pk__in=[])
+    for piece in edge_pieces:
+        edges |= Q(date__gte=piece, date__lte=_piece_last_day(piece))
+    rows = Incident.objects.published().filter(edges) if edge_pieces else Incident.objects.none()
+    if province_ids is not None:
+        cells = cells.filter(province_id__in=list(province_ids))
+        rows = rows.filter(province_id__in=list(province_ids))
+    integer = IntegerField()
+    cells = cells.order_by().values_list(
+        "date", "province_id", "records", "killed_known", "killed_unknown", Value(0, output_field=integer)
+    )
+    rows = rows.order_by().values_list(
+        "date",
+        Coalesce("province_id", Value(0), output_field=integer),
+        Value(1, output_field=integer),
+        Coalesce("killed_best", Value(0), output_field=integer),
+        Case(When(killed_best__isnull=True, then=Value(1)), default=Value(0), output_field=integer),
+        Value(1, output_field=integer),
+    )
+
+    def add(key, records, killed, killed_unknown):
+        total = sums.setdefault(key, [0, 0, 0])
+        total[0] += records
+        total[1] += killed
+        total[2] += killed_unknown
+
+    inside: dict = {}  # piece (as read) -> the ranges it lies wholly inside
+    for day, province, records, killed, killed_unknown, from_table in _raw(cells.union(rows, all=True)):
+        if from_table:  # one incident of a partly covered piece, placed by its own date
+            day = as_date(day)
+            piece = piece_start(day)
+            for name, (first, last) in ranges.items():
+                if first <= day <= last and partial(piece, first, last):
+                    add((name, province), records, killed, killed_unknown)
+            continue
+        names = inside.get(day)
+        if names is None:
+            start = as_date(day)
+            end = _piece_last_day(start)
+            names = inside[day] = [name for name, (first, last) in ranges.items() if first <= start and end <= last]
+        for name in names:
+            add((name, province), records, killed, killed_unknown)
+    return sums
+
+
+def province_summaries(province_ids=None, *, moments: bool = False) -> dict:
+    """{province id (0: none): {every measure summed, "last_date": its latest incident's date}} in
+    one query over the cells; the latest date is one probe of the (province, status, date) index
+    per province. ``moments`` adds the latest published date, publication and update of all."""
+    from django.db.models import Max, OuterRef, Subquery, Sum
+
+    from ipwatch.core.models import Incident
+
+    from .models import PublishedRollup
+
+    published = Incident.objects.published().order_by()
+    cells = PublishedRollup.objects.order_by()
+    if province_ids is not None:
+        cells = cells.filter(province_id__in=list(province_ids))
+    annotations = {name: Sum(name) for name in MEASURES}
+    annotations["last_date"] = Subquery(
+        published.filter(province_id=OuterRef("province_id")).order_by("-date").values("date")[:1]
+    )
+    if moments:
+        # Uncorrelated: evaluated once per query (the indexes on (status, date/published_at/updated_at)).
+        for name, field in (
+            ("all_last_date", "date"),
+            ("last_published", "published_at"),
+            ("last_updated", "updated_at"),
+        ):
+            latest = published.filter(**{f"{field}__isnull": False}).order_by(f"-{field}").values(field)[:1]
+            annotations[name] = Max(Subquery(latest))
+    return {row.pop("province_id"): row for row in cells.values("province_id").annotate(**annotations)}
+
+
+def monthly_counts(first_month: dt.date, last_month_after: dt.date, *, province_id=None) -> dict:
+    """{first day of month: incidents}, as ``public.stats.monthly_counts`` counts them (month
+    boundaries are piece boundaries: no edges)."""
+    from ipwatch.core.choices import DatePrecision
+    from ipwatch.core.dates import MONTH
+
+    from .aggregation import place_in_period
+    from .models import PublishedRollup
+
+    cells = PublishedRollup.objects.filter(date__gte=first_month, date__lt=last_month_after).exclude(
+        date_precision=DatePrecision.YEAR
+    )
+    if province_id is not None:
+        cells = cells.filter(province_id=province_id)
+    counts: dict = {}
+    for date, precision, records in _raw(cells.order_by().values_list("date", "date_precision", "records")):
+        month = place_in_period(precision, as_date(date), MONTH).start
+        counts[month] = counts.get(month, 0) + records
+    return counts
+
+
 # Writing: triggers ---------------------------------------------------------------------------
 # All SQL below is assembled from this module's constants (table, column and choice names), never
 # from input: hence the S608 exemptions.
