@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 mapbench = import_module("map")  # bench/map.py: environment, timing and formatting helpers
 
-QUERIES = ("Sebha", "Sabha raid", "سبها")
+QUERIES = ("Sebha", "Sabha raid", "سبها", "al")  # "al": a broad word, in a third of the records
 
 
 def load() -> str:
