@@ -11,10 +11,11 @@
     incident_list = public_cache(IncidentListView.as_view())
 
 What is cached today: the public pages of ``ipwatch.public`` (overview, incident list and detail,
-provinces, sources, about) and, for clients that take gzip, the GeoJSON API
-(``public_cache_for_gzip_clients``: only its compressed bodies are worth the memory). Not cached:
-the map, timeline and claims pages and the JSON/CSV APIs (they run the view every time), and every
-response to a logged-in user.
+provinces, sources, about, codebook, feeds), the activity pages, the open-data workbook and data
+package and, for clients that take gzip, the GeoJSON APIs and the map's data
+(``public_cache_for_gzip_clients``: only their compressed bodies are worth the memory). Not cached:
+the map, timeline and claims pages, the timeline JSON and the CSV downloads (they run the view every
+time), and every response to a logged-in user.
 
 How it works, and why it cannot leak:
 
