@@ -78,11 +78,11 @@ def like_search():
 
     class Switch:
         def __enter__(self):
-            self.saved = search.uses_sqlite_index
-            search.uses_sqlite_index = lambda queryset: False
+            self.saved = search.sqlite_index_of
+            search.sqlite_index_of = lambda queryset: None
 
         def __exit__(self, *exc):
-            search.uses_sqlite_index = self.saved
+            search.sqlite_index_of = self.saved
 
     return Switch()
 
