@@ -21,36 +21,31 @@ import argparse
 import importlib.util
 import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+# bench/timeline.py: timed runs after a warm-up (median, fastest); a worker on a throwaway database
+from timeline import run_worker, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTIVITY_SHARE = 0.1  # one record in ten is another activity kind
 
 
+OPTIONS = {  # name: (default, help)
+    "--sizes": ("10000,100000", "comma-separated record counts"),
+    "--backends": ("sqlite,postgres", "sqlite, postgres or both"),
+    "--repeat": (5, "timed runs per measurement (median shown)"),
+    "--import-rows": (10_000, "rows of the import measured (0: none)"),
+}
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated record counts")
-    parser.add_argument("--backends", default="sqlite,postgres", help="sqlite, postgres or both")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median shown)")
-    parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the import measured (0: none)")
+    for name, (default, text) in OPTIONS.items():
+        parser.add_argument(name, type=type(default), default=default, help=text)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
-
-
-def timed(function, repeat: int) -> float:
-    """Median wall-clock milliseconds after one warm-up run."""
-    function()
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs) * 1000
 
 
 def endpoints(slug: str) -> list[tuple[str, str]]:
@@ -129,15 +124,14 @@ def worker(args) -> None:
     from ipwatch.timeline import rollup
     from ipwatch.timeline.models import PublishedRollup
 
-    if os.environ.get("PUBLIC_CACHE_STAMP_FILE"):  # the throwaway directory, never the project's var/
-        settings.PUBLIC_CACHE_STAMP_FILE = Path(os.environ["PUBLIC_CACHE_STAMP_FILE"])
+    if os.environ.get("BENCH_TMP"):  # the throwaway directory, never the project's var/
+        settings.PUBLIC_CACHE_STAMP_FILE = Path(os.environ["BENCH_TMP"]) / "public-cache-version"
+    backend = connection.vendor
     call_command("migrate", verbosity=0)
     load_sample_data()
-    client = Client()
-    backend = connection.vendor
-    present = 0
+    client, present = Client(), 0
     for size in [int(s) for s in args.sizes.split(",")]:
-        if size > present:
+        if size > present:  # records added up to this size: attacks and the other kinds, 9:1
             activity = int((size - present) * ACTIVITY_SHARE)
             generate_synthetic(size - present - activity, seed=size)
             generate_synthetic_activity(activity, seed=size)
@@ -166,10 +160,10 @@ def worker(args) -> None:
                 settings.PUBLISHED_ROLLUP = use_rollup
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
-                result[f"{approach}_ms"] = round(timed(lambda u=url: client.get(u), args.repeat), 1)
+                result[f"{approach}_ms"] = round(timed(lambda u=url: client.get(u), args.repeat)[0], 1)
             settings.PUBLIC_CACHE_TIMEOUT = 600
             bump_version()
-            result["warm_ms"] = round(timed(lambda u=url: client.get(u), args.repeat), 1)
+            result["warm_ms"] = round(timed(lambda u=url: client.get(u), args.repeat)[0], 1)
             print(json.dumps(result), flush=True)
         settings.PUBLIC_CACHE_TIMEOUT = 0
         if size == int(args.sizes.split(",")[0]) and args.import_rows:
@@ -202,47 +196,10 @@ def worker(args) -> None:
 # Parent: run each backend in its own process ----------------------------------------------------
 
 
-def run_backend(backend: str, args) -> list[dict]:
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-secret",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "STATIC_MANIFEST": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [
-        sys.executable,
-        "-W",
-        "ignore",
-        str(Path(__file__).resolve()),
-        "--worker",
-        "--sizes",
-        args.sizes,
-        "--repeat",
-        str(args.repeat),
-        "--import-rows",
-        str(args.import_rows),
-    ]
-    with tempfile.TemporaryDirectory(prefix="ipwatch-bench-") as tmp:
-        env["PUBLIC_CACHE_STAMP_FILE"] = f"{tmp}/public-cache-version"
-        if backend == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        else:
-            command = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), *command]
-        print(f"… {backend}: generating up to {args.sizes.split(',')[-1]} synthetic records", file=sys.stderr)
-        output = subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
-    return [json.loads(line) for line in output.stdout.splitlines() if line.startswith("{")]
-
-
 def print_tables(rows: list[dict]) -> None:
-    header = (
-        f"{'backend':<10} {'records':>8} {'endpoint':<26} {'base ms':>9} {'rollup ms':>10} {'speed-up':>8} "
-        f"{'warm ms':>8}"
-    )
-    print(header)
-    print("-" * len(header))
+    columns = [("backend", "<10"), ("records", ">8"), ("endpoint", "<26"), ("base ms", ">9"), ("rollup ms", ">10")]
+    header = " ".join(f"{name:{spec}}" for name, spec in [*columns, ("speed-up", ">8"), ("warm ms", ">8")])
+    print(header, "-" * len(header), sep="\n")
     for row in rows:
         if "endpoint" not in row:
             continue
@@ -274,14 +231,17 @@ def main() -> None:
     if args.worker:
         worker(args)
         return
-    rows = []
-    load_before = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
-    for backend in args.backends.split(","):
-        rows += run_backend(backend.strip(), args)
+    before = os.getloadavg()
+    worker_args = [f"--{name}={getattr(args, name.replace('-', '_'))}" for name in ("sizes", "repeat", "import-rows")]
+    label = f"generating up to {args.sizes.split(',')[-1]} synthetic records"
+    script = Path(__file__).resolve()
+    rows = [
+        row for backend in args.backends.split(",") for row in run_worker(backend.strip(), script, worker_args, label)
+    ]
     print_tables(rows)
-    if load_before:
-        load_after = Path("/proc/loadavg").read_text().split()[:3]
-        print(f"\nload average before: {' '.join(load_before)}, after: {' '.join(load_after)} (2 cores, shared)")
+    after = os.getloadavg()
+    loads = [" ".join(f"{value:.2f}" for value in moment) for moment in (before, after)]
+    print(f"\nload average before: {loads[0]}, after: {loads[1]} (2 cores, shared)")
 
 
 if __name__ == "__main__":
