@@ -54,7 +54,7 @@ class JobAdmin(ViewOnlyForPermissions, admin.ModelAdmin):
             )
         return job.get_state_display()
 
-    @admin.display(description="rows done / total")
+    @admin.display(description="done / total (rows; places when geocoding)")
     def progress_display(self, job):
         done, total = job.live_progress()
         text = counted(done, total)
