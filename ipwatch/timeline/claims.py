@@ -254,27 +254,12 @@ def _claimed_rows(queryset, granularity: str) -> list[dict]:
 
 
 def _claimed_rows_from_rollup(cells, granularity: str) -> list[dict]:
-    """The same rows from the rollup's cells (each placed by the reference rule)."""
-    placements: dict = {}
-    rows = []
-    for date, precision, province, n, synthetic in (
-        cells.filter(claimed__gt=0)
-        .order_by()
-        .values_list("date", "date_precision", "province_id", "claimed", "claimed_synthetic")
-    ):
-        placement = placements.get((date, precision))
-        if placement is None:
-            placement = placements[(date, precision)] = place_in_period(precision, date, granularity)
-        rows.append(
-            {
-                "bucket": placement.start,
-                "band": placement.uncertain or "",
-                "province_id": province or None,
-                "n": n,
-                "synthetic": synthetic,
-            }
-        )
-    return rows
+    """The same rows from the rollup's cells."""
+    placed = cells.filter(claimed__gt=0).placed(granularity, "province_id", ["claimed", "claimed_synthetic"])
+    return [
+        {"bucket": bucket, "band": band or "", "province_id": province or None, "n": n, "synthetic": synthetic}
+        for bucket, band, province, n, synthetic in placed
+    ]
 
 
 def claimed_counts(queryset, granularity: str, cleaned: dict | None = None) -> dict[tuple[str, str], dict]:
