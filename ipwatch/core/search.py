@@ -281,7 +281,12 @@ def sqlite_has_fts5() -> bool:
 
 
 def uses_sqlite_index(queryset) -> bool:
-    return connections[queryset.db].vendor == "sqlite" and sqlite_has_fts5()
+    """The FTS5 index covers the incidents' column; other tables' search text is matched directly."""
+    return (
+        queryset.model._meta.db_table == "core_incident"
+        and connections[queryset.db].vendor == "sqlite"
+        and sqlite_has_fts5()
+    )
 
 
 def fts5_query_text(words: list[str]) -> str:

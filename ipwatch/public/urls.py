@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ipwatch.core.cache import public_cache
+from ipwatch.core.cache import province_in_path, public_cache
 
 from . import feeds, views
 
@@ -20,7 +20,11 @@ urlpatterns = [
     path("api/", views.api_page, name="api"),
     path("api/openapi.json", views.openapi_json, name="openapi"),
     path("feeds/incidents.atom", public_cache(feeds.incidents_feed), name="incidents-feed"),
-    path("provinces/<slug:slug>/feed.atom", public_cache(feeds.province_feed), name="province-feed"),
+    path(
+        "provinces/<slug:slug>/feed.atom",
+        public_cache(feeds.province_feed, provinces=province_in_path),
+        name="province-feed",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

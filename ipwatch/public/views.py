@@ -1,7 +1,7 @@
 """The public read-only site (anonymous visitors) and what analysts additionally see.
 
 Every queryset starts from ``Incident.objects.published()`` or ``.visible_to(request.user)``;
-anonymous responses are cached by ``public_cache`` (invalidated on any data change)."""
+anonymous responses are cached by ``public_cache`` (a change invalidates the answers it can affect)."""
 
 import functools
 from urllib.parse import urlencode
@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 from ipwatch.activity.models import Activity
 from ipwatch.activity.stats import kind_counts
 from ipwatch.core import codebook, search
-from ipwatch.core.cache import public_cache
+from ipwatch.core.cache import province_in_path, public_cache
 from ipwatch.core.choices import (
     ClaimStatus,
     DatePrecision,
@@ -256,7 +256,12 @@ def incident_figures(incident) -> list[dict]:
     return rows
 
 
-@public_cache
+def _incident_province(request, pk, *args, **kwargs):
+    """An incident's page shows it, its reports and its province neighbours: its province's scope."""
+    return [Incident.objects.filter(pk=pk).values_list("province__slug", flat=True).first() or ""]
+
+
+@public_cache(provinces=_incident_province)
 def incident_detail(request, pk):
     visible = Incident.objects.visible_to(request.user)
     incident = visible.with_related().filter(pk=pk).first()
@@ -303,7 +308,7 @@ def province_list(request):
     return render(request, "public/province_list.html", context)
 
 
-@public_cache
+@public_cache(provinces=province_in_path)
 def province_detail(request, slug):
     on = stats.reference_date(request)
     queryset = Province.objects.filter(slug=slug).prefetch_related(
