@@ -124,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/accounts/login/"
+LOGIN_URL = "public:login"
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-gb"
@@ -158,7 +158,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Caching (issue 7): CACHE_URL picks the backend (locmem:// default, file:///path, redis://host:6379/0,
+# Caching: CACHE_URL picks the backend (locmem:// default, file:///path, redis://host:6379/0,
 # dummy://); PUBLIC_CACHE_TIMEOUT is how long anonymous pages/APIs stay cached (0 turns public caching off).
 from ipwatch.settings_cache_url import parse_cache_url  # noqa: E402 - pure Python, no Django app imports
 
@@ -187,7 +187,7 @@ try:
 except ValueError:
     raise ImproperlyConfigured("IPWATCH_GEOCODE_TIMEOUT must be a number of seconds") from None
 
-# --- Security (issue 9) --------------------------------------------------------------------------
+# --- Security ------------------------------------------------------------------------------------
 # Production defaults follow DEBUG: with DEBUG off, `manage.py check --deploy` reports no warnings.
 # Each can be switched off by env for the places that serve plain HTTP on purpose (the test suite,
 # the loopback gunicorn of bench/load.py); `make run` has DEBUG on, so they are off there.
@@ -224,7 +224,7 @@ def _tile_origin(url: str) -> list[str]:
     return [f"{parts.scheme}://{netloc}"]
 
 
-# Map (issue 5): base layer of /map/. Empty: the offline Natural Earth basemap shipped in static/.
+# Map: base layer of /map/. Empty: the offline Natural Earth basemap shipped in static/.
 # Set a tile server only when one is reachable from users' browsers, e.g.
 # IPWATCH_TILE_URL=https://tiles.example.org/{z}/{x}/{y}.png and its IPWATCH_TILE_ATTRIBUTION.
 IPWATCH_TILE_URL = os.environ.get("IPWATCH_TILE_URL", "").strip()

@@ -54,10 +54,11 @@ def test_wrong_password_shows_the_admin_error_not_a_crash(page_watch, editor):
 def test_csp_violations_are_caught(page_watch):
     """The plumbing itself: an inline script without the nonce is reported as a CSP violation."""
     page_watch.goto("/accounts/login/")
-    page_watch.page.evaluate(
-        "() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }"
-    )
-    page_watch.page.wait_for_timeout(100)
+    # Wait for the violation itself, however long the browser takes to report it.
+    with page_watch.page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page_watch.page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = '1'; document.body.append(s); }"
+        )
     assert any("Content Security Policy" in error for error in page_watch.console_errors)
     page_watch.console_errors.clear()
 

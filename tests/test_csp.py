@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template import engines
-from django.urls import path
+from django.urls import include, path
 
 from ipwatch.core.cache import public_cache
 from ipwatch.core.csp import add_csp_nonce, remember_csp_nonce, reuse_csp_nonce
@@ -53,6 +53,7 @@ urlpatterns = [
     path("cached/", naive_cache(inline_page)),
     path("public-cached/", public_cache(inline_page)),
     path("cached-plain/", naive_cache(no_inline_page)),
+    path("", include("ipwatch.urls")),  # base.html links to the site's pages by name
 ]
 
 

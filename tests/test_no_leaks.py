@@ -6,7 +6,8 @@ the URLconf (new pages are picked up automatically), every filter combination, a
 those pages contain (crawled, bounded) is requested as an anonymous visitor — after an analyst has
 requested the same URLs, so a cache shared between the two would show up here — and no marker,
 no unpublished figure, no link to an unpublished incident, and no count including one may appear.
-The retracted incident's URL answers 410 Gone. Pages not built yet answer 404, which is fine.
+The retracted incident's URL answers 410 Gone. Every public page and API answers 200: a page
+renamed or lost cannot pass as "nothing leaked", and a new route must be declared below.
 """
 
 import datetime as dt
@@ -62,7 +63,8 @@ FILTER_COMBINATIONS = [
     "kind=designation&kind=legal_case&kind=pledge&kind=leadership",
     "page=2",
 ]
-# Pages/APIs other issues build; requested even before their URLs exist (404 until then).
+# Every route without parameters, and what an anonymous visitor gets: the public pages and APIs a
+# 200, the rest a redirect to the login (302) or a refusal (403). A route missing here fails the test.
 EXPECTED_PUBLIC_URLS = [
     "/",
     "/incidents/",
@@ -79,10 +81,8 @@ EXPECTED_PUBLIC_URLS = [
     "/api/timeline.json",
     "/claims/",
     "/api/incidents.csv",
-    "/incidents/export.csv",
-    "/sitemap.xml",
-    "/feed/",
-    "/feeds/incidents/",
+    "/api/basemap/labels.json",
+    "/accounts/login/",
     "/api/reports.csv",
     "/api/incidents.xlsx",
     "/api/datapackage.json",
@@ -92,6 +92,7 @@ EXPECTED_PUBLIC_URLS = [
     "/api/openapi.json",
     "/api/",
 ]
+NOT_FOR_ANONYMOUS = {"/incidents/export.csv": 302, "/geocoding/suggest/": 403}
 
 
 def marker(status: str, field: str) -> str:
@@ -291,6 +292,17 @@ def url_patterns(patterns=None, prefix: str = ""):
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
+def public_routes() -> list[str]:
+    """Every route of the URLconf outside the admin, static files and logout, as a path."""
+    paths = []
+    for route, _pattern in url_patterns():
+        if route.startswith("^") or "(?P" in route:
+            continue  # regex routes are the admin's and Django's, none public
+        if not ("/" + route).startswith(SKIP_PREFIXES):
+            paths.append("/" + route)
+    return paths
+
+
 def concrete_urls(world) -> list[str]:
     """Every route with its parameters filled with the ids/slugs of the test data (hidden ones too)."""
     ids = [str(i.pk) for i in world["published"]] + [str(i.pk) for i in world["hidden"].values()]
@@ -299,12 +311,7 @@ def concrete_urls(world) -> list[str]:
         Source.objects.values_list("slug", flat=True)
     ) + list(Campaign.objects.values_list("slug", flat=True))  # fmt: skip
     urls = []
-    for route, _pattern in url_patterns():
-        if route.startswith("^") or "(?P" in route:
-            continue  # regex routes are the admin's and Django's, none public
-        path = "/" + route
-        if path.startswith(SKIP_PREFIXES):
-            continue
+    for path in public_routes():
         names = PARAMETER.findall(path)
         if not names:
             urls.append(path)
@@ -412,7 +419,7 @@ def check_json(url, data, hidden_ids, published_count, problems) -> None:
 
 
 def seed_urls(world) -> list[str]:
-    return list(dict.fromkeys(concrete_urls(world) + EXPECTED_PUBLIC_URLS))
+    return list(dict.fromkeys(concrete_urls(world) + EXPECTED_PUBLIC_URLS + list(NOT_FOR_ANONYMOUS)))
 
 
 def filter_variants(url: str) -> list[str]:
@@ -460,26 +467,21 @@ def test_nothing_unpublished_reaches_anonymous_visitors(leak_world, analyst):
     visited = crawl(Client(), leak_world, secret_numbers(), problems)
     assert not problems, "\n".join(problems[:40])
 
-    # The crawl really covered the site (and the shared filters on it).
-    for url in (
-        "/",
-        "/incidents/",
-        "/provinces/",
+    # The crawl really covered the site (and the shared filters on it): every page that exists.
+    pages_with_filters = (
         "/provinces/leakland/",
-        "/sources/",
-        "/about/",
-        "/activity/",
-        "/api/reports.csv",
-        "/api/incidents.xlsx",
-        "/api/datapackage.json",
-        "/about/codebook/",
-        "/feeds/incidents.atom",
-        "/provinces/leakland/feed.atom",
+        "/incidents/?province=leakland",
         "/api/reports.csv?province=leakland",
         "/feeds/incidents.atom?q=summary",
-    ):
+    )
+    for url in pages_with_filters:
         assert visited.get(url) == 200, (url, visited.get(url))
-    assert visited.get("/incidents/?province=leakland") == 200
+    answers = {url: visited.get(url) for url in EXPECTED_PUBLIC_URLS}
+    assert answers == dict.fromkeys(EXPECTED_PUBLIC_URLS, 200)
+    assert {url: visited.get(url) for url in NOT_FOR_ANONYMOUS} == NOT_FOR_ANONYMOUS
+    routes = {path for path in public_routes() if not PARAMETER.search(path)}
+    undeclared = routes - {*EXPECTED_PUBLIC_URLS, *NOT_FOR_ANONYMOUS}
+    assert not undeclared, f"declare each new route in EXPECTED_PUBLIC_URLS or NOT_FOR_ANONYMOUS: {sorted(undeclared)}"
     assert len(visited) > 100  # pages × filter combinations × links found
     published_id = leak_world["published"][0].pk
     assert visited.get(f"/incidents/{published_id}/") == 200

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ipwatch.core.choices import DatePrecision, IncidentStatus
 from ipwatch.core.models import Milestone
-from ipwatch.timeline.views import incidents_link
+from ipwatch.timeline.table import incidents_link
 
 D = dt.date
 URL = "/timeline/"

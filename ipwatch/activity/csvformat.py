@@ -10,6 +10,7 @@ import csv
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from ipwatch.core.citation import activity_ref, incident_ref
 from ipwatch.core.models import Incident, Report
@@ -121,7 +122,8 @@ def attack_rows(incidents, base_url: str) -> Iterator[dict]:
     for incident in queryset.iterator(chunk_size=CHUNK_SIZE):
         title = attack_title(incident.incident_type, incident.place.name if incident.place_id else None)
         yield from _with_reports(
-            _common(incident, ActivityKind.ATTACK, title, base_url, "/incidents/"), incident.reports.all()
+            _common(incident, ActivityKind.ATTACK, title, base_url, reverse("public:incident-list")),
+            incident.reports.all(),
         )
 
 
@@ -149,7 +151,7 @@ def activity_rows(activities, base_url: str) -> Iterator[dict]:
     queryset = activities.with_related().prefetch_related(reports, claimed).order_by("kind", "date", "id")
     for activity in queryset.iterator(chunk_size=CHUNK_SIZE):
         values = {
-            **_common(activity, activity.kind, activity.title, base_url, "/activity/"),
+            **_common(activity, activity.kind, activity.title, base_url, reverse("activity:list")),
             **activity_values(activity),
         }
         yield from _with_reports(values, activity.reports.all())

@@ -21,6 +21,8 @@ A territory's ``date`` is the first day it is known to have been held (null when
 
 from collections.abc import Iterator
 
+from django.urls import reverse
+
 from ipwatch.core.choices import IncidentType
 from ipwatch.core.citation import activity_ref, incident_ref
 from ipwatch.core.dates import as_date, format_at_precision
@@ -88,7 +90,7 @@ def _features(rows, *, attacks: bool, base_url: str) -> Iterator[str]:
     encode = _EncodedValues()
     lookup = encode.__getitem__
     places, provinces, dates, titles = {}, {}, {}, {}
-    path = "/incidents/" if attacks else "/activity/"
+    path = reverse("public:incident-list" if attacks else "activity:list")
     ref = incident_ref if attacks else activity_ref
     url_prefix = lookup(f"{base_url}{path}")[:-1]
     head = '{"type":"Feature","id":"%s-%s","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'

@@ -224,10 +224,6 @@ class Activity(models.Model):
         return period_end(self.end_date, self.end_date_precision) if self.end_date else None
 
     @property
-    def is_published(self) -> bool:
-        return self.status == IncidentStatus.PUBLISHED
-
-    @property
     def detail_fields(self) -> list[str]:
         return KIND_FIELDS.get(self.kind, [])
 

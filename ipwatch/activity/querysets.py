@@ -20,6 +20,8 @@ class ActivityQuerySet(models.QuerySet):
     in_province = IncidentQuerySet.in_province
     in_country = IncidentQuerySet.in_country
     with_coordinates = IncidentQuerySet.with_coordinates
+    in_bbox = IncidentQuerySet.in_bbox
+    mentioning = IncidentQuerySet.mentioning  # the every-spelling search, on the activity's search text
 
     def visible_to(self, user):
         """The same rule as incidents: the public sees published records, analysts also those in review."""

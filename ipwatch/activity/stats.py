@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.urls import reverse
 
 from .choices import ActivityKind
 
@@ -16,8 +17,8 @@ def kind_counts(attacks, activities, *, params=()) -> list[dict]:
     rows = []
     for kind, label in ActivityKind.choices:
         if kind == ActivityKind.ATTACK:
-            url = "/incidents/" + (f"?{query}" if query else "")
+            url = reverse("public:incident-list") + (f"?{query}" if query else "")
         else:
-            url = "/activity/?" + urlencode([("kind", kind), *params])
+            url = reverse("activity:list") + "?" + urlencode([("kind", kind), *params])
         rows.append({"kind": kind, "label": label, "count": counts.get(kind, 0), "url": url})
     return rows

@@ -1,14 +1,20 @@
 """Caching of public (anonymous) pages and APIs; a data change invalidates the answers it can affect.
 
-Use ``@public_cache`` on any read-only view that anonymous visitors see (pages, GeoJSON, JSON, CSV):
+``@public_cache`` on a read-only view stores its anonymous responses:
 
     from ipwatch.core.cache import public_cache
 
     @public_cache
-    def incidents_geojson(request): ...
+    def province_list(request): ...
 
     # class-based views:
-    path("", public_cache(OverviewView.as_view()), name="overview")
+    incident_list = public_cache(IncidentListView.as_view())
+
+What is cached today: the public pages of ``ipwatch.public`` (overview, incident list and detail,
+provinces, sources, about) and, for clients that take gzip, the GeoJSON API
+(``public_cache_for_gzip_clients``: only its compressed bodies are worth the memory). Not cached:
+the map, timeline and claims pages and the JSON/CSV APIs (they run the view every time), and every
+response to a logged-in user.
 
 How it works, and why it cannot leak:
 

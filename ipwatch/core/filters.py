@@ -7,10 +7,8 @@ id=12,13 (incident ids, at most MAX_IDS; the map fetches a popup's details with 
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.http import JsonResponse
 
-from . import search
 from .choices import IncidentType
 from .countries import country_names
 from .dates import EARLIEST_DATE, LATEST_DATE
@@ -54,14 +52,7 @@ class BBoxFilter(django_filters.Filter):
     field_class = BBoxField
 
     def filter(self, queryset, value):
-        if not value:
-            return queryset
-        min_lon, min_lat, max_lon, max_lat = value
-        queryset = queryset.filter(place__latitude__gte=min_lat, place__latitude__lte=max_lat)
-        if min_lon <= max_lon:
-            return queryset.filter(place__longitude__gte=min_lon, place__longitude__lte=max_lon)
-        # A box crossing the antimeridian.
-        return queryset.filter(Q(place__longitude__gte=min_lon) | Q(place__longitude__lte=max_lon))
+        return queryset.in_bbox(*value) if value else queryset
 
 
 MAX_IDS = 500
@@ -157,16 +148,19 @@ class IncidentFilterForm(forms.Form):
 
 
 class IncidentFilterSet(django_filters.FilterSet):
+    """Each parameter is validated here and applied through IncidentQuerySet's vocabulary
+    (``in_province``, ``between``, ``of_type``…), so every filter rule has one definition."""
+
     province = ProvinceFilter(
-        field_name="province__slug",
         to_field_name="slug",
         queryset=Province.objects.all(),
+        method="filter_province",
         label="Province",
     )
     country = CountryFilter(label="Country (ISO code)")
-    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", input_formats=ISO_DATE, label="From")
-    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", input_formats=ISO_DATE, label="Until")
-    type = IncidentTypeFilter(field_name="incident_type", choices=IncidentType.choices, label="Type")
+    since = django_filters.DateFilter(method="filter_since", input_formats=ISO_DATE, label="From")
+    until = django_filters.DateFilter(method="filter_until", input_formats=ISO_DATE, label="Until")
+    type = IncidentTypeFilter(choices=IncidentType.choices, method="filter_type", label="Type")
     claimed = django_filters.ChoiceFilter(choices=YES_NO, method="filter_claimed", label="Claim status")
     q = django_filters.CharFilter(method="filter_text", label="Search", max_length=MAX_Q_LENGTH)
     bbox = BBoxFilter(label="Bounding box")
@@ -176,6 +170,18 @@ class IncidentFilterSet(django_filters.FilterSet):
         model = Incident
         fields = []
         form = IncidentFilterForm
+
+    def filter_province(self, queryset, name, value):
+        return queryset.in_province(list(value)) if value else queryset
+
+    def filter_since(self, queryset, name, value):
+        return queryset.between(since=value)
+
+    def filter_until(self, queryset, name, value):
+        return queryset.between(until=value)
+
+    def filter_type(self, queryset, name, value):
+        return queryset.of_type(list(value)) if value else queryset
 
     def filter_claimed(self, queryset, name, value):
         if value == "yes":
@@ -187,7 +193,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         # Every spelling (aliases, Arabic, the gazetteer's alternates), report titles, quotes and
         # source names; case- and diacritic-insensitive. Public text only: never internal notes.
-        return search.matching(queryset, value)
+        return queryset.mentioning(value)
 
 
 def filter_incidents(params, queryset):

@@ -22,7 +22,7 @@ from .choices import (
     TargetType,
 )
 from .countries import validate_country_code, validate_country_list
-from .dates import RecordDateField, format_at_precision, period_end, period_start
+from .dates import RecordDateField, format_at_precision, period_start
 from .querysets import CampaignQuerySet, IncidentQuerySet, PlaceQuerySet
 from .two_person import check_two_person
 from .workflow import (  # noqa: F401  (TRANSITIONS and PUBLISH_PERMISSION are imported from here)
@@ -329,14 +329,6 @@ class Incident(models.Model):
     def date_display(self) -> str:
         return format_at_precision(self.date, self.date_precision)
 
-    @property
-    def period_end(self):
-        return period_end(self.date, self.date_precision)
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == IncidentStatus.PUBLISHED
-
     def clean(self):
         errors = {}
         if self.date and self.date_precision:
@@ -385,15 +377,6 @@ class Incident(models.Model):
         except (PermissionDenied, ValidationError):
             self.status = previous
             raise
-
-    # Figures --------------------------------------------------------------------------------
-    @property
-    def claim_reports(self):
-        return [report for report in self.reports.all() if report.is_claim]
-
-    @property
-    def independent_reports(self):
-        return [report for report in self.reports.all() if not report.is_claim]
 
 
 # Reports in publication order with the undated ones first, on every database (PostgreSQL would

@@ -6,19 +6,25 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
-from . import workflow
+from . import search, workflow
 from .choices import ClaimStatus, IncidentStatus
+
+
+def published_through(relation: str = "") -> models.Q:
+    """The "published" rule as a Q, on Incident itself or through a relation to it: for a filter
+    or an annotation on another model, e.g. ``Count("reports", filter=published_through("reports__incident"))``."""
+    prefix = f"{relation}__" if relation else ""
+    return models.Q(**{f"{prefix}status": IncidentStatus.PUBLISHED})
+
+
+def unlocated() -> models.Q:
+    """Incidents the map cannot draw: no place, or a place without coordinates."""
+    return models.Q(place__isnull=True) | models.Q(place__latitude__isnull=True)
 
 
 class PlaceQuerySet(models.QuerySet):
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
-
-    def without_coordinates(self):
-        return self.filter(models.Q(latitude__isnull=True) | models.Q(longitude__isnull=True))
-
-    def in_country(self, country: str):
-        return self.filter(country=country.upper())
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -27,9 +33,7 @@ class CampaignQuerySet(models.QuerySet):
         recorded only for drafts must not leak through its name)."""
         # EXISTS probes the incidents' campaign index; a join with DISTINCT read every incident.
         incidents = self.model._meta.get_field("incidents").related_model.objects
-        return self.filter(
-            models.Exists(incidents.filter(campaign=models.OuterRef("pk"), status=IncidentStatus.PUBLISHED))
-        )
+        return self.filter(models.Exists(incidents.filter(published_through(), campaign=models.OuterRef("pk"))))
 
 
 STATUS_ONE_AT_A_TIME = "change statuses one incident at a time, with Incident.transition"
@@ -78,7 +82,7 @@ class IncidentQuerySet(models.QuerySet):
 
     # Reads -----------------------------------------------------------------------------------
     def published(self):
-        return self.filter(status=IncidentStatus.PUBLISHED)
+        return self.filter(published_through())
 
     def visible_to(self, user):
         """Anonymous users and the public see published incidents; analysts and staff also see
@@ -107,7 +111,8 @@ class IncidentQuerySet(models.QuerySet):
         return queryset
 
     def of_type(self, incident_type):
-        if isinstance(incident_type, (list, tuple, set)):
+        """Accepts a type or an iterable of types."""
+        if isinstance(incident_type, (list, tuple, set, frozenset)):
             return self.filter(incident_type__in=incident_type)
         return self.filter(incident_type=incident_type)
 
@@ -119,6 +124,21 @@ class IncidentQuerySet(models.QuerySet):
 
     def with_coordinates(self):
         return self.filter(place__latitude__isnull=False, place__longitude__isnull=False)
+
+    def without_coordinates(self):
+        return self.filter(unlocated())
+
+    def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
+        """Incidents whose place lies in the box; a box with min_lon > max_lon crosses the antimeridian."""
+        queryset = self.filter(place__latitude__gte=min_lat, place__latitude__lte=max_lat)
+        if min_lon <= max_lon:
+            return queryset.filter(place__longitude__gte=min_lon, place__longitude__lte=max_lon)
+        return queryset.filter(models.Q(place__longitude__gte=min_lon) | models.Q(place__longitude__lte=max_lon))
+
+    def mentioning(self, text: str):
+        """Incidents whose public text mentions every word of ``text``, in any spelling the search
+        knows (see core/search.py); unchanged for an empty text. Internal notes are never searched."""
+        return search.matching(self, text)
 
     def with_related(self):
         return self.select_related("place", "province", "campaign")

@@ -8,8 +8,6 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 
-from django.urls import NoReverseMatch
-
 from ipwatch.core.citation import incident_ref
 from ipwatch.core.models import Incident
 
@@ -21,13 +19,6 @@ CHUNK_SIZE = 2000
 def export_queryset(queryset):
     """Only the columns the exports write, with place and province joined in."""
     return queryset.select_related("place", "province", "campaign").order_by("date", "id")
-
-
-def incident_url(incident: Incident) -> str:
-    try:
-        return incident.get_absolute_url()
-    except NoReverseMatch:  # the public pages' URLs are not installed (issue 7): same path by contract
-        return f"/incidents/{incident.pk}/"
 
 
 def incident_values(incident: Incident, base_url: str = "") -> dict:
@@ -62,7 +53,7 @@ def incident_values(incident: Incident, base_url: str = "") -> dict:
         "kidnapped": incident.kidnapped,
         "summary": incident.summary,
         "is_synthetic": incident.is_synthetic,
-        "url": base_url + incident_url(incident),
+        "url": base_url + incident.get_absolute_url(),
     }
 
 

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
+from django.urls import reverse
+
 from ipwatch.core import codebook
 from ipwatch.core.choices import DatePrecision
 from ipwatch.core.citation import incident_ref
@@ -145,9 +147,9 @@ def datapackage(base_url: str, data_as_of: str | None) -> dict:
         "description": (
             "Incidents attributed to or claimed for the Islamic State's provinces, and each source's report "
             "of them. Unknown figures are blank, never zero; the group's claims are marked is_claim. "
-            "Codebook: " + base_url + "/about/codebook/"
+            "Codebook: " + base_url + reverse("public:codebook")
         ),
-        "homepage": base_url + "/",
+        "homepage": base_url + reverse("public:overview"),
         "licenses": [
             {
                 "name": "CC-BY-4.0",

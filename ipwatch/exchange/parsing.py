@@ -13,8 +13,6 @@ from .provinces import ProvinceMap
 from .readers import open_table
 from .records import Cells, Parsed
 
-ID_COLUMNS = {"acled": "event_id_cnty", "gtd": "eventid", "ucdp": "id", "ipwatch": "external_id"}
-
 
 class SeenKeys:
     """Event ids met so far in this file, to reject duplicates.
@@ -59,10 +57,8 @@ def parse_file(
                 if record is not None:
                     first = seen.first_row(f"{record.external_source}\x1f{record.external_id}", number)
                     if first is not None:
-                        column = ID_COLUMNS[format_name] if record.external_source != "ipwatch" else "id"
-                        parsed = Parsed(
-                            errors=[RowError(number, column, f"{record.external_id!r} repeats row {first}'s event id")]
-                        )
+                        message = f"{record.external_id!r} repeats row {first}'s event id"
+                        parsed = Parsed(errors=[RowError(number, fmt.key_column(record), message)])
                 yield parsed
             if table.file_errors:  # the CSV broke off part way (e.g. a NUL byte)
                 yield Parsed(errors=list(table.file_errors))

@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 
 from .errors import FieldError, RowError
 
+# The editor's casualty figures, as fields and as the ipwatch CSV's columns.
+FIGURE_FIELDS = (
+    "killed_low",
+    "killed_best",
+    "killed_high",
+    "wounded_low",
+    "wounded_best",
+    "wounded_high",
+    "kidnapped",
+)
 # Incident fields an import owns: a re-import compares these, and a changed row updates them.
 # Status, internal notes and editor fields are left alone after the first import.
 OWNED_FIELDS = (
@@ -16,13 +26,7 @@ OWNED_FIELDS = (
     "target_type",
     "summary",
     "claim_status",
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "wounded_low",
-    "wounded_best",
-    "wounded_high",
-    "kidnapped",
+    *FIGURE_FIELDS,
     "is_synthetic",
 )
 

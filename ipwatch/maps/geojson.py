@@ -40,10 +40,12 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connections
 from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
 
 from ipwatch.core.citation import incident_ref
 from ipwatch.core.dates import as_date, format_at_precision
 from ipwatch.core.models import Report
+from ipwatch.core.querysets import unlocated
 
 COORDINATE_DECIMALS = 5
 CHUNK_FEATURES = 2000  # features per yielded chunk
@@ -94,11 +96,11 @@ def select_properties(names: Iterable[str] | None) -> tuple[str, ...]:
 
 def incident_url(base_url: str, incident_id: int) -> str:
     """The incident page, as Incident.get_absolute_url() gives it ("/incidents/<id>/")."""
-    return f"{base_url}/incidents/{incident_id}/"
+    return base_url + reverse("public:incident-detail", kwargs={"pk": incident_id})
 
 
 def count_without_coordinates(queryset) -> int:
-    return queryset.filter(Q(place__isnull=True) | Q(place__latitude__isnull=True)).count()
+    return queryset.without_coordinates().count()
 
 
 def collection_stats(queryset) -> dict:
@@ -109,7 +111,7 @@ def collection_stats(queryset) -> dict:
     """
     return queryset.order_by().aggregate(
         total=Count("pk"),
-        without_coordinates=Count("pk", filter=Q(place__isnull=True) | Q(place__latitude__isnull=True)),
+        without_coordinates=Count("pk", filter=unlocated()),
         synthetic=Count("pk", filter=Q(is_synthetic=True)),
         id_sum=Sum("pk"),
         last_updated=Max("updated_at"),

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib.syndication.views import Feed
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from ipwatch.core.citation import incident_ref
@@ -29,7 +30,7 @@ class IncidentFeed(Feed):
     feed_type = Atom1Feed
     title = "ipwatch: newest published incidents"
     subtitle = "Incidents attributed to or claimed for the Islamic State's provinces, newest first."
-    link = "/incidents/"
+    link = reverse_lazy("public:incident-list")
 
     def __call__(self, request, *args, **kwargs):
         try:

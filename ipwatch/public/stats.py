@@ -12,10 +12,11 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from ipwatch.core import asof
-from ipwatch.core.choices import DatePrecision, IncidentStatus
+from ipwatch.core.choices import DatePrecision
 from ipwatch.core.dates import MONTH, as_date, next_month_start
 from ipwatch.core.figures import Tally, tally_aggregates
 from ipwatch.core.models import Incident, Province
+from ipwatch.core.querysets import published_through
 from ipwatch.timeline import rollup
 from ipwatch.timeline.aggregation import period_bucket
 
@@ -161,10 +162,6 @@ def overview_figures(on: dt.date | None = None) -> tuple[list[WindowFigure], dic
     return windows, totals, provinces
 
 
-def _published(prefix: str = "incidents__") -> Q:
-    return Q(**{f"{prefix}status": IncidentStatus.PUBLISHED})
-
-
 def provinces_with_activity(on: dt.date | None = None, queryset=None):
     """Provinces annotated with published-incident counts per window, previous windows, last date.
     One query. Adds Python attributes: windows (list[WindowFigure]), days_since, dormant."""
@@ -174,18 +171,19 @@ def provinces_with_activity(on: dt.date | None = None, queryset=None):
         # the (province, status, date) index and measured faster than the rollup's three queries.
         return _provinces_from_rollup(on, Province.objects.all())
     queryset = queryset if queryset is not None else Province.objects.all()
+    published = published_through("incidents")
     annotations = {
-        "incident_total": Count("incidents", filter=_published()),
-        "last_incident_on": Max("incidents__date", filter=_published()),
+        "incident_total": Count("incidents", filter=published),
+        "last_incident_on": Max("incidents__date", filter=published),
     }
     for days in WINDOWS:
         previous_start, current_start, end = _window_bounds(days, on)
         annotations[f"c{days}"] = Count(
-            "incidents", filter=_published() & Q(incidents__date__gt=current_start, incidents__date__lte=end)
+            "incidents", filter=published & Q(incidents__date__gt=current_start, incidents__date__lte=end)
         )
         annotations[f"p{days}"] = Count(
             "incidents",
-            filter=_published() & Q(incidents__date__gt=previous_start, incidents__date__lte=current_start),
+            filter=published & Q(incidents__date__gt=previous_start, incidents__date__lte=current_start),
         )
     provinces = list(queryset.annotate(**annotations).select_related("merged_into"))
     for province in provinces:

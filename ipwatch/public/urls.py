@@ -30,5 +30,5 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="public:overview"), name="logout"),
 ]

@@ -3,7 +3,6 @@
 Every queryset starts from ``Incident.objects.published()`` or ``.visible_to(request.user)``;
 anonymous responses are cached by ``public_cache`` (a change invalidates the answers it can affect)."""
 
-import functools
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -43,7 +43,7 @@ from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.merging import final_survivor
 from ipwatch.core.models import UNDATED_FIRST, Incident, Province, Source
-from ipwatch.core.querysets import user_is_analyst
+from ipwatch.core.querysets import published_through, user_is_analyst
 from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
 
 from . import openapi, stats
@@ -64,33 +64,27 @@ SORTS = {
 }
 
 
-@functools.cache
-def vendored(path: str) -> bool:
-    """True once a browser asset is vendored under static/ (the map issue brings Leaflet and the basemap)."""
-    from django.contrib.staticfiles import finders
-
-    return bool(finders.find(path))
-
-
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
 TOPOJSON_JS = "vendor/topojson-client/topojson-client.min.js"
 BASEMAP = "vendor/world-atlas/countries-50m.json"  # Natural Earth country outlines, drawn offline
 
 
-def small_map_context(query: dict) -> dict:
-    """What templates/public/_small_map.html needs: the GeoJSON URL for the points to draw, and the
-    vendored scripts when they exist (without them the element stays a text-and-link fallback)."""
+def with_query(url: str, query) -> str:
+    """``url`` with ``query`` (a dict or (name, value) pairs) as its query string, when there is one."""
     query_string = urlencode(query, doseq=True)
-    leaflet = vendored(LEAFLET_JS)
-    basemap = leaflet and vendored(TOPOJSON_JS) and vendored(BASEMAP)
+    return f"{url}?{query_string}" if query_string else url
+
+
+def small_map_context(query: dict) -> dict:
+    """What templates/public/_small_map.html needs: the GeoJSON URL for the points to draw, the map
+    page with the same filters, and the vendored scripts that draw them."""
     return {
-        "geojson_url": "/api/incidents.geojson" + (f"?{query_string}" if query_string else ""),
-        "map_url": "/map/" + (f"?{query_string}" if query_string else ""),
-        "leaflet": leaflet,
+        "geojson_url": with_query(reverse("maps:incidents-geojson"), query),
+        "map_url": with_query(reverse("maps:map"), query),
         "leaflet_css": static("vendor/leaflet/leaflet.css"),
         "leaflet_js": static(LEAFLET_JS),
-        "topojson_js": static(TOPOJSON_JS) if basemap else "",
-        "basemap_url": static(BASEMAP) if basemap else "",
+        "topojson_js": static(TOPOJSON_JS),
+        "basemap_url": static(BASEMAP),
     }
 
 
@@ -203,7 +197,7 @@ class IncidentListView(FilterView):
                 "active_filters": bool(filter_query),
                 "is_analyst": user_is_analyst(self.request.user),
                 "f": filter_form_context(self.request.GET, Incident.objects.visible_to(self.request.user)),
-                "map_url": "/map/" + (f"?{urlencode(filter_query, doseq=True)}" if filter_query else ""),
+                "map_url": with_query(reverse("maps:map"), filter_query),
             }
         )
         return context
@@ -335,8 +329,8 @@ def province_detail(request, slug):
         ),
         "dormant_after": stats.DORMANT_AFTER_DAYS,
         "small_map": small_map_context({"province": province.slug}),
-        "list_url": f"/incidents/?{urlencode({'province': province.slug})}",
-        "timeline_url": f"/timeline/?{urlencode({'province': province.slug})}",
+        "list_url": with_query(reverse("public:incident-list"), {"province": province.slug}),
+        "timeline_url": with_query(reverse("timeline:timeline"), {"province": province.slug}),
         # Every kind: attacks above, the rest (media releases, arrests, territory…) here.
         "kind_counts": kind_counts(
             province.incident_total,
@@ -359,7 +353,7 @@ def province_detail(request, slug):
 
 @public_cache
 def source_list(request):
-    published = Q(reports__incident__status=IncidentStatus.PUBLISHED)
+    published = published_through("reports__incident")
     # Only outlets cited by at least one published incident: a source entered for a draft is not public yet.
     sources = (
         Source.objects.annotate(

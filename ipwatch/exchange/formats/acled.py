@@ -8,7 +8,7 @@ Provinces come from `actor1` or the `;`-separated `assoc_actor_1` (ACLED's actor
 """
 
 from ..fields import parse_choice, parse_count, parse_country_name, parse_country_number, parse_date, parse_event_id
-from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
+from ..records import Cells, Parsed, PlaceRecord
 from .base import Format, coordinates, finish, synthetic_flag
 
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
@@ -46,6 +46,7 @@ def target_from_actor2(actor2: str, event_type: str) -> str:
 
 class AcledFormat(Format):
     name = "acled"
+    id_column = "event_id_cnty"
     label = "ACLED"
     required_columns = ("event_id_cnty", "event_date", "actor1", "country")
     actor_columns = ("actor1", "assoc_actor_1")
@@ -80,21 +81,12 @@ class AcledFormat(Format):
         for column in ("assoc_actor_1", "actor2", "source", "source_scale", "tags", "timestamp"):
             if cells.text(column):
                 provenance.append(f"{column}: {cells.text(column)}")
-        record = IncidentRecord(
-            row=cells.number,
-            external_source="acled",
-            external_id=event_id,
-            date=date,
-            date_precision=precision,
-            place=PlaceRecord(
-                name=place_name,
-                country=country,
-                admin1=cells.text("admin1"),
-                latitude=latitude,
-                longitude=longitude,
-                precision=location_precision,
-            ),
-            province=None,
+        record = self.record(
+            cells,
+            event_id,
+            date,
+            precision,
+            PlaceRecord(place_name, country, cells.text("admin1"), latitude, longitude, location_precision),
             incident_type=incident_type,
             target_type=target_from_actor2(cells.text("actor2"), event_type),
             summary=notes or f"{sub_event_type or event_type or 'Event'} at {place_name} (ACLED {event_id}).",

@@ -5,7 +5,7 @@ import itertools
 from ..errors import RowError
 from ..fields import parse_bool, parse_latitude, parse_longitude
 from ..provinces import ProvinceMap
-from ..records import Cells, Parsed, Skip
+from ..records import Cells, IncidentRecord, Parsed, PlaceRecord, Skip
 
 
 class Format:
@@ -13,6 +13,11 @@ class Format:
     label = ""
     required_columns: tuple[str, ...] = ()
     actor_columns: tuple[str, ...] = ()
+    id_column = ""  # the dataset's event id: the import key, which must not repeat within a file
+
+    def key_column(self, record) -> str:
+        """The column an error about ``record``'s import key (a repeated event id) points at."""
+        return self.id_column
 
     def check_header(self, header: list[str]) -> list[RowError]:
         present = set(header)
@@ -39,6 +44,21 @@ class Format:
 
     def parse_row(self, cells: Cells, provinces: ProvinceMap, actors: list[str]) -> Parsed:
         raise NotImplementedError
+
+    def record(
+        self, cells: Cells, event_id: str, date, precision: str, place: PlaceRecord, **fields
+    ) -> IncidentRecord:
+        """A dataset row's record, keyed on (this format's name, the event id); ``finish`` adds the province."""
+        return IncidentRecord(
+            row=cells.number,
+            external_source=self.name,
+            external_id=event_id,
+            date=date,
+            date_precision=precision,
+            place=place,
+            province=None,
+            **fields,
+        )
 
 
 def coordinates(cells: Cells, lat_column: str = "latitude", lon_column: str = "longitude"):

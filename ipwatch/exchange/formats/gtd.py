@@ -10,7 +10,7 @@ Provinces come from `gname`, then `gname2`/`gname3` when present. -9/-99 mean un
 import datetime as dt
 
 from ..fields import parse_choice, parse_count, parse_country_name, parse_event_id, parse_int
-from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
+from ..records import Cells, Parsed, PlaceRecord
 from .base import Format, coordinates, finish, synthetic_flag
 
 SPECIFICITY = {"1": "exact", "2": "district", "3": "district", "4": "province", "5": "country"}
@@ -53,6 +53,7 @@ def gtd_count(text: str) -> int | None:
 
 class GtdFormat(Format):
     name = "gtd"
+    id_column = "eventid"
     label = "GTD"
     required_columns = ("eventid", "iyear", "imonth", "iday", "country_txt", "gname")
     actor_columns = ("gname", "gname2", "gname3")
@@ -108,21 +109,12 @@ class GtdFormat(Format):
             provenance.append("sources: " + " | ".join(sources))
         if cells.text("dbsource"):
             provenance.append(f"dbsource: {cells.text('dbsource')}")
-        record = IncidentRecord(
-            row=cells.number,
-            external_source="gtd",
-            external_id=event_id,
-            date=date,
-            date_precision=precision,
-            place=PlaceRecord(
-                name=place_name,
-                country=country,
-                admin1=admin1,
-                latitude=latitude,
-                longitude=longitude,
-                precision=location_precision,
-            ),
-            province=None,
+        record = self.record(
+            cells,
+            event_id,
+            date,
+            precision,
+            PlaceRecord(place_name, country, admin1, latitude, longitude, location_precision),
             incident_type=incident_type,
             target_type=TARGET_TYPES.get(target.lower(), "other" if target else ""),
             summary=cells.text("summary") or f"{attack or 'Attack'} at {place_name} (GTD {event_id}).",

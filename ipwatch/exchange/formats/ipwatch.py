@@ -12,7 +12,7 @@ import re
 from ipwatch.core.countries import country_names
 
 from ..fields import FieldError, parse_bool, parse_choice, parse_count, parse_date, parse_event_id, parse_int
-from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
+from ..records import FIGURE_FIELDS, Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, check_order, coordinates
 
 COLUMNS = [
@@ -36,41 +36,13 @@ COLUMNS = [
     "target_type",
     "claim_status",
     "campaign",
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "wounded_low",
-    "wounded_best",
-    "wounded_high",
-    "kidnapped",
+    *FIGURE_FIELDS,
     "summary",
     "is_synthetic",
     "url",
 ]
 # Columns written as numbers: never formula-guarded (a negative longitude stays a number).
-NUMERIC_COLUMNS = frozenset(
-    {
-        "id",
-        "latitude",
-        "longitude",
-        "killed_low",
-        "killed_best",
-        "killed_high",
-        "wounded_low",
-        "wounded_best",
-        "wounded_high",
-        "kidnapped",
-    }
-)
-FIGURE_COLUMNS = (
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "wounded_low",
-    "wounded_best",
-    "wounded_high",
-    "kidnapped",
-)
+NUMERIC_COLUMNS = frozenset({"id", "latitude", "longitude", *FIGURE_FIELDS})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
@@ -140,6 +112,11 @@ class IpwatchFormat(Format):
     name = "ipwatch"
     label = "ipwatch CSV"
     required_columns = ("id", "date", "date_precision", "country", "incident_type", "summary")
+    id_column = "external_id"
+
+    def key_column(self, record) -> str:
+        # A row of our own keys on its `id`; one first imported from a dataset, on that dataset's id.
+        return "id" if record.external_source == "ipwatch" else self.id_column
 
     def parse(self, cells: Cells, provinces) -> Parsed:
         # Undo the export's formula guard before anything reads the text.
@@ -174,7 +151,7 @@ class IpwatchFormat(Format):
         claim_status = cells.value(
             "claim_status", parse_choice, default="unclaimed", choices=CLAIM_STATUSES, what="claim status"
         )
-        figures = {name: cells.value(name, parse_count) for name in FIGURE_COLUMNS}
+        figures = {name: cells.value(name, parse_count) for name in FIGURE_FIELDS}
         for figure in ("killed", "wounded"):
             check_order(
                 cells, [(f"{figure}_{bound}", figures[f"{figure}_{bound}"]) for bound in ("low", "best", "high")]

@@ -10,7 +10,7 @@ air space). `best`/`low`/`high` are UCDP's death estimates. Provinces come from 
 import re
 
 from ..fields import parse_choice, parse_count, parse_country_name, parse_date, parse_event_id
-from ..records import Cells, IncidentRecord, Parsed, PlaceRecord
+from ..records import Cells, Parsed, PlaceRecord
 from .base import Format, check_order, coordinates, finish, synthetic_flag
 
 DATE_PREC = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
@@ -29,6 +29,7 @@ _SETTLEMENT_SUFFIX = re.compile(r"\s+(town|city|village)$", re.IGNORECASE)
 
 class UcdpFormat(Format):
     name = "ucdp"
+    id_column = "id"
     label = "UCDP GED"
     required_columns = ("id", "date_start", "side_a", "side_b", "country")
     actor_columns = ("side_a", "side_b")
@@ -66,22 +67,13 @@ class UcdpFormat(Format):
         provenance = [f"Imported from UCDP GED event {event_id}", f"{side_a} – {side_b}"]
         if cells.text("source_article"):
             provenance.append(f"source: {cells.text('source_article')}")
-        record = IncidentRecord(
-            row=cells.number,
-            external_source="ucdp",
-            external_id=event_id,
-            date=start,
-            date_precision=precision,
+        record = self.record(
+            cells,
+            event_id,
+            start,
+            precision,
+            PlaceRecord(place_name, country, admin1, latitude, longitude, location_precision),
             end_date=end if end and end > start else None,
-            place=PlaceRecord(
-                name=place_name,
-                country=country,
-                admin1=admin1,
-                latitude=latitude,
-                longitude=longitude,
-                precision=location_precision,
-            ),
-            province=None,
             incident_type="other",  # GED records deaths, not the kind of attack
             target_type=target,
             summary=headline or f"{side_a} v. {side_b} at {place_name} (UCDP GED {event_id}).",
