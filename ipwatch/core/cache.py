@@ -11,10 +11,11 @@
     incident_list = public_cache(IncidentListView.as_view())
 
 What is cached today: the public pages of ``ipwatch.public`` (overview, incident list and detail,
-provinces, sources, about) and, for clients that take gzip, the GeoJSON API
-(``public_cache_for_gzip_clients``: only its compressed bodies are worth the memory). Not cached:
-the map, timeline and claims pages and the JSON/CSV APIs (they run the view every time), and every
-response to a logged-in user.
+provinces, sources, about, codebook, feeds), the activity pages, the open-data workbook and data
+package and, for clients that take gzip, the GeoJSON APIs and the map's data
+(``public_cache_for_gzip_clients``: only their compressed bodies are worth the memory). Not cached:
+the map, timeline and claims pages, the timeline JSON and the CSV downloads (they run the view every
+time), and every response to a logged-in user.
 
 How it works, and why it cannot leak:
 
@@ -225,7 +226,7 @@ def current_version() -> str:
 
 def invalidate_public_cache(*args, **kwargs) -> None:
     """Make every cached public response stale (after bulk writes, which send no signals)."""
-    bump_scopes([GLOBAL])
+    bump_scopes([GLOBAL, DATA_AS_OF])
 
 
 def request_is_anonymous(request) -> bool:
@@ -387,7 +388,7 @@ def _record_changed(sender, instance, raw=False, **kwargs):
     """An incident or activity record: its province (before and after the change) and every-province
     answers; for incidents also the data-as-of date, which moves with the latest one."""
     if raw:
-        return bump_scopes([GLOBAL])
+        return bump_scopes([GLOBAL, DATA_AS_OF])
     province_ids = {instance.__dict__.get("province_id"), getattr(instance, "_public_cache_province_id", None)}
     scopes = {ALL, *map(province_scope, _province_slugs(province_ids))}
     if sender._meta.label_lower == "core.incident":
@@ -408,7 +409,7 @@ def _report_changed(sender, instance, raw=False, **kwargs):
 
 def _anything_changed(*args, raw=False, **kwargs):
     """Places, sources, provinces, campaigns…: shown across provinces, so every answer."""
-    bump_scopes([GLOBAL])
+    bump_scopes([GLOBAL, DATA_AS_OF])
 
 
 def connect_invalidation_signals() -> None:
