@@ -77,3 +77,66 @@ def test_tile_server_basemap_requests_only_the_configured_host(page_watch, live_
     page_watch.page.wait_for_load_state("networkidle")
     assert any("/static/vendor/leaflet/images/layers.png" in url for url in page_watch.requests)
     page_watch.assert_clean()
+
+
+# Share of the map's visible area where the basemap canvas has drawn land (alpha > 0), read from the
+# canvas's own pixels where it overlaps the map on screen: a canvas drawn but shown 0 px wide counts 0.
+LAND_SHARE = """() => {
+  const map = document.querySelector('.folium-map');
+  const canvas = map.querySelector('.leaflet-ipwatch-basemap-pane canvas');
+  if (!canvas || !canvas.width) return 0;
+  const m = map.getBoundingClientRect(), c = canvas.getBoundingClientRect();
+  const left = Math.max(m.left, c.left), right = Math.min(m.right, c.right);
+  const top = Math.max(m.top, c.top), bottom = Math.min(m.bottom, c.bottom);
+  if (right - left < 1 || bottom - top < 1) return 0;
+  const sx = canvas.width / c.width, sy = canvas.height / c.height;
+  const data = canvas.getContext('2d').getImageData(
+    Math.floor((left - c.left) * sx), Math.floor((top - c.top) * sy),
+    Math.floor((right - left) * sx), Math.floor((bottom - top) * sy)).data;
+  let drawn = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn++;
+  return drawn / (m.width * m.height * sx * sy);
+}"""
+# Leaflet redraws its canvases on the next animation frame after a move.
+NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null))))"
+COLLAPSED_CANVASES = (
+    "() => Array.from(document.querySelectorAll('.folium-map canvas'))"
+    ".filter((c) => c.getBoundingClientRect().width < 1).map((c) => c.parentElement.className)"
+)
+
+
+def assert_land_drawn(page, when):
+    page.evaluate(NEXT_FRAMES)
+    assert page.evaluate(COLLAPSED_CANVASES) == [], when
+    share = page.evaluate(LAND_SHARE)
+    assert share > 0.3, f"{when}: only {share:.0%} of the map shows land (the sample data is in Libya)"
+
+
+def test_land_is_drawn_at_phone_tablet_and_desktop_width(
+    browser, live_server, sample_data, django_db_serialized_rollback
+):
+    """The phone stylesheet caps canvases at 100% of their parent; Leaflet's panes have no width, so
+    without an exemption the basemap (and the circle markers) were drawn into a 0 px wide canvas."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    watch = PageWatch(context, live_server.url)
+    page = watch.page
+    try:
+        watch.goto("/map/")
+        page.wait_for_function(
+            "() => { const m = document.querySelector('.folium-map');"
+            " return m && m.dataset.basemap === 'loaded' && m.dataset.state === 'loaded'; }"
+        )
+        assert_land_drawn(page, "390 px, fitted to the data")
+        save_screenshot(page, "map-land-390", full_page=False)
+        page.evaluate(
+            "() => { const map = window.ipwatchIncidentLayer.map; map.setZoom(map.getZoom() + 1, {animate: false});"
+            " map.panBy([60, -40], {animate: false}); }"
+        )
+        assert_land_drawn(page, "390 px, after zoom and pan")
+        for width in (700, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert_land_drawn(page, f"{width} px")
+            save_screenshot(page, f"map-land-{width}", full_page=False)
+        watch.assert_clean()
+    finally:
+        context.close()
