@@ -140,32 +140,32 @@ def worker(args) -> None:
 
 
 def run_backend(backend: str, args) -> list[dict]:
-    base_env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-secret",
-        "ALLOWED_HOSTS": "testserver",
-        "STATIC_MANIFEST": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        "--sizes",
-        args.sizes,
-        "--repeat",
-        str(args.repeat),
-        "--naive-repeat",
-        str(args.naive_repeat),
-    ]
+    worker_args = ["--sizes", args.sizes, "--repeat", str(args.repeat), "--naive-repeat", str(args.naive_repeat)]
+    label = f"generating up to {args.sizes.split(',')[-1]} synthetic incidents"
+    return run_worker(backend, Path(__file__).resolve(), worker_args, label)
+
+
+def run_worker(backend: str, script: Path, worker_args: list[str], label: str) -> list[dict]:
+    """Run ``script --worker …`` on a throwaway database of ``backend``; its JSON lines, parsed.
+
+    SQLite: a temporary file. PostgreSQL: a throwaway cluster from scripts/with-postgres.sh."""
+    command = [sys.executable, "-W", "ignore", str(script), "--worker", *worker_args]
     with tempfile.TemporaryDirectory(prefix="ipwatch-bench-") as tmp:
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-not-secret",
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "STATIC_MANIFEST": "0",
+            "LOG_LEVEL": "WARNING",
+            "BENCH_TMP": tmp,
+        }
         if backend == "sqlite":
-            env = {**base_env, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
         else:
-            env = base_env
             command = ["bash", str(ROOT / "scripts" / "with-postgres.sh"), *command]
-        print(f"… {backend}: generating up to {args.sizes.split(',')[-1]} synthetic incidents", file=sys.stderr)
+        print(f"… {backend}: {label}", file=sys.stderr)
         output = subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     return [json.loads(line) for line in output.stdout.splitlines() if line.startswith("{")]
 

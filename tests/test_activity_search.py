@@ -133,3 +133,17 @@ def test_synthetic_records_are_searchable(db, sample_data):
 def test_geojson_search_matches_the_list(client, sample_data):
     features = json.loads(client.get("/api/activity.geojson", {"q": "Sabha", "kind": "media_release"}).content)
     assert {feature["properties"]["title"] for feature in features["features"]} == {STATEMENT, PHOTO_SET}
+
+
+def test_activity_search_uses_a_full_text_index_on_either_database(sample_data):
+    from django.db import connection
+
+    plan = search.matching(Activity.objects.order_by(), "Sabha raid").explain()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")  # a few rows: make the planner show the index it can use
+            plan = search.matching(Activity.objects.order_by(), "Sabha raid").explain()
+            cursor.execute("RESET enable_seqscan")
+        assert "activity_activity_search_fts" in plan, plan
+    elif search.sqlite_has_fts5():
+        assert "SCAN activity_activity_search VIRTUAL TABLE" in plan, plan

@@ -12,6 +12,7 @@ import random
 
 import pytest
 from django.db import connection, transaction
+from django.http import QueryDict
 
 from ipwatch.core.choices import ClaimStatus, DatePrecision, IncidentStatus, IncidentType
 from ipwatch.core.dates import period_start
@@ -20,8 +21,9 @@ from ipwatch.core.models import Incident
 from ipwatch.core.workflow import SYSTEM
 from ipwatch.exchange.importer import Importer
 from ipwatch.public import stats
-from ipwatch.timeline import rollup
+from ipwatch.timeline import claims, rollup
 from ipwatch.timeline.models import PublishedRollup
+from ipwatch.timeline.params import parse_timeline_request
 from tests.test_import_incidents_command import acled_file, acled_row
 
 FIRST = dt.date(2018, 12, 1)
@@ -105,6 +107,12 @@ def page_figures(settings, provinces, *, use_rollup):
             figures[on, name] = sorted(
                 (p.pk, p.incident_total, p.last_incident_on, p.dormant, [(w.count, w.previous) for w in p.windows])
                 for p in listed
+            )
+    for granularity in ("month", "year"):
+        for query in ("", f"province={provinces[0].slug}", "since=2019-05-15&until=2019-11-20", "claimed=no"):
+            parsed = parse_timeline_request(QueryDict(query), Incident.objects.published())
+            figures["claimed", granularity, query] = claims.claimed_counts(
+                parsed.queryset, granularity, parsed.cleaned
             )
     for province in (None, *provinces):
         figures["months", province] = stats.published_monthly_counts(

@@ -234,7 +234,7 @@ def current_version() -> str:
 
 def invalidate_public_cache(*args, **kwargs) -> None:
     """Make every cached public response stale (after bulk writes, which send no signals)."""
-    bump_scopes([GLOBAL])
+    bump_scopes([GLOBAL, DATA_AS_OF])
 
 
 def request_is_anonymous(request) -> bool:
@@ -396,7 +396,7 @@ def _record_changed(sender, instance, raw=False, **kwargs):
     """An incident or activity record: its province (before and after the change) and every-province
     answers; for incidents also the data-as-of date, which moves with the latest one."""
     if raw:
-        return bump_scopes([GLOBAL])
+        return bump_scopes([GLOBAL, DATA_AS_OF])
     province_ids = {instance.__dict__.get("province_id"), getattr(instance, "_public_cache_province_id", None)}
     scopes = {ALL, *map(province_scope, _province_slugs(province_ids))}
     if sender._meta.label_lower == "core.incident":
@@ -417,7 +417,7 @@ def _report_changed(sender, instance, raw=False, **kwargs):
 
 def _anything_changed(*args, raw=False, **kwargs):
     """Places, sources, provinces, campaigns…: shown across provinces, so every answer."""
-    bump_scopes([GLOBAL])
+    bump_scopes([GLOBAL, DATA_AS_OF])
 
 
 def connect_invalidation_signals() -> None:

@@ -13,7 +13,8 @@ starts a word of its search text ("sab" finds "Sabha").
 
 - PostgreSQL: full-text search, ``to_tsvector('simple', search_text) @@ to_tsquery('simple',
   'sabha:* & ...')`` (a GIN index on that expression, migration 0007), ranked with ``ts_rank``.
-- SQLite: full-text search too, an FTS5 index of the same column (``core_incident_search``, external
+- SQLite: full-text search too, an FTS5 index of the same column (``core_incident_search``, and
+  ``activity_activity_search`` for activity records; external
   content kept in step by triggers; created and, when missing or stale, rebuilt after every
   ``migrate`` by ``ensure_sqlite_index``): ``... MATCH '"sabha"* AND ...'``. Its tokenizer treats every
   character but the space as part of a word, so its words are exactly the column's words. Ranked by
@@ -218,55 +219,63 @@ def _ts_sql(queryset, template: str) -> str:
     return template.format(vector=vector, query=f"to_tsquery('{SEARCH_CONFIG}', %s)")
 
 
-# SQLite: an FTS5 index over Incident.search_text (external content: the index stores no copy).
-SQLITE_FTS_TABLE = "core_incident_search"
+# SQLite: an FTS5 index over each searchable table's search_text (external content: the index stores
+# no copy): the incidents' and the activity records'.
+SQLITE_INDEXED = {"core_incident": "core_incident_search", "activity_activity": "activity_activity_search"}
+SQLITE_FTS_TABLE = SQLITE_INDEXED["core_incident"]
 # Every character class except separators and controls is part of a word: the column's words are
 # already normalised and separated by single spaces, so FTS5's words are exactly those.
 SQLITE_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
-SQLITE_TRIGGERS = {
-    "core_incident_search_insert": (
-        "AFTER INSERT ON core_incident BEGIN "
-        "INSERT INTO core_incident_search(rowid, search_text) VALUES (new.id, new.search_text); END"
-    ),
-    "core_incident_search_delete": (
-        "AFTER DELETE ON core_incident BEGIN "
-        "INSERT INTO core_incident_search(core_incident_search, rowid, search_text) "
-        "VALUES ('delete', old.id, old.search_text); END"
-    ),
-    "core_incident_search_update": (
-        "AFTER UPDATE OF search_text ON core_incident BEGIN "
-        "INSERT INTO core_incident_search(core_incident_search, rowid, search_text) "
-        "VALUES ('delete', old.id, old.search_text); "
-        "INSERT INTO core_incident_search(rowid, search_text) VALUES (new.id, new.search_text); END"
-    ),
-}
+
+
+def sqlite_triggers(table: str, fts: str) -> dict[str, str]:
+    """The triggers keeping ``fts`` in step with ``table`` (names and SQL from module constants)."""
+    return {
+        f"{fts}_insert": (
+            f"AFTER INSERT ON {table} BEGIN "  # noqa: S608 (module constants, never request data)
+            f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END"
+        ),
+        f"{fts}_delete": (
+            f"AFTER DELETE ON {table} BEGIN "  # noqa: S608
+            f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END"
+        ),
+        f"{fts}_update": (
+            f"AFTER UPDATE OF search_text ON {table} BEGIN "  # noqa: S608
+            f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+            f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END"
+        ),
+    }
+
+
+SQLITE_TRIGGERS = sqlite_triggers("core_incident", SQLITE_FTS_TABLE)
 
 
 def ensure_sqlite_index(using: str = "default", **kwargs) -> bool:
-    """Create the SQLite FTS5 index and its triggers if missing, and fill it when it was just made
+    """Create each SQLite FTS5 index and its triggers if missing, and fill it when it was just made
     (after every ``migrate``: Django rebuilds a SQLite table to alter it, which drops its triggers).
-    Returns True when the index had to be (re)built. A no-op on other databases."""
+    Returns True when an index had to be (re)built. A no-op on other databases."""
     connection = connections[using]
     if connection.vendor != "sqlite" or not sqlite_has_fts5():
         return False
+    rebuilt = False
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         present = {row[0] for row in cursor.fetchall()}
-        if "core_incident" not in present:
-            return False  # migrations have not created the table yet
-        wanted = {SQLITE_FTS_TABLE, *SQLITE_TRIGGERS}
-        if wanted <= present:
-            return False
-        if SQLITE_FTS_TABLE not in present:
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE {SQLITE_FTS_TABLE} USING fts5(search_text, content='core_incident', "
-                f"content_rowid='id', tokenize=\"{SQLITE_TOKENIZER}\")"
-            )
-        for name, body in SQLITE_TRIGGERS.items():
-            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
-        # Rows written while a trigger was missing: re-read the whole column (seconds at 100k).
-        cursor.execute("INSERT INTO core_incident_search(core_incident_search) VALUES ('rebuild')")
-    return True
+        for table, fts in SQLITE_INDEXED.items():
+            triggers = sqlite_triggers(table, fts)
+            if table not in present or {fts, *triggers} <= present:
+                continue  # migrations have not created the table yet, or nothing is missing
+            if fts not in present:
+                cursor.execute(
+                    f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}', "
+                    f"content_rowid='id', tokenize=\"{SQLITE_TOKENIZER}\")"
+                )
+            for name, body in triggers.items():
+                cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+            # Rows written while a trigger was missing: re-read the whole column (seconds at 100k).
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608
+            rebuilt = True
+    return rebuilt
 
 
 @functools.cache
@@ -280,13 +289,11 @@ def sqlite_has_fts5() -> bool:
     return True
 
 
-def uses_sqlite_index(queryset) -> bool:
-    """The FTS5 index covers the incidents' column; other tables' search text is matched directly."""
-    return (
-        queryset.model._meta.db_table == "core_incident"
-        and connections[queryset.db].vendor == "sqlite"
-        and sqlite_has_fts5()
-    )
+def sqlite_index_of(queryset) -> str | None:
+    """The FTS5 table indexing ``queryset``'s search text on SQLite (None: match the column itself)."""
+    if connections[queryset.db].vendor != "sqlite" or not sqlite_has_fts5():
+        return None
+    return SQLITE_INDEXED.get(queryset.model._meta.db_table)
 
 
 def fts5_query_text(words: list[str]) -> str:
@@ -304,10 +311,10 @@ def matching(queryset, query: str):
         sql = _ts_sql(queryset, "{vector} @@ {query}")
         # The SQL comes from model metadata and constants; the query words travel as a parameter.
         return queryset.filter(RawSQL(sql, (tsquery_text(words),), output_field=BooleanField()))  # noqa: S611
-    if uses_sqlite_index(queryset):
+    if fts := sqlite_index_of(queryset):
         quote = connections[queryset.db].ops.quote_name
         column = f"{quote(queryset.model._meta.db_table)}.{quote('id')}"
-        sql = f"{column} IN (SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH %s)"  # noqa: S608
+        sql = f"{column} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"  # noqa: S608
         return queryset.filter(RawSQL(sql, (fts5_query_text(words),), output_field=BooleanField()))  # noqa: S611
     condition = Q()
     for word in words:

@@ -166,9 +166,11 @@ def provinces_with_activity(on: dt.date | None = None, queryset=None):
     """Provinces annotated with published-incident counts per window, previous windows, last date.
     One query. Adds Python attributes: windows (list[WindowFigure]), days_since, dormant."""
     on = on or today()
+    if rollup.enabled() and queryset is None:
+        # Every province (the list): from the rollup. One province (its page): the base query probes
+        # the (province, status, date) index and measured faster than the rollup's three queries.
+        return _provinces_from_rollup(on, Province.objects.all())
     queryset = queryset if queryset is not None else Province.objects.all()
-    if rollup.enabled():
-        return _provinces_from_rollup(on, queryset)
     published = published_through("incidents")
     annotations = {
         "incident_total": Count("incidents", filter=published),
@@ -256,8 +258,9 @@ def monthly_counts(queryset, first_month: dt.date, last_month: dt.date) -> dict[
 
 
 def published_monthly_counts(first_month: dt.date, last_month: dt.date, province=None) -> dict[dt.date, int]:
-    """``monthly_counts`` of the published incidents (of one province), from the rollup when it is on."""
-    if rollup.enabled():
+    """``monthly_counts`` of the published incidents, from the rollup when it is on; of one province,
+    from the (province, status, date) index (measured as fast)."""
+    if rollup.enabled() and province is None:
         return rollup.monthly_counts(
             first_month, next_month_start(last_month), province_id=province.pk if province is not None else None
         )

@@ -28,6 +28,7 @@ from ipwatch.core.choices import ClaimStatus
 from ipwatch.core.dates import as_date, period_label
 from ipwatch.core.models import Campaign, Report
 
+from . import rollup
 from .aggregation import (
     NO_PROVINCE_KEY,
     NO_PROVINCE_LABEL,
@@ -242,16 +243,36 @@ def compare_claims(queryset, granularity: str = "year") -> list[Comparison]:
     return comparisons
 
 
-def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
-    """Claimed incidents per (province, period), counted in the database (two queries)."""
-    rows = (
+def _claimed_rows(queryset, granularity: str) -> list[dict]:
+    return list(
         queryset.order_by()
         .filter(claim_status=ClaimStatus.CLAIMED)
         .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
         .values("bucket", "band", "province_id")
         .annotate(n=Count("id"), synthetic=Count("id", filter=Q(is_synthetic=True)))
     )
-    rows = list(rows)
+
+
+def _claimed_rows_from_rollup(cells, granularity: str) -> list[dict]:
+    """The same rows from the rollup's cells."""
+    placed = cells.filter(claimed__gt=0).placed(granularity, "province_id", ["claimed", "claimed_synthetic"])
+    return [
+        {"bucket": bucket, "band": band or "", "province_id": province or None, "n": n, "synthetic": synthetic}
+        for bucket, band, province, n, synthetic in placed
+    ]
+
+
+def claimed_counts(queryset, granularity: str, cleaned: dict | None = None) -> dict[tuple[str, str], dict]:
+    """Claimed incidents per (province, period), counted in the database (two queries; three when
+    the published-attack rollup answers ``cleaned`` and dates cut through a week: see timeline.rollup)."""
+    querysets = rollup.attack_querysets(queryset, cleaned, "province") if cleaned is not None else None
+    if querysets is None:
+        rows = _claimed_rows(queryset, granularity)
+    else:
+        cells, *edges = querysets
+        rows = _claimed_rows_from_rollup(cells, granularity)
+        for edge in edges:
+            rows += _claimed_rows(edge, granularity)
     provinces = _province_groups(row["province_id"] for row in rows)  # one small query, no join
     counts: dict[tuple[str, str], dict] = {}
     for row in rows:
@@ -269,10 +290,13 @@ def claimed_counts(queryset, granularity: str) -> dict[tuple[str, str], dict]:
     return counts
 
 
-def province_period_table(queryset, granularity: str = "year") -> tuple[list[ProvincePeriodRow], list[Comparison]]:
+def province_period_table(
+    queryset, granularity: str = "year", cleaned: dict | None = None
+) -> tuple[list[ProvincePeriodRow], list[Comparison]]:
+    """``cleaned``: the filters' cleaned values, when the claimed counts may come from the rollup."""
     comparisons = compare_claims(queryset, granularity)
     rows: dict[tuple[str, str], ProvincePeriodRow] = {}
-    for (key, period), entry in claimed_counts(queryset, granularity).items():
+    for (key, period), entry in claimed_counts(queryset, granularity, cleaned).items():
         rows[(key, period)] = ProvincePeriodRow(
             key,
             entry["label"],

@@ -137,18 +137,33 @@ class RollupQuerySet(models.QuerySet):
 
     def timeline_rows(self, granularity: str, group_field: str, *, count_synthetic: bool = False) -> list[tuple]:
         """Rows as ``aggregation.fetch_rows`` gives them for incidents: (bucket, band, group, incidents,
-        killed, wounded, killed_unknown, wounded_unknown[, synthetic]).
-
-        The cells are read as they are (no date arithmetic in SQL) and placed in their period by
-        ``aggregation.place_in_period``, the reference rule, once per distinct (piece, precision).
-        """
-        from .aggregation import place_in_period
-
+        killed, wounded, killed_unknown, wounded_unknown[, synthetic])."""
         names = ["records", "killed_known", "wounded_known", "killed_unknown", "wounded_unknown"]
-        if count_synthetic:
-            names.append("synthetic")
-        # Each cell is one (piece, precision, province, kind): no GROUP BY, the few cells sharing a
-        # period and group are added up by build_timeline as it reads the rows.
+        return self.placed(granularity, group_field, [*names, "synthetic"] if count_synthetic else names)
+
+    def placed(self, granularity: str, group_field: str, names: list[str]) -> list[tuple]:
+        """(bucket, band, group, *sums of ``names``) per period (or date-uncertain band) and group.
+
+        PostgreSQL groups the cells in SQL with the timeline's own bucket expressions
+        (``aggregation.period_bucket``). SQLite computes those dates with a function call per row,
+        slower than reading the cells as they are and placing them in Python by the reference rule
+        (``aggregation.place_in_period``), once per distinct (piece, precision); cells sharing a
+        period and group are then added up by the caller as it reads the rows.
+        """
+        from django.db.models import Sum
+
+        from .aggregation import band_precision, fetch_rows, period_bucket, place_in_period
+
+        if self.query.is_empty():  # .none(): the whole range lies at the edges
+            return []
+        if connections[self.db].vendor == "postgresql":
+            grouped = (
+                self.order_by()
+                .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
+                .values("bucket", "band", group_field)
+                .annotate(**{f"sum_{name}": Sum(name) for name in names})
+            )
+            return fetch_rows(grouped, ["bucket", "band", group_field, *(f"sum_{name}" for name in names)])
         cells = self.order_by().values_list("date", "date_precision", group_field, *names)
         placements: dict = {}
         rows = []

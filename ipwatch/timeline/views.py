@@ -134,7 +134,7 @@ def claims_page(request):
     if parsed is None:
         return render(request, "timeline/claims.html", context, status=400)
     granularity = parsed.granularity or YEAR
-    rows, comparisons = claims.province_period_table(parsed.queryset, granularity)
+    rows, comparisons = claims.province_period_table(parsed.queryset, granularity, parsed.cleaned)
     context.update(
         {
             "granularity": granularity,
