@@ -8,6 +8,7 @@ x-ucdp-access-token header.
 """
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,15 @@ DATA = Path(__file__).parent / "data"
 def csv_rows(name: str) -> list[dict]:
     with open(DATA / name, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def run_sync(command: str, *args) -> str:
+    """Run a sync command (``sync_acled``, ``sync_ucdp``) as the tests' user would; its output."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
 
 
 def _json(payload, status=200, headers=None) -> Response:

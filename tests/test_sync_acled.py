@@ -2,7 +2,7 @@
 fake of ACLED's API: OAuth login and refresh, paging, rate limits, deletions, malformed pages,
 missing credentials, incremental runs, and the same incidents as a file import of the same rows."""
 
-import io
+import functools
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,7 +13,7 @@ from ipwatch.core.models import Incident
 from ipwatch.jobs.models import Job, JobState
 from ipwatch.sync import acled
 from ipwatch.sync.models import SyncState
-from tests.fake_apis import DATA, FakeAcled, _json, csv_rows
+from tests.fake_apis import DATA, FakeAcled, _json, csv_rows, run_sync
 from tests.jobs_helpers import run_queued_jobs, snapshot
 
 SAMPLE = "acled_synthetic_sample.csv"  # 8 rows: 6 IS events mapped to provinces, 1 other actor, 1 with none
@@ -29,14 +29,8 @@ def fake(httpserver, settings, monkeypatch):
     return server
 
 
-def sync(*args):
-    out = io.StringIO()
-    call_command("sync_acled", *args, stdout=out)
-    return out.getvalue()
-
-
-def acled_incidents():
-    return Incident.objects.filter(external_source="acled")
+sync = functools.partial(run_sync, "sync_acled")
+acled_incidents = functools.partial(Incident.objects.filter, external_source="acled")
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 GED API: the access token header, paging, rate limits, a malformed page, incremental runs, and the
 same incidents as a file import of the same rows."""
 
-import io
+import functools
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,7 +11,7 @@ from werkzeug import Response
 from ipwatch.core.models import Incident
 from ipwatch.sync import ucdp
 from ipwatch.sync.models import SyncState
-from tests.fake_apis import DATA, FakeUcdp, _json, csv_rows, ucdp_json_row
+from tests.fake_apis import DATA, FakeUcdp, _json, csv_rows, run_sync, ucdp_json_row
 from tests.jobs_helpers import snapshot
 
 SAMPLE = "ucdp_synthetic_sample.csv"  # 4 rows, 3 of them IS in a province
@@ -28,14 +28,8 @@ def fake(httpserver, settings, monkeypatch):
     return server
 
 
-def sync(*args):
-    out = io.StringIO()
-    call_command("sync_ucdp", *args, stdout=out)
-    return out.getvalue()
-
-
-def ucdp_incidents():
-    return Incident.objects.filter(external_source="ucdp")
+sync = functools.partial(run_sync, "sync_ucdp")
+ucdp_incidents = functools.partial(Incident.objects.filter, external_source="ucdp")
 
 
 @pytest.mark.django_db

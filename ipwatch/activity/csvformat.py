@@ -6,7 +6,6 @@ and the kind-specific columns of ``KIND_COLUMNS`` (docs/import-export.md). One r
 (at most) one source's report: a record with three reports is three rows sharing its ``id``.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
@@ -14,11 +13,12 @@ from django.urls import reverse
 
 from ipwatch.core.citation import activity_ref, incident_ref
 from ipwatch.core.models import Incident, Report
-from ipwatch.exchange.formats.ipwatch import guard_formula
+from ipwatch.exchange import csvwriter
+from ipwatch.exchange.export import location_values
 
 from .choices import ActivityKind
 from .geojson import attack_title
-from .models import Activity, ActivityReport
+from .models import KIND_FIELDS, Activity, ActivityReport
 
 COMMON_COLUMNS = [
     "kind",
@@ -35,33 +35,10 @@ COMMON_COLUMNS = [
     "source_title",
     "published_on",
 ]
+# The territory's end first, then each kind's detail fields in KIND_FIELDS order (one list to keep).
 KIND_COLUMNS = [
-    "end_date",
-    "end_date_precision",
-    "outlet",
-    "media_type",
-    "language",
-    "issue_number",
-    "media_office",
-    "campaign",
-    "claimed_incidents",
-    "authority",
-    "designated_entity",
-    "designated_name",
-    "reference",
-    "people_held",
-    "alleged_link",
-    "intended_target",
-    "court",
-    "jurisdiction",
-    "stage",
-    "outcome",
-    "linked_arrest",
-    "pledge_type",
-    "pledged_by",
-    "leadership_event",
-    "person",
-    "role",
+    *KIND_FIELDS[ActivityKind.TERRITORY],
+    *(name for kind, names in KIND_FIELDS.items() if kind != ActivityKind.TERRITORY for name in names),
 ]
 # ref: the stable citation identifier (IPW-000123 for an attack, IPW-A-000004 otherwise), as in every export.
 EXPORT_COLUMNS = ["id", *COMMON_COLUMNS, "location_precision", *KIND_COLUMNS, "ref", "url"]
@@ -69,21 +46,7 @@ NUMERIC_COLUMNS = {"id", "latitude", "longitude", "issue_number", "people_held",
 CHUNK_SIZE = 2000
 
 
-class _Line:
-    def write(self, text: str) -> str:
-        return text
-
-
-def _cell(column: str, value) -> str:
-    if value is None:
-        return ""
-    if column in NUMERIC_COLUMNS:
-        return str(value)
-    return guard_formula(str(value))
-
-
 def _common(record, kind: str, title: str, base_url: str, path: str) -> dict:
-    place, province = record.place, record.province
     return {
         "id": record.pk,
         "ref": incident_ref(record.pk) if kind == ActivityKind.ATTACK else activity_ref(record.pk),
@@ -92,12 +55,7 @@ def _common(record, kind: str, title: str, base_url: str, path: str) -> dict:
         "date_precision": record.date_precision,
         "title": title,
         "summary": record.summary,
-        "province": province.slug if province else None,
-        "place": place.name if place else None,
-        "country": place.country if place else None,
-        "latitude": place.latitude if place else None,
-        "longitude": place.longitude if place else None,
-        "location_precision": place.location_precision if place else None,
+        **location_values(record.place, record.province),
         "url": f"{base_url}{path}{record.pk}/",
     }
 
@@ -158,7 +116,4 @@ def activity_rows(activities, base_url: str) -> Iterator[dict]:
 
 
 def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        yield writer.writerow([_cell(column, row.get(column)) for column in EXPORT_COLUMNS])
+    return csvwriter.lines(EXPORT_COLUMNS, rows, NUMERIC_COLUMNS)

@@ -281,10 +281,6 @@ class Activity(models.Model):
         self._history_user = user
         self.save()
 
-    @property
-    def claim_reports(self):
-        return [report for report in self.reports.all() if report.is_claim]
-
 
 class ActivityReport(models.Model):
     """One source's account of an activity record. The group's media are cited by outlet, title and

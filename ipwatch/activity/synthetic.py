@@ -9,16 +9,13 @@ from django.db import transaction
 
 from ipwatch.core.choices import DatePrecision
 from ipwatch.core.dates import period_start
-from ipwatch.core.models import Province
 from ipwatch.core.synthetic import (
     BATCH_SIZE,
-    DATE_PRECISION_WEIGHTS,
-    FIRST_DAY,
-    LAST_DAY,
     STATUS_WEIGHTS,
-    _synthetic_places,
     _weighted,
-    synthetic_source,
+    create_in_batches,
+    random_date,
+    synthetic_setting,
 )
 
 from .choices import Authority, CaseStage, LeadershipEvent, MediaType, PledgeType
@@ -61,23 +58,16 @@ def delete_synthetic_activity() -> int:
 @transaction.atomic
 def generate_synthetic_activity(count: int, seed: int = 1, progress=None) -> int:
     rng = random.Random(seed + 7919)  # not the incidents' sequence: the same seed gives other draws
-    provinces = [p for p in Province.objects.order_by("slug") if p.countries]
-    if not provinces:
-        raise ValueError("no provinces with countries: load the sample data first (manage.py load_sample_data)")
-    places = _synthetic_places(rng, provinces)
-    provinces = [p for p in provinces if any(code in places for code in p.countries)]
-    source = synthetic_source()
-    span = (LAST_DAY - FIRST_DAY).days
+    provinces, places, source = synthetic_setting(rng)
     assert set(KIND_WEIGHTS) == set(KIND_FIELDS)
-    created = 0
-    while created < count:
+
+    def create_batch(created: int, size: int) -> int:
         batch = []
-        for _ in range(min(BATCH_SIZE, count - created)):
+        for _ in range(size):
             kind = _weighted(rng, KIND_WEIGHTS)
             province = rng.choice(provinces)
             country = rng.choice([code for code in province.countries if code in places])
-            precision = _weighted(rng, DATE_PRECISION_WEIGHTS)
-            date = period_start(FIRST_DAY + dt.timedelta(days=rng.randrange(span)), precision)
+            date, precision = random_date(rng)
             number = created + len(batch) + 1
             batch.append(
                 Activity(
@@ -98,7 +88,6 @@ def generate_synthetic_activity(count: int, seed: int = 1, progress=None) -> int
             [ActivityReport(activity=record, source=source, title="Synthetic report") for record in records],
             batch_size=BATCH_SIZE,
         )
-        created += len(records)
-        if progress:
-            progress(len(records))
-    return created
+        return len(records)
+
+    return create_in_batches(count, create_batch, progress)

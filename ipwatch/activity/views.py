@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from ipwatch.core import asof
 from ipwatch.core.cache import gzip_if_accepted, provinces_in_query, public_cache_for_gzip_clients
-from ipwatch.core.filters import InvalidFilter, invalid_filter_response
+from ipwatch.core.filters import rejects_invalid_filters
 from ipwatch.core.models import Incident
 from ipwatch.maps.geojson import collection_stats
 from ipwatch.maps.views import GEOJSON_CONTENT_TYPE, _cache_headers, geojson_etag
@@ -26,11 +26,9 @@ def published_activity(params):
 
 @require_safe
 @public_cache_for_gzip_clients(provinces=provinces_in_query)
+@rejects_invalid_filters
 def activity_geojson(request):
-    try:
-        _, attacks, others = published_activity(request.GET)
-    except InvalidFilter as exc:
-        return invalid_filter_response(exc)
+    _, attacks, others = published_activity(request.GET)
     as_of = asof.iso(asof.for_request(request))
     stats = {
         "attack": collection_stats(attacks) if attacks is not None else None,
@@ -55,11 +53,9 @@ def activity_geojson(request):
 
 
 @require_safe
+@rejects_invalid_filters
 def activity_csv(request):
-    try:
-        _, attacks, others = published_activity(request.GET)
-    except InvalidFilter as exc:
-        return invalid_filter_response(exc)
+    _, attacks, others = published_activity(request.GET)
     base_url = request.build_absolute_uri("/").rstrip("/")
     rows = chain(
         csvformat.attack_rows(attacks, base_url) if attacks is not None else (),

@@ -10,12 +10,20 @@
     # class-based views:
     incident_list = public_cache(IncidentListView.as_view())
 
-What is cached today: the public pages of ``ipwatch.public`` (overview, incident list and detail,
-provinces, sources, about, codebook, feeds), the activity pages, the open-data workbook and data
-package and, for clients that take gzip, the GeoJSON APIs and the map's data
-(``public_cache_for_gzip_clients``: only their compressed bodies are worth the memory). Not cached:
-the map, timeline and claims pages, the timeline JSON and the CSV downloads (they run the view every
-time), and every response to a logged-in user.
+What is cached (anonymous responses only):
+
+* ``@public_cache``: the pages of ``ipwatch.public`` — overview, incident list and detail, province
+  list and detail, sources, about, the codebook, the API reference (/api/) and /api/openapi.json;
+  the Atom feeds (decorated in ``ipwatch/public/urls.py``); /activity/ and /activity/<id>/; and the
+  open-data files that are costly to build, /api/incidents.xlsx and /api/datapackage.json.
+* ``public_cache_for_gzip_clients``: /api/incidents.geojson, /api/incidents.map.json and
+  /api/activity.geojson, for clients that take gzip (only the compressed bodies are worth the
+  memory; ``gzip_if_accepted`` compresses).
+
+Not cached here (the view runs every time): the map, timeline and claims pages, /api/timeline.json,
+the streamed CSVs (/api/incidents.csv, /api/reports.csv, /api/activity.csv), the analysts' export,
+/api/basemap/labels.json (the same bytes for everyone: a day in the browser, revalidated by ETag) and
+every response to a logged-in user.
 
 How it works, and why it cannot leak:
 

@@ -5,6 +5,8 @@ since, until (YYYY-MM-DD), type (repeatable), claimed (yes/no), q, bbox=minlon,m
 id=12,13 (incident ids, at most MAX_IDS; the map fetches a popup's details with it).
 """
 
+import functools
+
 import django_filters
 from django import forms
 from django.http import JsonResponse
@@ -210,3 +212,17 @@ def error_messages(filterset) -> dict[str, str]:
 
 def invalid_filter_response(exc: InvalidFilter) -> JsonResponse:
     return JsonResponse({"error": f"invalid parameter: {exc}", "errors": exc.errors}, status=400)
+
+
+def rejects_invalid_filters(view):
+    """For API views: an InvalidFilter the view raises is answered with the 400 JSON naming each
+    parameter (``invalid_filter_response``), so the view reads straight through."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except InvalidFilter as exc:
+            return invalid_filter_response(exc)
+
+    return wrapper

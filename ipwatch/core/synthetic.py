@@ -80,6 +80,36 @@ def _weighted(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def synthetic_setting(rng: random.Random) -> tuple[list[Province], dict[str, list[Place]], Source]:
+    """What every generator draws from: the provinces that have synthetic places in their countries,
+    those places by country, and the "Synthetic data" source."""
+    provinces = [p for p in Province.objects.order_by("slug") if p.countries]
+    if not provinces:
+        raise ValueError("no provinces with countries: load the sample data first (manage.py load_sample_data)")
+    places = _synthetic_places(rng, provinces)
+    provinces = [p for p in provinces if any(code in places for code in p.countries)]
+    return provinces, places, synthetic_source()
+
+
+def random_date(rng: random.Random) -> tuple[dt.date, str]:
+    """(date, precision): a day between FIRST_DAY and LAST_DAY, known to a weighted precision."""
+    precision = _weighted(rng, DATE_PRECISION_WEIGHTS)
+    day = FIRST_DAY + dt.timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))
+    return period_start(day, precision), precision
+
+
+def create_in_batches(count: int, create_batch, progress=None) -> int:
+    """Call ``create_batch(created, size)`` (it saves ``size`` records and returns how many) until
+    ``count`` records exist, reporting each batch to ``progress``."""
+    created = 0
+    while created < count:
+        done = create_batch(created, min(BATCH_SIZE, count - created))
+        created += done
+        if progress:
+            progress(done)
+    return created
+
+
 DATE_PRECISION_WEIGHTS = {
     DatePrecision.DAY: 85,
     DatePrecision.WEEK: 5,
@@ -108,24 +138,17 @@ def delete_synthetic() -> int:
 @transaction.atomic
 def generate_synthetic(count: int, seed: int = 1, progress=None) -> int:
     rng = random.Random(seed)
-    provinces = [p for p in Province.objects.order_by("slug") if p.countries]
-    if not provinces:
-        raise ValueError("no provinces with countries: load the sample data first (manage.py load_sample_data)")
-    places = _synthetic_places(rng, provinces)
-    provinces = [p for p in provinces if any(code in places for code in p.countries)]
-    source = synthetic_source()
-    span = (LAST_DAY - FIRST_DAY).days
+    provinces, places, source = synthetic_setting(rng)
     types = list(IncidentType.values)
     targets = list(TargetType.values)
-    created = 0
-    while created < count:
+
+    def create_batch(created: int, size: int) -> int:
         batch = []
-        for _ in range(min(BATCH_SIZE, count - created)):
+        for _ in range(size):
             province = rng.choice(provinces)
             country = rng.choice([code for code in province.countries if code in places])
             place = rng.choice(places[country])
-            precision = _weighted(rng, DATE_PRECISION_WEIGHTS)
-            date = period_start(FIRST_DAY + dt.timedelta(days=rng.randrange(span)), precision)
+            date, precision = random_date(rng)
             killed = int(rng.expovariate(1 / 4)) if rng.random() < 0.8 else None
             wounded = int(rng.expovariate(1 / 6)) if rng.random() < 0.6 else None
             batch.append(
@@ -161,7 +184,6 @@ def generate_synthetic(count: int, seed: int = 1, progress=None) -> int:
                 )
             )
         Report.objects.bulk_create(reports, batch_size=BATCH_SIZE)
-        created += len(incidents)
-        if progress:
-            progress(len(incidents))
-    return created
+        return len(incidents)
+
+    return create_in_batches(count, create_batch, progress)

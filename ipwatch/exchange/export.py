@@ -4,14 +4,14 @@ Both stream: rows come from the database in chunks (`.iterator()`) and go out as
 so memory does not grow with the number of incidents.
 """
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 
 from ipwatch.core.citation import incident_ref
 from ipwatch.core.models import Incident
 
-from .formats.ipwatch import COLUMNS, NUMERIC_COLUMNS, guard_formula
+from . import csvwriter
+from .formats.ipwatch import COLUMNS, NUMERIC_COLUMNS
 
 CHUNK_SIZE = 2000
 
@@ -19,6 +19,18 @@ CHUNK_SIZE = 2000
 def export_queryset(queryset):
     """Only the columns the exports write, with place and province joined in."""
     return queryset.select_related("place", "province", "campaign").order_by("date", "id")
+
+
+def location_values(place, province) -> dict:
+    """Where a record happened, as every export writes it (None where it is not known)."""
+    return {
+        "province": province.slug if province else None,
+        "place": place.name if place else None,
+        "country": place.country if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "location_precision": place.location_precision if place else None,
+    }
 
 
 def incident_values(incident: Incident, base_url: str = "") -> dict:
@@ -31,15 +43,10 @@ def incident_values(incident: Incident, base_url: str = "") -> dict:
         "date": incident.date.isoformat(),
         "date_precision": incident.date_precision,
         "end_date": incident.end_date.isoformat() if incident.end_date else None,
-        "province": province.slug if province else None,
+        **location_values(place, province),
         "province_name": province.name if province else None,
-        "place": place.name if place else None,
         "place_ar": place.name_ar if place else None,
-        "country": place.country if place else None,
         "admin1": place.admin1 if place else None,
-        "latitude": place.latitude if place else None,
-        "longitude": place.longitude if place else None,
-        "location_precision": place.location_precision if place else None,
         "incident_type": incident.incident_type,
         "target_type": incident.target_type,
         "claim_status": incident.claim_status,
@@ -57,38 +64,14 @@ def incident_values(incident: Incident, base_url: str = "") -> dict:
     }
 
 
-def csv_row(values: dict) -> list[str]:
-    """Numbers stay numbers (a negative longitude is not a formula); every text cell is guarded.
-    None is an empty cell."""
-    row = []
-    for column in COLUMNS:
-        value = values[column]
-        if value is None:
-            row.append("")
-        elif column in NUMERIC_COLUMNS:
-            row.append(str(value))
-        elif isinstance(value, bool):
-            row.append("1" if value else "0")
-        else:
-            row.append(guard_formula(str(value)))
-    return row
-
-
-class _Line:
-    """A file-like object whose write() hands back what it was given (for csv.writer)."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
 def csv_lines(incidents: Iterable[Incident], base_url: str = "", extra_columns: tuple[str, ...] = ()) -> Iterator[str]:
     """The ipwatch CSV; ``extra_columns`` (incident text fields such as status and internal_notes,
     for the analysts' export only) are appended after the standard columns, formula-guarded."""
-    writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield writer.writerow([*COLUMNS, *extra_columns])
-    for incident in incidents:
-        extra = [guard_formula(str(getattr(incident, column) or "")) for column in extra_columns]
-        yield writer.writerow([*csv_row(incident_values(incident, base_url)), *extra])
+    rows = (
+        {**incident_values(incident, base_url), **{column: getattr(incident, column) for column in extra_columns}}
+        for incident in incidents
+    )
+    return csvwriter.lines([*COLUMNS, *extra_columns], rows, NUMERIC_COLUMNS)
 
 
 # GeoJSON -----------------------------------------------------------------------------------------

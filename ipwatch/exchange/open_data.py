@@ -3,7 +3,6 @@ workbook (/api/incidents.xlsx: incidents, reports, codebook) and a Frictionless 
 the CSVs (/api/datapackage.json). Published incidents only, the shared filters, formula-guarded text.
 Columns and vocabularies come from ``ipwatch.core.codebook``."""
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
@@ -14,7 +13,8 @@ from ipwatch.core.choices import DatePrecision
 from ipwatch.core.citation import incident_ref
 from ipwatch.core.models import Report
 
-from .export import CHUNK_SIZE, _Line, incident_values, iterate
+from . import csvwriter
+from .export import CHUNK_SIZE, incident_values, iterate, location_values
 from .formats.ipwatch import COLUMNS, guard_formula
 
 NUMERIC_REPORT_COLUMNS = frozenset(
@@ -47,17 +47,13 @@ def reports_of(incidents):
 
 def report_values(report: Report) -> dict:
     incident = report.incident
-    place, province, source = incident.place, incident.province, report.source
+    source = report.source
     return {
         "incident_id": incident.pk,
         "incident_ref": incident_ref(incident.pk),
         "date": incident.date.isoformat(),
         "date_precision": incident.date_precision,
-        "province": province.slug if province else None,
-        "place": place.name if place else None,
-        "country": place.country if place else None,
-        "latitude": place.latitude if place else None,
-        "longitude": place.longitude if place else None,
+        **location_values(incident.place, incident.province),
         "source": source.name,
         "source_kind": source.kind,
         "is_claim": report.is_claim,
@@ -74,22 +70,8 @@ def report_values(report: Report) -> dict:
     }
 
 
-def cell(column: str, value, numeric: frozenset) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if column in numeric:
-        return str(value)
-    return guard_formula(str(value))
-
-
 def reports_csv_lines(reports: Iterable[Report]) -> Iterator[str]:
-    writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield writer.writerow(codebook.REPORT_COLUMNS)
-    for report in reports:
-        values = report_values(report)
-        yield writer.writerow([cell(name, values[name], NUMERIC_REPORT_COLUMNS) for name in codebook.REPORT_COLUMNS])
+    return csvwriter.lines(codebook.REPORT_COLUMNS, map(report_values, reports), NUMERIC_REPORT_COLUMNS)
 
 
 # XLSX ---------------------------------------------------------------------------------------------

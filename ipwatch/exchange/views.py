@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from ipwatch.core import asof
 from ipwatch.core.cache import public_cache
-from ipwatch.core.filters import InvalidFilter, filter_incidents, invalid_filter_response
+from ipwatch.core.filters import filter_incidents, rejects_invalid_filters
 from ipwatch.core.models import Incident
 
 from . import open_data
@@ -37,11 +37,9 @@ def _attachment(response, filename: str):
 
 
 @require_safe
+@rejects_invalid_filters
 def incidents_csv(request):
-    try:
-        incidents = _published(request)
-    except InvalidFilter as exc:
-        return invalid_filter_response(exc)
+    incidents = _published(request)
     if request.method == "HEAD":  # the headers GET would send, without reading a row
         response = HttpResponse(content_type="text/csv; charset=utf-8")
     else:
@@ -52,26 +50,20 @@ def incidents_csv(request):
 
 
 @require_GET
+@rejects_invalid_filters
 def reports_csv(request):
     """One row per report of a published incident: each source's own figures."""
-    try:
-        incidents = _published(request)
-    except InvalidFilter as exc:
-        return invalid_filter_response(exc)
-    reports = open_data.reports_of(incidents).iterator(chunk_size=CHUNK_SIZE)
+    reports = open_data.reports_of(_published(request)).iterator(chunk_size=CHUNK_SIZE)
     response = StreamingHttpResponse(open_data.reports_csv_lines(reports), content_type="text/csv; charset=utf-8")
     return asof.stamp(_attachment(response, "ipwatch-reports.csv"), request)
 
 
 @require_GET
 @public_cache
+@rejects_invalid_filters
 def incidents_xlsx(request):
-    try:
-        incidents = _published(request)
-    except InvalidFilter as exc:
-        return invalid_filter_response(exc)
     out = io.BytesIO()
-    open_data.write_workbook(incidents, _base_url(request), out)
+    open_data.write_workbook(_published(request), _base_url(request), out)
     return _attachment(HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE), "ipwatch-incidents.xlsx")
 
 
