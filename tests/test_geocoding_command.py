@@ -168,6 +168,7 @@ class TestPending:
         for _ in range(3):
             make_place(name="Sebha", country="LY", latitude=None, longitude=None)
         # count + iterate, then per place its own transaction (a savepoint and its release here, inside
-        # the test's transaction) around one update and one history row
-        with django_assert_max_num_queries(2 + 3 * 5):
+        # the test's transaction) around one update and one history row, the search text of the
+        # incidents and of the activity records at that place, and the public cache's data-as-of token
+        with django_assert_max_num_queries(2 + 3 * 7):
             run("--pending")
