@@ -342,37 +342,52 @@ def build_timeline(
     ]
     groups = _province_groups({row[2] for row in rows}) if group == PROVINCE else {}
 
-    # [n, killed, wounded, killed_unknown, wounded_unknown] per point and per band
+    # [n, killed, wounded, killed_unknown, wounded_unknown] per point and per band. At 100k records an
+    # unfiltered week answer has ~11,000 points from ~18,000 rows: the work per row and per point is
+    # kept to a dict look-up and a few additions, and dates, labels and groups are worked out once
+    # per distinct value (see docs/benchmarks.md, "Building the unfiltered answer").
     series: dict[str, dict] = {}  # key -> {"key", "label", "color", "points": {start: figures}}
     bands: dict[tuple, list] = {}  # (start, precision, key) -> figures
-    dates: dict = {}  # raw bucket value -> date (a few hundred distinct values)
+    targets: dict[tuple, tuple] = {}  # (raw bucket, band, group value) -> (entry, figures)
     synthetic = 0
     for row in rows:
-        raw, band, group_value, incidents = row[:4]
-        start = dates.get(raw)
-        if start is None:
-            start = dates[raw] = as_date(raw)
-        if group_value not in groups:
-            groups[group_value] = _kind_group(group_value) if group == KIND else _type_group(group_value)
-        key, label, color = groups[group_value]
-        entry = series.get(key)
-        if entry is None:
-            entry = series[key] = {"key": key, "label": label, "color": color, "points": {}, "total": 0}
+        raw, band, group_value, incidents, killed, wounded, killed_unknown, wounded_unknown = row[:8]
+        found = targets.get((raw, band, group_value))
+        if found is None:
+            found = targets[(raw, band, group_value)] = _target(raw, band, group_value, group, groups, series, bands)
+        entry, target = found
         entry["total"] += incidents
+        target[0] += incidents
+        target[1] += killed or 0
+        target[2] += wounded or 0
+        target[3] += killed_unknown or 0
+        target[4] += wounded_unknown or 0
         if count_synthetic:
             synthetic += row[8]
-        target = bands.setdefault((start, band, key), [0] * 5) if band else entry["points"].setdefault(start, [0] * 5)
-        target[0] += incidents
-        for i in range(1, 5):
-            target[i] += row[3 + i] or 0
 
-    point_starts = [start for entry in series.values() for start in entry["points"]]
-    band_spans = [(start, period_end(start, precision)) for start, precision, _ in bands]
+    point_starts = {start for entry in series.values() for start in entry["points"]}
+    band_ends = {(start, precision): period_end(start, precision) for start, precision, _ in bands}
+    band_spans = [(start, band_ends[(start, precision)]) for start, precision in band_ends]
     axis = _axis(point_starts, band_spans, since, until, granularity)
     labels = {start: period_label(start, granularity) for start in axis}
 
     def label_of(start):
-        return labels.get(start) or period_label(start, granularity)
+        label = labels.get(start)
+        if label is None:
+            label = labels[start] = period_label(start, granularity)
+        return label
+
+    band_fields = {
+        (start, precision): {
+            "period": period_label(start, precision),
+            "precision": precision,
+            "since": start.isoformat(),
+            "until": end.isoformat(),
+            "first_period": label_of(start),
+            "last_period": label_of(period_start(end, granularity)),
+        }
+        for (start, precision), end in band_ends.items()
+    }
 
     ordered = sorted(series.values(), key=lambda s: (-s["total"], s["label"].lower()))
     order = {entry["key"]: index for index, entry in enumerate(ordered)}
@@ -389,26 +404,22 @@ def build_timeline(
                 "label": entry["label"],
                 "color": entry["color"],
                 "points": [
-                    {"period": label_of(start), "incidents": n, **_figures(rest)}
-                    for start, (n, *rest) in sorted(entry["points"].items())
+                    {
+                        "period": label_of(start),
+                        "incidents": n,
+                        "killed": killed,
+                        "wounded": wounded,
+                        "killed_unknown": killed_unknown,
+                        "wounded_unknown": wounded_unknown,
+                    }
+                    for start, (n, killed, wounded, killed_unknown, wounded_unknown) in sorted(entry["points"].items())
                 ],
             }
             for entry in ordered
         ],
         "uncertain": [
-            {
-                "period": period_label(start, precision),
-                "precision": precision,
-                "key": key,
-                "label": series[key]["label"],
-                "incidents": n,
-                **_figures(rest),
-                "since": start.isoformat(),
-                "until": period_end(start, precision).isoformat(),
-                "first_period": label_of(start),
-                "last_period": label_of(period_start(period_end(start, precision), granularity)),
-            }
-            for (start, precision, key), (n, *rest) in sorted(
+            _band(band_fields[(start, precision)], key, series[key]["label"], figures)
+            for (start, precision, key), figures in sorted(
                 bands.items(), key=lambda item: (item[0][0], -_RANK[item[0][1]], order[item[0][2]])
             )
         ],
@@ -420,9 +431,38 @@ def build_timeline(
     return payload
 
 
-def _figures(values) -> dict:
-    """killed/wounded (sums of the known best estimates) and how many incidents had each unknown."""
-    return dict(zip(("killed", "wounded", "killed_unknown", "wounded_unknown"), values, strict=True))
+def _target(raw, band, group_value, group, groups, series, bands) -> tuple[dict, list]:
+    """The series entry and the figures list a row adds to (once per distinct bucket, band, group)."""
+    start = as_date(raw)
+    if group_value not in groups:
+        groups[group_value] = _kind_group(group_value) if group == KIND else _type_group(group_value)
+    key, label, color = groups[group_value]
+    entry = series.get(key)
+    if entry is None:
+        entry = series[key] = {"key": key, "label": label, "color": color, "points": {}, "total": 0}
+    if band:
+        return entry, bands.setdefault((start, band, key), [0] * 5)
+    return entry, entry["points"].setdefault(start, [0] * 5)
+
+
+def _band(fields: dict, key: str, label: str, figures: list) -> dict:
+    """One "date uncertain" band, its keys in the documented order."""
+    n, killed, wounded, killed_unknown, wounded_unknown = figures
+    return {
+        "period": fields["period"],
+        "precision": fields["precision"],
+        "key": key,
+        "label": label,
+        "incidents": n,
+        "killed": killed,
+        "wounded": wounded,
+        "killed_unknown": killed_unknown,
+        "wounded_unknown": wounded_unknown,
+        "since": fields["since"],
+        "until": fields["until"],
+        "first_period": fields["first_period"],
+        "last_period": fields["last_period"],
+    }
 
 
 def _axis(point_starts, band_spans, since, until, granularity) -> list[dt.date]:

@@ -2,8 +2,10 @@
 
 from urllib.parse import urlencode
 
+import orjson
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -23,6 +25,7 @@ from .params import AUTO, parse_timeline_request
 from .table import chart_table, uncertain_bands
 
 INCIDENTS_PER_PAGE = 25
+_DJANGO_JSON = DjangoJSONEncoder()
 
 
 def _timeline_payload(request_params, *, count_synthetic=False):
@@ -52,7 +55,11 @@ def timeline_api(request):
         _, payload = _timeline_payload(request.GET)
     except InvalidFilter as exc:
         return invalid_filter_response(exc)
-    return JsonResponse({**payload, "data_as_of": asof.iso(asof.for_request(request))})
+    # orjson: an unfiltered week answer at 100k records is ~11,000 points (1.7 MB); the standard
+    # encoder took ~45 ms of it under load, orjson ~3 ms (docs/benchmarks.md). Same JSON, compact;
+    # anything orjson does not know natively goes through Django's encoder as before.
+    body = orjson.dumps({**payload, "data_as_of": asof.iso(asof.for_request(request))}, default=_DJANGO_JSON.default)
+    return HttpResponse(body, content_type="application/json")
 
 
 GRANULARITY_CHOICES = [(AUTO, "Automatic"), (WEEK, "Week"), (MONTH, "Month"), (YEAR, "Year")]
