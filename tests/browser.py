@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+PASSWORD = "pw-for-tests-only"  # the conftest users' password
 # Schemes that never leave the machine.
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
 # Reported once per failing CSP-checked page; see PageWatch.on_violation.
@@ -198,7 +199,12 @@ def page_watch(browser, live_server, django_db_serialized_rollback, fast_passwor
     live_server makes the test transactional (tables are flushed afterwards); the serialized
     rollback restores what migrations created (the Editors/Reviewers/Analysts groups) for each test.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    yield from watched_context(browser, live_server, viewport={"width": 1280, "height": 900}, locale="en-GB")
+
+
+def watched_context(browser, live_server, **context_options):
+    """Yield a PageWatch on a fresh browser context; after the test, fail on problems and close it."""
+    context = browser.new_context(**context_options)
     context.set_default_timeout(15_000)
     watch = PageWatch(context, live_server.url)
     yield watch
@@ -211,6 +217,13 @@ def page_watch(browser, live_server, django_db_serialized_rollback, fast_passwor
 @pytest.fixture
 def page(page_watch):
     return page_watch.page
+
+
+@pytest.fixture
+def logged_in_editor(page_watch, editor, sample_data):
+    """page_watch logged in to the admin as the conftest editor, with the sample data loaded."""
+    page_watch.login("editor", PASSWORD)
+    return page_watch
 
 
 def pytest_collection_modifyitems(items):

@@ -19,3 +19,10 @@ def count_queries(client, url: str, expected_status: int = 200) -> int:
         response = client.get(url)
     assert response.status_code == expected_status, (url, response.status_code)
     return len(captured)
+
+
+def page_html(client, url: str, data=None) -> str:
+    """The decoded body of a GET to ``url`` that must answer 200."""
+    response = client.get(url, data)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()

@@ -1,19 +1,9 @@
 """The admin in headless Chromium under the production CSP: login, changelist, change form with
 its autocomplete widgets and inline reports; no console error, CSP violation or foreign request."""
 
-import pytest
-
 from ipwatch.core.models import Incident
 
 from .browser import save_screenshot
-
-PASSWORD = "pw-for-tests-only"
-
-
-@pytest.fixture
-def logged_in_editor(page_watch, editor, sample_data):
-    page_watch.login("editor", PASSWORD)
-    return page_watch
 
 
 def test_editor_logs_in_and_sees_the_sample_incidents(logged_in_editor):

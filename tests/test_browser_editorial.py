@@ -9,15 +9,7 @@ import pytest
 from ipwatch.core.choices import IncidentStatus, IncidentType
 from ipwatch.core.models import Incident, Place, Province, Report, Source
 
-from .browser import SCREENSHOT_DIR, save_screenshot
-
-PASSWORD = "pw-for-tests-only"
-
-
-@pytest.fixture
-def logged_in_editor(page_watch, editor, sample_data):
-    page_watch.login("editor", PASSWORD)
-    return page_watch
+from .browser import PASSWORD, SCREENSHOT_DIR, save_screenshot
 
 
 def test_editor_adds_a_place_by_pin(logged_in_editor):

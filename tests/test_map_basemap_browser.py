@@ -112,6 +112,14 @@ def assert_land_drawn(page, when):
     assert share > 0.3, f"{when}: only {share:.0%} of the map shows land (the sample data is in Libya)"
 
 
+def assert_scale_clear_of_attribution(page):
+    """The two-line attribution of a narrow map must not cover the scale bar beside it."""
+    scale = page.locator(".folium-map .leaflet-control-scale").bounding_box()
+    credit = page.locator(".folium-map .leaflet-control-attribution").bounding_box()
+    assert scale and credit
+    assert scale["x"] + scale["width"] <= credit["x"] or scale["y"] + scale["height"] <= credit["y"], (scale, credit)
+
+
 def test_land_is_drawn_at_phone_tablet_and_desktop_width(
     browser, live_server, sample_data, django_db_serialized_rollback
 ):
@@ -127,6 +135,7 @@ def test_land_is_drawn_at_phone_tablet_and_desktop_width(
             " return m && m.dataset.basemap === 'loaded' && m.dataset.state === 'loaded'; }"
         )
         assert_land_drawn(page, "390 px, fitted to the data")
+        assert_scale_clear_of_attribution(page)
         save_screenshot(page, "map-land-390", full_page=False)
         page.evaluate(
             "() => { const map = window.ipwatchIncidentLayer.map; map.setZoom(map.getZoom() + 1, {animate: false});"

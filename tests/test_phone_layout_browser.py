@@ -6,7 +6,7 @@ desktop sizes are saved for a person to look at (var/screenshots/)."""
 import pytest
 
 from ipwatch.core.models import Incident
-from tests.browser import PageWatch, save_screenshot
+from tests.browser import save_screenshot, watched_context
 from tests.public_urls import public_routes, real_values
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,14 +19,7 @@ OVERFLOW = "() => [document.scrollingElement.scrollWidth, document.documentEleme
 
 @pytest.fixture
 def phone(browser, live_server, django_db_serialized_rollback, fast_password_hashing):
-    context = browser.new_context(**PHONE)
-    context.set_default_timeout(15_000)
-    watch = PageWatch(context, live_server.url)
-    yield watch
-    try:
-        watch.assert_clean()
-    finally:
-        context.close()
+    yield from watched_context(browser, live_server, **PHONE)
 
 
 def html_pages(client):

@@ -1,13 +1,11 @@
 """/provinces/<slug>/ — one province: names, dates, activity index, chart, map link, latest incidents."""
 
 from ipwatch.core.choices import IncidentStatus
-from tests.public_helpers import count_queries, days_ago
+from tests.public_helpers import count_queries, days_ago, page_html
 
 
 def test_real_province_page(client, sample_data):
-    response = client.get("/provinces/fezzan/")
-    assert response.status_code == 200
-    html = response.content.decode()
+    html = page_html(client, "/provinces/fezzan/")
     assert "Fezzan" in html and "Libya" in html
     assert 'lang="ar"' in html
     assert "Sebha" in html

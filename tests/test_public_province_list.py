@@ -3,13 +3,11 @@
 import datetime as dt
 
 from ipwatch.core.choices import IncidentStatus
-from tests.public_helpers import count_queries, days_ago
+from tests.public_helpers import count_queries, days_ago, page_html
 
 
 def test_lists_the_real_provinces_with_arabic_names_and_countries(client, sample_data):
-    response = client.get("/provinces/")
-    assert response.status_code == 200
-    html = response.content.decode()
+    html = page_html(client, "/provinces/")
     assert "Fezzan" in html and "Sinai" in html
     assert 'lang="ar" dir="rtl"' in html
     assert '<abbr title="Libya">LY</abbr>' in html

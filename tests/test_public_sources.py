@@ -1,13 +1,11 @@
 """/sources/ — outlets cited by published incidents, their kind and how many reports cite them."""
 
 from ipwatch.core.choices import IncidentStatus, SourceKind
-from tests.public_helpers import count_queries
+from tests.public_helpers import count_queries, page_html
 
 
 def test_real_sources_grouped_by_kind(client, sample_data):
-    response = client.get("/sources/")
-    assert response.status_code == 200
-    html = response.content.decode()
+    html = page_html(client, "/sources/")
     assert "Amaq News Agency" in html and "Reuters" in html
     assert "Group media (IS outlet)" in html
 
