@@ -3,14 +3,13 @@
 import csv
 import io
 import json
-import os
-import shutil
 import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from ipwatch.core.choices import IncidentStatus
+from tests.processes import require
 
 
 def export(*args) -> str:
@@ -58,11 +57,7 @@ def run_ogrinfo(ogrinfo: str, mode: str, path) -> str:
 
 @pytest.mark.django_db
 def test_geojson_opens_in_gdal_as_a_point_layer(sample_data, tmp_path):
-    ogrinfo = shutil.which("ogrinfo")
-    if ogrinfo is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("ogrinfo (Debian gdal-bin) is required when CI=true")
-        pytest.skip("ogrinfo (Debian gdal-bin) is not installed")
+    ogrinfo = require("ogrinfo")  # Debian gdal-bin
     path = tmp_path / "incidents.geojson"
     path.write_text(export("--format", "geojson"), encoding="utf-8")
     info = run_ogrinfo(ogrinfo, "-so", path)

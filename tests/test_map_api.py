@@ -2,8 +2,6 @@
 
 import gzip
 import json
-import os
-import shutil
 import subprocess
 
 import pytest
@@ -13,6 +11,7 @@ from ipwatch.core.choices import IncidentStatus, LocationPrecision, SourceKind
 from ipwatch.core.models import Incident, Report
 from ipwatch.core.workflow import SYSTEM
 from ipwatch.maps.geojson import PROPERTY_NAMES
+from tests.processes import require
 
 API = "/api/incidents.geojson"
 IMG_PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -385,11 +384,7 @@ def test_location_precision_is_exported(client, make_incident, make_place):
 
 @pytest.mark.django_db
 def test_the_geojson_opens_in_gdal_as_a_point_layer(client, sample_data, tmp_path):
-    ogrinfo = shutil.which("ogrinfo")
-    if ogrinfo is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("ogrinfo (Debian gdal-bin) is required when CI=true")
-        pytest.skip("ogrinfo (Debian gdal-bin) is not installed")
+    ogrinfo = require("ogrinfo")  # Debian gdal-bin
     path = tmp_path / "incidents.geojson"
     path.write_bytes(client.get(API).content)
     command = [ogrinfo, "-ro", "-al", "-q", str(path)]  # our own file and a fixed binary
