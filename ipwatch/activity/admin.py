@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ipwatch.core.admin import WorkflowAdminMixin
+from ipwatch.core.admin import WorkflowAdminMixin, internal_and_record_fieldsets
 from ipwatch.core.concurrency import OptimisticConcurrencyAdmin
 
 from .choices import ActivityKind
@@ -50,22 +50,7 @@ class ActivityAdmin(OptimisticConcurrencyAdmin, WorkflowAdminMixin, SimpleHistor
                 label = ActivityKind(each).label
                 title = f"{label} details" if kind else f"{label} only"
                 fieldsets.append((title, {"fields": _rows(names)}))
-        fieldsets += [
-            ("Internal (never public)", {"fields": ["internal_notes"]}),
-            (
-                "Record",
-                {
-                    "classes": ["collapse"],
-                    "fields": [
-                        "is_synthetic",
-                        ("external_source", "external_id"),
-                        ("created_at", "created_by"),
-                        ("updated_at", "updated_by"),
-                        "published_at",
-                    ],
-                },
-            ),
-        ]
+        fieldsets += internal_and_record_fieldsets()
         return fieldsets
 
     @admin.display(description="date", ordering="date")

@@ -113,6 +113,28 @@ class CountryListFilter(admin.SimpleListFilter):
         return queryset.in_country(self.value()) if self.value() else queryset
 
 
+def internal_and_record_fieldsets(*extra_record_fields):
+    """The admin's last two fieldsets for incidents and activity: internal notes, and the folded record
+    (synthetic flag, external id, any ``extra_record_fields``, who created/changed/published it and when)."""
+    return [
+        ("Internal (never public)", {"fields": ["internal_notes"]}),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "is_synthetic",
+                    ("external_source", "external_id"),
+                    *extra_record_fields,
+                    ("created_at", "created_by"),
+                    ("updated_at", "updated_by"),
+                    "published_at",
+                ],
+            },
+        ),
+    ]
+
+
 class WorkflowAdminMixin:
     """The editorial workflow in the admin, for every model with a ``status`` (incidents, and the
     activity kinds beyond attacks): new records start as drafts, the status menu offers only the changes
@@ -261,21 +283,7 @@ class IncidentAdmin(
                 ]
             },
         ),
-        ("Internal (never public)", {"fields": ["internal_notes"]}),
-        (
-            "Record",
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "is_synthetic",
-                    ("external_source", "external_id"),
-                    "merged_into",
-                    ("created_at", "created_by"),
-                    ("updated_at", "updated_by"),
-                    "published_at",
-                ],
-            },
-        ),
+        *internal_and_record_fieldsets("merged_into"),
     ]
 
     @admin.display(description="date", ordering="date")

@@ -52,6 +52,7 @@ class GeocodingPlaceAdmin(PlaceAdmin):
             "vendor/leaflet/leaflet.js",
             "vendor/topojson-client/topojson-client.min.js",
             "geocoding/place_suggest.js",
+            "js/country-outlines.js",
             "geocoding/place_map.js",
         ]
         css = {"all": ["vendor/leaflet/leaflet.css", "geocoding/place_suggest.css"]}

@@ -158,7 +158,9 @@ def overview_figures(on: dt.date | None = None) -> tuple[list[WindowFigure], dic
         "killed_total": Tally(cells["killed_known"], cells["killed_unknown"]),
         "wounded_total": Tally(cells["wounded_known"], cells["wounded_unknown"]),
     }
-    provinces = _decorated(list(Province.objects.select_related("merged_into")), on, summaries, sums)
+    provinces = _decorated(
+        list(rollup.with_last_incident_on(Province.objects.select_related("merged_into"))), on, summaries, sums
+    )
     return windows, totals, provinces
 
 
@@ -193,7 +195,7 @@ def provinces_with_activity(on: dt.date | None = None, queryset=None):
 
 def _provinces_from_rollup(on: dt.date, queryset) -> list:
     """``provinces_with_activity`` from the rollup: the same attributes, three small queries."""
-    provinces = list(queryset.select_related("merged_into"))
+    provinces = list(rollup.with_last_incident_on(queryset.select_related("merged_into")))
     ids = [province.pk for province in provinces]
     return _decorated(
         provinces, on, rollup.province_summaries(ids), rollup.range_sums(_window_ranges(on), province_ids=ids)
@@ -204,7 +206,6 @@ def _decorated(provinces: list, on: dt.date, summaries: dict, sums: dict) -> lis
     for province in provinces:
         summary = summaries.get(province.pk)
         province.incident_total = summary["records"] if summary else 0
-        province.last_incident_on = summary["last_date"] if summary else None
         for days in WINDOWS:
             for prefix in ("c", "p"):
                 setattr(province, f"{prefix}{days}", sums.get((f"{prefix}{days}", province.pk), [0])[0])

@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 
 from ipwatch.core.choices import ClaimStatus
 from ipwatch.core.dates import as_date, period_label
@@ -205,18 +205,23 @@ def _period_of(precision: str, date: dt.date, granularity: str) -> str:
     return period_label(placement.start, granularity)
 
 
-def _reports_with_figures(is_claim: bool):
+def _both_sides_reported():
+    """Ids of the incidents that have a claim and an independent report giving a figure: the
+    reports alone, intersected (far fewer rows than the incidents they would be joined to)."""
     figures = Q(killed__isnull=False) | Q(wounded__isnull=False) | Q(killed_or_wounded__isnull=False)
-    return Report.objects.filter(figures, incident=OuterRef("pk"), is_claim=is_claim)
+    with_figures = Report.objects.filter(figures).order_by().values_list("incident_id", flat=True)
+    return with_figures.filter(is_claim=True).intersection(with_figures.filter(is_claim=False))
 
 
 def compare_claims(queryset, granularity: str = "year") -> list[Comparison]:
-    """Incidents with both a claimed and an independent casualty figure (one query + one for reports).
+    """Incidents with both a claimed and an independent casualty figure (three queries: the
+    candidates' ids, the incidents, their reports).
 
-    The two EXISTS use the (incident, is_claim) index and leave only the compared incidents for
-    the GROUP BY over their reports (100k incidents: ~0.2 s instead of ~1 s on SQLite).
+    Only the compared incidents reach the GROUP BY over their reports. The ids are read first, as a
+    list: as a subquery PostgreSQL cannot tell how few they are and scans every incident (100k
+    records: ~0.15 s instead of a few ms).
     """
-    candidates = queryset.order_by().filter(Exists(_reports_with_figures(True)), Exists(_reports_with_figures(False)))
+    candidates = queryset.order_by().filter(pk__in=list(_both_sides_reported()))
     rows = (
         _annotate_sides(candidates)
         .filter(_has_any("claim"))

@@ -30,18 +30,7 @@
     // The admin lays the form out after this script runs: measure the map again once it has.
     setTimeout(function () { map.invalidateSize(); element.setAttribute("data-ready", "1"); }, 50);
 
-    var basemapUrl = element.getAttribute("data-basemap-url");
-    if (basemapUrl && window.topojson) {
-      fetch(basemapUrl).then(function (r) { return r.ok ? r.json() : null; }).then(function (topology) {
-        if (!topology) return;
-        L.geoJSON(window.topojson.feature(topology, topology.objects.countries), {
-          interactive: false,
-          style: { color: "#7d8b99", weight: 0.7, fillColor: "#eef1f4", fillOpacity: 1 }
-        }).addTo(map).bringToBack();
-        map.attributionControl.addAttribution("Natural Earth");
-        element.setAttribute("data-basemap", "loaded");
-      }).catch(function () { element.setAttribute("data-basemap", "failed"); });
-    }
+    window.ipwatchCountryOutlines(map, element, { color: "#7d8b99", weight: 0.7, fillColor: "#eef1f4", fillOpacity: 1 });
 
     var pin = null;
     var choice = null;  // the gazetteer's best answer for the name typed

@@ -5,14 +5,6 @@
 (function () {
   "use strict";
   if (!window.L) return;
-  var basemaps = {};  // one download per page, shared by every small map
-
-  function loadBasemap(url) {
-    if (!basemaps[url]) {
-      basemaps[url] = fetch(url).then(function (response) { return response.ok ? response.json() : null; });
-    }
-    return basemaps[url];
-  }
 
   document.querySelectorAll("[data-small-map]").forEach(function (element) {
     var fallback = element.querySelector(".small-map-fallback");
@@ -28,17 +20,7 @@
     var here = !isNaN(lat) && !isNaN(lon);
     map.setView(here ? [lat, lon] : [24, 25], here ? 5 : 2);
 
-    var basemapUrl = element.getAttribute("data-basemap-url");
-    if (basemapUrl && window.topojson) {
-      loadBasemap(basemapUrl).then(function (topology) {
-        if (!topology) return;
-        L.geoJSON(window.topojson.feature(topology, topology.objects.countries), {
-          interactive: false,
-          style: { color: "#8a96a3", weight: 0.6, fillColor: "#e9edf1", fillOpacity: 1 }
-        }).addTo(map).bringToBack();
-        map.attributionControl.addAttribution("Natural Earth");
-      }).catch(function () {});
-    }
+    window.ipwatchCountryOutlines(map, element, { color: "#8a96a3", weight: 0.6, fillColor: "#e9edf1", fillOpacity: 1 });
 
     var points = L.layerGroup().addTo(map);
     var url = element.getAttribute("data-geojson-url");
