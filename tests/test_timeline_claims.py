@@ -162,3 +162,13 @@ def test_like_for_like(make_incident, make_source, claim, independent, expected)
     (comparison,) = compare_claims(Incident.objects.published())
     measured = comparison.measure
     assert (measured.claimed, measured.independent, comparison.comparable, comparison.ratio) == expected
+
+
+def test_many_compared_incidents_are_found_without_listing_their_ids(sample_data, monkeypatch):
+    """Past the listed-ids bound (SQLite's parameter limit) the candidates come from EXISTS: same answer."""
+    from ipwatch.timeline import claims
+
+    listed = [c.incident.pk for c in compare_claims(Incident.objects.published())]
+    monkeypatch.setattr(claims, "MAX_LISTED_IDS", 0)
+    assert [c.incident.pk for c in compare_claims(Incident.objects.published())] == listed
+    assert listed

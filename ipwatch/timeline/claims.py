@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from ipwatch.core.choices import ClaimStatus
 from ipwatch.core.dates import as_date, period_label
@@ -205,6 +205,17 @@ def _period_of(precision: str, date: dt.date, granularity: str) -> str:
     return period_label(placement.start, granularity)
 
 
+# Above this many compared incidents the ids are not sent as query parameters (SQLite allows
+# 32,766 in one statement); the candidates are then found with EXISTS, slower on PostgreSQL but
+# bounded.
+MAX_LISTED_IDS = 10_000
+
+
+def _reports_with_figures(is_claim: bool):
+    figures = Q(killed__isnull=False) | Q(wounded__isnull=False) | Q(killed_or_wounded__isnull=False)
+    return Report.objects.filter(figures, incident=OuterRef("pk"), is_claim=is_claim)
+
+
 def _both_sides_reported():
     """Ids of the incidents that have a claim and an independent report giving a figure: the
     reports alone, intersected (far fewer rows than the incidents they would be joined to)."""
@@ -221,7 +232,12 @@ def compare_claims(queryset, granularity: str = "year") -> list[Comparison]:
     list: as a subquery PostgreSQL cannot tell how few they are and scans every incident (100k
     records: ~0.15 s instead of a few ms).
     """
-    candidates = queryset.order_by().filter(pk__in=list(_both_sides_reported()))
+    ids = list(_both_sides_reported()[: MAX_LISTED_IDS + 1])
+    if len(ids) > MAX_LISTED_IDS:
+        both = Exists(_reports_with_figures(True)), Exists(_reports_with_figures(False))
+        candidates = queryset.order_by().filter(*both)
+    else:
+        candidates = queryset.order_by().filter(pk__in=ids)
     rows = (
         _annotate_sides(candidates)
         .filter(_has_any("claim"))
