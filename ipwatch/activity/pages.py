@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from ipwatch.core.cache import public_cache
+from ipwatch.core.cache import periods_in_query, public_cache
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.citation import activity_citation
 from ipwatch.core.countries import country_name
@@ -31,7 +31,7 @@ def _selected_params(request) -> list[tuple[str, str]]:
     return [(name, value) for name in LIST_PARAMS for value in request.GET.getlist(name) if value.strip()]
 
 
-@public_cache
+@public_cache(periods=periods_in_query)
 def activity_list(request):
     context = {
         "kinds": ActivityKind.choices,

@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 from ipwatch.activity.models import Activity
 from ipwatch.activity.stats import kind_counts
 from ipwatch.core import codebook, search
-from ipwatch.core.cache import province_in_path, public_cache
+from ipwatch.core.cache import periods_in_query, province_in_path, public_cache
 from ipwatch.core.choices import (
     ClaimStatus,
     DatePrecision,
@@ -203,7 +203,7 @@ class IncidentListView(FilterView):
         return context
 
 
-incident_list = public_cache(IncidentListView.as_view())
+incident_list = public_cache(IncidentListView.as_view(), periods=periods_in_query)
 
 
 # Incident detail ---------------------------------------------------------------------------
