@@ -206,7 +206,25 @@ class Milestone(models.Model):
         return format_at_precision(self.date, self.date_precision)
 
 
-class Incident(models.Model):
+class EditorialRecord(models.Model):
+    """Who created, last changed and published a record of the editorial workflow, and when: the
+    fields incidents and activity records both keep (the admin's folded "Record" fieldset)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Incident(EditorialRecord):
     date = RecordDateField(help_text="Stored as the first day of its period (see date precision)")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     end_date = RecordDateField(null=True, blank=True)
@@ -249,15 +267,6 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_incidents",
         help_text="The incident this duplicate was merged into (its reports moved there)",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords(excluded_fields=["search_text"])
 
