@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from ipwatch.core import workflow
 from ipwatch.core.choices import DatePrecision, IncidentStatus
 from ipwatch.core.dates import RecordDateField, format_at_precision, period_end, period_start
-from ipwatch.core.models import Campaign, EditorialRecord, Incident, Place, Province, Source
+from ipwatch.core.models import Campaign, EditorialRecord, Incident, Place, Province, Source, unique_external_id
 from ipwatch.core.two_person import check_two_person
 
 from .choices import (
@@ -164,13 +164,7 @@ class Activity(EditorialRecord):
             models.Index(fields=["status", "kind", "date"]),
             models.Index(fields=["province", "status", "date"]),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_source", "external_id"],
-                condition=~models.Q(external_id=""),
-                name="activity_unique_external_id",
-            )
-        ]
+        constraints = [unique_external_id("activity_unique_external_id")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"

@@ -224,6 +224,13 @@ class EditorialRecord(models.Model):
         abstract = True
 
 
+def unique_external_id(name: str) -> models.UniqueConstraint:
+    """A dataset's own event id names one record at most (records entered by hand have none)."""
+    return models.UniqueConstraint(
+        fields=["external_source", "external_id"], condition=~models.Q(external_id=""), name=name
+    )
+
+
 class Incident(EditorialRecord):
     date = RecordDateField(help_text="Stored as the first day of its period (see date precision)")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
@@ -292,13 +299,7 @@ class Incident(EditorialRecord):
                 name="incident_map_covering",
             ),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_source", "external_id"],
-                condition=~models.Q(external_id=""),
-                name="incident_unique_external_id",
-            )
-        ]
+        constraints = [unique_external_id("incident_unique_external_id")]
 
     def __str__(self):
         place = self.place.name if self.place_id else "unknown place"
