@@ -11,7 +11,6 @@ from werkzeug import Response
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident
 from ipwatch.jobs.models import Job, JobState
-from ipwatch.sync import acled
 from ipwatch.sync.models import SyncState
 from tests.fake_apis import DATA, FakeAcled, _json, csv_rows, run_sync
 from tests.jobs_helpers import run_queued_jobs, snapshot
@@ -21,12 +20,8 @@ SAMPLE = "acled_synthetic_sample.csv"  # 8 rows: 6 IS events mapped to provinces
 
 @pytest.fixture
 def fake(httpserver, settings, monkeypatch):
-    server = FakeAcled(events=csv_rows(SAMPLE))
-    settings.ACLED_API_URL = server.install(httpserver)
-    settings.ACLED_EMAIL, settings.ACLED_PASSWORD = server.email, server.password
-    settings.IPWATCH_SYNC_BACKOFF = 0.01
-    monkeypatch.setattr(acled, "PAGE_SIZE", 3)  # 8 rows → pages of 3, 3 and 2
-    return server
+    # 8 rows → pages of 3, 3 and 2
+    return FakeAcled(events=csv_rows(SAMPLE)).serve(httpserver, settings, monkeypatch, page_size=3)
 
 
 sync = functools.partial(run_sync, "sync_acled")
