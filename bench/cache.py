@@ -84,6 +84,7 @@ def run_configuration(label: str, env_overrides: dict, args) -> dict:
     env.setdefault("SECRET_KEY", "bench-only-not-secret")
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     env.setdefault("STATIC_MANIFEST", "0")  # no collectstatic needed
+    env.setdefault("SECURE_SSL_REDIRECT", "0")  # gunicorn on loopback speaks plain HTTP; else every answer is a 301
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
         [
