@@ -8,6 +8,7 @@ x-ucdp-access-token header.
 """
 
 import csv
+import functools
 import io
 import json
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from werkzeug import Response
 
+from ipwatch.core.models import Incident
 from ipwatch.sync import acled, ucdp
 
 DATA = Path(__file__).parent / "data"
@@ -33,6 +35,13 @@ def run_sync(command: str, *args) -> str:
     out = io.StringIO()
     call_command(command, *args, stdout=out)
     return out.getvalue()
+
+
+def sync_and_incidents(source: str):
+    """For a source's tests: its sync command as a function returning the output, and its incidents."""
+    return functools.partial(run_sync, f"sync_{source}"), functools.partial(
+        Incident.objects.filter, external_source=source
+    )
 
 
 def _json(payload, status=200, headers=None) -> Response:

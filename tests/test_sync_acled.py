@@ -2,8 +2,6 @@
 fake of ACLED's API: OAuth login and refresh, paging, rate limits, deletions, malformed pages,
 missing credentials, incremental runs, and the same incidents as a file import of the same rows."""
 
-import functools
-
 import pytest
 from django.core.management import CommandError, call_command
 from werkzeug import Response
@@ -12,7 +10,7 @@ from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident
 from ipwatch.jobs.models import Job, JobState
 from ipwatch.sync.models import SyncState
-from tests.fake_apis import DATA, FakeAcled, _json, csv_rows, run_sync
+from tests.fake_apis import DATA, FakeAcled, _json, csv_rows, sync_and_incidents
 from tests.jobs_helpers import run_queued_jobs, snapshot
 
 SAMPLE = "acled_synthetic_sample.csv"  # 8 rows: 6 IS events mapped to provinces, 1 other actor, 1 with none
@@ -24,8 +22,7 @@ def fake(httpserver, settings, monkeypatch):
     return FakeAcled(events=csv_rows(SAMPLE)).serve(httpserver, settings, monkeypatch, page_size=3)
 
 
-sync = functools.partial(run_sync, "sync_acled")
-acled_incidents = functools.partial(Incident.objects.filter, external_source="acled")
+sync, acled_incidents = sync_and_incidents("acled")
 
 
 @pytest.mark.django_db

@@ -2,15 +2,12 @@
 GED API: the access token header, paging, rate limits, a malformed page, incremental runs, and the
 same incidents as a file import of the same rows."""
 
-import functools
-
 import pytest
 from django.core.management import CommandError, call_command
 from werkzeug import Response
 
-from ipwatch.core.models import Incident
 from ipwatch.sync.models import SyncState
-from tests.fake_apis import DATA, FakeUcdp, _json, csv_rows, run_sync, ucdp_json_row
+from tests.fake_apis import DATA, FakeUcdp, _json, csv_rows, sync_and_incidents, ucdp_json_row
 from tests.jobs_helpers import snapshot
 
 SAMPLE = "ucdp_synthetic_sample.csv"  # 4 rows, 3 of them IS in a province
@@ -22,8 +19,7 @@ def fake(httpserver, settings, monkeypatch):
     return server.serve(httpserver, settings, monkeypatch, page_size=2)
 
 
-sync = functools.partial(run_sync, "sync_ucdp")
-ucdp_incidents = functools.partial(Incident.objects.filter, external_source="ucdp")
+sync, ucdp_incidents = sync_and_incidents("ucdp")
 
 
 @pytest.mark.django_db

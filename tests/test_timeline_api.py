@@ -48,6 +48,9 @@ def get(client, query=""):
     return response.json()
 
 
+TIMELINE_REFUSES = [("granularity=day", "granularity"), ("granularity=WEEK", "granularity"), ("group=place", "group")]
+
+
 def points(payload):
     return {
         entry["key"]: {p["period"]: (p["incidents"], p["killed"], p["wounded"]) for p in entry["points"]}
@@ -233,15 +236,8 @@ class TestMilestones:
 
 @pytest.mark.django_db
 class TestBadParameters:
-    @pytest.mark.parametrize(
-        ("query", "param"),
-        [
-            ("granularity=day", "granularity"),
-            ("granularity=WEEK", "granularity"),
-            ("group=place", "group"),
-            *INVALID_FILTERS,
-        ],
-    )
+    # The timeline's own parameters, then the filters every incident endpoint shares.
+    @pytest.mark.parametrize(("query", "param"), [*TIMELINE_REFUSES, *INVALID_FILTERS])
     def test_400_names_the_parameter(self, client, hand_made, query, param):
         response = client.get(f"{URL}?{query}")
         assert response.status_code == 400
