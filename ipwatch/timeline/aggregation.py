@@ -238,12 +238,6 @@ def fetch_rows(queryset, names: list[str], *, reads_most_rows: bool = False) -> 
     through when most incidents are published. It is then told not to (``NOT INDEXED``).
     PostgreSQL chooses a sequential scan by itself.
     """
-    return list(iter_rows(queryset, names, reads_most_rows=reads_most_rows))
-
-
-def iter_rows(queryset, names: list[str], *, reads_most_rows: bool = False):
-    """``fetch_rows`` one row at a time: a row is dropped once read, so ~13,000 of them are never
-    held at once (fewer live objects, fewer garbage-collector passes over them)."""
     query = queryset.query
     compiler = query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
@@ -255,10 +249,8 @@ def iter_rows(queryset, names: list[str], *, reads_most_rows: bool = False):
         sql = sql.replace(f" FROM {table} ", f" FROM {table} NOT INDEXED ")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if order == list(range(len(columns))):
-            yield from cursor
-        else:
-            yield from map(itemgetter(*order), cursor)
+        rows = cursor.fetchall()
+    return rows if order == list(range(len(columns))) else list(map(itemgetter(*order), rows))
 
 
 def _province_groups(ids) -> dict:
@@ -341,7 +333,7 @@ def build_timeline(
         # The published-attack rollup (ipwatch.timeline.rollup) places its cells itself.
         each.timeline_rows(granularity, group_field, count_synthetic=count_synthetic)
         if hasattr(each, "timeline_rows")
-        else iter_rows(
+        else fetch_rows(
             grouped_rows(each, granularity, group_field, count_synthetic=count_synthetic),
             names,
             reads_most_rows=reads_most_rows,

@@ -135,18 +135,14 @@ class RollupQuerySet(models.QuerySet):
             queryset = queryset.filter(date__lte=split.last)
         return queryset
 
-    def timeline_rows(self, granularity: str, group_field: str, *, count_synthetic: bool = False):
-        """Rows as ``aggregation.iter_rows`` gives them for incidents, one at a time: (bucket, band,
-        group, incidents, killed, wounded, killed_unknown, wounded_unknown[, synthetic])."""
+    def timeline_rows(self, granularity: str, group_field: str, *, count_synthetic: bool = False) -> list[tuple]:
+        """Rows as ``aggregation.fetch_rows`` gives them for incidents: (bucket, band, group, incidents,
+        killed, wounded, killed_unknown, wounded_unknown[, synthetic])."""
         names = ["records", "killed_known", "wounded_known", "killed_unknown", "wounded_unknown"]
-        return self.iter_placed(granularity, group_field, [*names, "synthetic"] if count_synthetic else names)
+        return self.placed(granularity, group_field, [*names, "synthetic"] if count_synthetic else names)
 
     def placed(self, granularity: str, group_field: str, names: list[str]) -> list[tuple]:
-        """(bucket, band, group, *sums of ``names``) per period (or date-uncertain band) and group."""
-        return list(self.iter_placed(granularity, group_field, names))
-
-    def iter_placed(self, granularity: str, group_field: str, names: list[str]):
-        """``placed``, one row at a time.
+        """(bucket, band, group, *sums of ``names``) per period (or date-uncertain band) and group.
 
         PostgreSQL groups the cells in SQL with the timeline's own bucket expressions
         (``aggregation.period_bucket``). SQLite computes those dates with a function call per row,
@@ -157,10 +153,10 @@ class RollupQuerySet(models.QuerySet):
         from django.db.models import CharField, Sum
         from django.db.models.functions import Cast
 
-        from .aggregation import band_precision, iter_rows, period_bucket, place_in_period
+        from .aggregation import band_precision, fetch_rows, period_bucket, place_in_period
 
         if self.query.is_empty():  # .none(): the whole range lies at the edges
-            return
+            return []
         if connections[self.db].vendor == "postgresql":
             grouped = (
                 self.order_by()
@@ -168,8 +164,7 @@ class RollupQuerySet(models.QuerySet):
                 .values("bucket", "band", group_field)
                 .annotate(**{f"sum_{name}": Sum(name) for name in names})
             )
-            yield from iter_rows(grouped, ["bucket", "band", group_field, *(f"sum_{name}" for name in names)])
-            return
+            return fetch_rows(grouped, ["bucket", "band", group_field, *(f"sum_{name}" for name in names)])
         # The date as text: SQLite's date converter would parse each of ~18,000 cells' dates, where
         # only a few hundred distinct (date, precision) pairs are placed (and parsed) below.
         cells = (
@@ -178,30 +173,27 @@ class RollupQuerySet(models.QuerySet):
             .values_list("day", "date_precision", group_field, *names)
         )
         placements: dict = {}
-        for row in _raw_rows(cells):
+        rows = _raw(cells)
+        for index, row in enumerate(rows):
             placement = placements.get((row[0], row[1]))
             if placement is None:
                 placement = place_in_period(row[1], as_date(row[0]), granularity)
                 placement = placements[(row[0], row[1])] = (placement.start, placement.uncertain or "")
-            yield placement + row[2:]
+            rows[index] = placement + row[2:]  # tuples of dates, text and ints: nothing for the GC to track
+        return rows
 
 
 def _raw(queryset) -> list[tuple]:
     """A values_list query's rows without Django's per-value converters (dates may stay ISO text on
     SQLite: ``as_date`` reads both)."""
-    return list(_raw_rows(queryset))
-
-
-def _raw_rows(queryset):
-    """``_raw`` one row at a time (none is kept once read)."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # .none(), or an empty IN list
-        return
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        yield from cursor
+        return cursor.fetchall()
 
 
 def enabled() -> bool:
