@@ -16,7 +16,6 @@ manage.py generate_synthetic --incidents 5000 --seed 1` (synthetic data, labelle
 import argparse
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,14 +23,10 @@ import threading
 import time
 from pathlib import Path
 
+from load import free_port, wait_until_up  # bench/load.py: the same gunicorn start-up
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URLS = ["/", "/api/incidents.geojson"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(port: int, url: str) -> tuple[int, int]:
@@ -43,19 +38,6 @@ def fetch(port: int, url: str) -> tuple[int, int]:
         return response.status, len(body)
     finally:
         conn.close()
-
-
-def wait_until_up(port: int, process: subprocess.Popen, limit: float = 30.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
-        try:
-            fetch(port, "/about/")
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start in time")
 
 
 def load(port: int, url: str, requests: int, seconds: float, concurrency: int) -> dict:
@@ -102,6 +84,7 @@ def run_configuration(label: str, env_overrides: dict, args) -> dict:
     env.setdefault("SECRET_KEY", "bench-only-not-secret")
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     env.setdefault("STATIC_MANIFEST", "0")  # no collectstatic needed
+    env.setdefault("SECURE_SSL_REDIRECT", "0")  # gunicorn on loopback speaks plain HTTP; else every answer is a 301
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
         [

@@ -27,7 +27,6 @@ import contextlib
 import gzip
 import os
 import random
-import subprocess
 import sys
 import time
 from importlib import import_module
@@ -135,9 +134,7 @@ def survivors(client) -> list[tuple[str, int, int, int]]:
 def generate(total: int, have: int, seed: int):
     """Grow the synthetic data to ``total`` records (92 % attacks), in a separate process."""
     incidents, activity = int(total * 0.92) - int(have * 0.92), (total - int(total * 0.92)) - (have - int(have * 0.92))
-    command = [sys.executable, "manage.py", "generate_synthetic", "--incidents", str(incidents)]
-    command += ["--activity", str(activity), "--seed", str(seed), "-v", "0"]
-    subprocess.run(command, cwd=ROOT, check=True)
+    mapbench.generate_synthetic(incidents, activity, seed)
 
 
 def main():
@@ -152,20 +149,12 @@ def main():
             stale.unlink()
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     mapbench.configure_environment()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    client = mapbench.sample_data_client()
     from django.db import connection
-    from django.test import Client
 
-    from ipwatch.core.sample_data import load_sample_data
     from ipwatch.maps.geojson import MAP_PROPERTIES
 
     database = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
-    call_command("migrate", verbosity=0)
-    load_sample_data()
-    client = Client()
     before_map = "/api/incidents.geojson?properties=" + ",".join(MAP_PROPERTIES)
     now_map = "/api/incidents.map.json"
     have = 0

@@ -28,13 +28,15 @@ import random
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from ipwatch.core import duplicates  # noqa: E402
 from ipwatch.core.choices import DatePrecision, IncidentType  # noqa: E402
 from ipwatch.core.dates import period_end, period_start  # noqa: E402
-from ipwatch.core.duplicates import Row, compare, sweep  # noqa: E402
+from ipwatch.core.duplicates import Row, sweep  # noqa: E402
 
 AREAS = [(27.0, 14.4, 3.0), (33.3, 44.0, 2.0), (35.0, 38.5, 2.0), (12.0, 13.5, 2.0), (31.0, 33.8, 1.0)]
 TYPES = [IncidentType.RAID, IncidentType.BOMBING, IncidentType.AMBUSH, IncidentType.ASSASSINATION,
@@ -125,20 +127,26 @@ def naive_pairs(rows):
     return pairs
 
 
+class _EveryOpenRow:
+    """The previous sweep's candidates: every row whose period is still open, wherever it is."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, row) -> None:
+        self.rows.append(row)
+
+    def close_before(self, day) -> None:
+        self.rows = [row for row in self.rows if row.end >= day]
+
+    def near(self, row):
+        return self.rows
+
+
 def previous_sweep(rows, involving=None):
-    """The sweep as it was: every row against every row whose period is still open."""
-    pairs, open_rows = [], []
-    for row in rows:
-        open_rows = [other for other in open_rows if other.end >= row.start]
-        for other in open_rows:
-            if involving is not None and row.id not in involving and other.id not in involving:
-                continue
-            pair = compare(row, other)
-            if pair is not None:
-                pairs.append(pair)
-        open_rows.append(row)
-    pairs.sort(key=lambda p: (-p.score, p.first, p.second))
-    return pairs
+    """The sweep as it was: the same loop as `sweep`, each row against every row still open."""
+    with mock.patch.object(duplicates, "_OpenRows", _EveryOpenRow):
+        return sweep(rows, involving)
 
 
 def import_file_rows(count: int) -> list:

@@ -43,8 +43,9 @@ CHROMIUM_ARGS = [
 BROWSER_TIMEOUT_S = 180
 
 
-def configure_environment() -> str:
-    """Settings for a benchmark process: a fresh SQLite file unless DATABASE_URL points elsewhere."""
+def configure_environment(name: str = "map") -> str:
+    """Settings for a benchmark process: a fresh SQLite file var/bench/<name>.sqlite3 unless DATABASE_URL
+    points elsewhere. Other bench scripts (search.py, cold_map_search.py) use it too."""
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("STATIC_MANIFEST", "0")
@@ -57,12 +58,37 @@ def configure_environment() -> str:
     # Playwright's sync API keeps an event loop in this thread; Django would refuse DB access from it.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not os.environ.get("DATABASE_URL"):
-        path = ROOT / "var" / "bench" / "map.sqlite3"
+        path = ROOT / "var" / "bench" / f"{name}.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         return "SQLite"
     return "PostgreSQL" if os.environ["DATABASE_URL"].startswith("postgres") else os.environ["DATABASE_URL"]
+
+
+def sample_data_client():
+    """After configure_environment(): Django set up, the schema migrated and the real sample data
+    loaded; a test client to time the pages with."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from ipwatch.core.sample_data import load_sample_data
+
+    call_command("migrate", verbosity=0)
+    load_sample_data()
+    return Client()
+
+
+def generate_synthetic(incidents: int, activity: int = 0, seed: int = 1) -> None:
+    """Add SYNTHETIC records to the benchmark database. In a separate process, as in real use: generating
+    loads GeoNames (hundreds of MB of Python objects) whose mere presence slows this process's garbage
+    collector and so every timing."""
+    command = [sys.executable, "manage.py", "generate_synthetic", "--incidents", str(incidents)]
+    command += ["--activity", str(activity), "--seed", str(seed), "-v", "0"]
+    subprocess.run(command, cwd=ROOT, check=True)
 
 
 CPU_TIMES: dict = {}  # last median CPU time of this process per label (load-independent, SQLite only)
@@ -364,18 +390,8 @@ def main():
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
     database = configure_environment()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test import Client
-
+    client = sample_data_client()
     from ipwatch.core.models import Incident
-    from ipwatch.core.sample_data import load_sample_data
-
-    call_command("migrate", verbosity=0)
-    load_sample_data()
-    client = Client()
 
     server = browser = None
     if not args.no_browser:
@@ -387,23 +403,7 @@ def main():
         for seed, size in enumerate(sizes, start=1):
             have = Incident.objects.filter(is_synthetic=True).count()
             start = time.perf_counter()
-            # In a separate process, as in real use: generating loads GeoNames (hundreds of MB of Python
-            # objects) whose mere presence slows this process's garbage collector and so every timing.
-            subprocess.run(
-                [
-                    sys.executable,
-                    "manage.py",
-                    "generate_synthetic",
-                    "--incidents",
-                    str(size - have),
-                    "--seed",
-                    str(seed),
-                    "-v",
-                    "0",
-                ],
-                cwd=ROOT,
-                check=True,
-            )
+            generate_synthetic(size - have, seed=seed)
             print(
                 f"[{database}] N={size}: generated {size - have} synthetic in {time.perf_counter() - start:.1f} s",
                 file=sys.stderr,
@@ -465,32 +465,13 @@ def compare_activity(args) -> None:
     json.dumps serialiser of the same records. Then N synthetic incidents: /api/incidents.geojson."""
     size = max(int(part) for part in args.sizes.split(","))
     database = configure_environment()
-    import django
-
-    django.setup()
+    client = sample_data_client()
     import json
-
-    from django.core.management import call_command
-    from django.test import Client
 
     from ipwatch.activity.models import Activity
     from ipwatch.core.models import Incident
 
-    call_command("migrate", verbosity=0)
-    from ipwatch.core.sample_data import load_sample_data
-
-    load_sample_data()
-    client = Client()
     runs = max(3, args.runs - 2)
-
-    def generate(incidents, activity, seed):
-        # Added to what is there (deleting 100k synthetic rows costs more than generating them).
-        subprocess.run(
-            [sys.executable, "manage.py", "generate_synthetic", "--incidents", str(incidents),
-             "--activity", str(activity), "--seed", str(seed), "-v", "0"],
-            cwd=ROOT,
-            check=True,
-        )  # fmt: skip
 
     def timed(path, label):
         client.get(path, HTTP_ACCEPT_ENCODING="gzip")
@@ -503,7 +484,8 @@ def compare_activity(args) -> None:
     rows = []
     # N mixed records first (half attacks, half the other kinds), then more attacks up to N incidents:
     # the other kinds' rows do not touch /api/incidents.geojson.
-    generate(size // 2, size - size // 2, seed=1)
+    # Added to what is there (deleting 100k synthetic rows costs more than generating them).
+    generate_synthetic(size // 2, size - size // 2, seed=1)
     mixed = f"{Incident.objects.count():,} incidents + {Activity.objects.count():,} other"
     activity_row = ("/api/activity.geojson", mixed, timed("/api/activity.geojson", "activity"))
     naive_time, body = median_time(
@@ -511,7 +493,7 @@ def compare_activity(args) -> None:
     )
     naive = {"time": naive_time, "cpu": CPU_TIMES["naive"], "features": len(json.loads(body)["features"]),
              "bytes": len(body), "gzip": len(gzip.compress(body, 5)), "load": os.getloadavg()[0]}  # fmt: skip
-    generate(size - Incident.objects.filter(is_synthetic=True).count(), 0, seed=2)
+    generate_synthetic(size - Incident.objects.filter(is_synthetic=True).count(), seed=2)
     incidents = f"{Incident.objects.count():,} incidents"
     rows.append(("/api/incidents.geojson", incidents, timed("/api/incidents.geojson", "incidents")))
     rows.append(activity_row)

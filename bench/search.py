@@ -20,7 +20,6 @@ and the time of the whole page through Django's test client (ours).
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,26 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from map import configure_environment, generate_synthetic, sample_data_client  # noqa: E402  (bench/map.py)
+
 QUERIES = ["Sabha", "سبها", "Amaq", "Mosul", "raid", "synthetic"]
 PAGE = 25
-
-
-def configure_environment() -> str:
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("STATIC_MANIFEST", "0")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipwatch.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("PUBLIC_CACHE_TIMEOUT", "0")  # time the views, not the shared page cache
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    if not os.environ.get("DATABASE_URL"):
-        path = ROOT / "var" / "bench" / "search.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return "SQLite"
-    return "PostgreSQL" if os.environ["DATABASE_URL"].startswith("postgres") else os.environ["DATABASE_URL"]
 
 
 def median_ms(function, runs: int) -> tuple[float, object]:
@@ -123,32 +106,17 @@ def main():
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
-    database = configure_environment()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test import Client
-
+    database = configure_environment("search")
+    client = sample_data_client()
     from ipwatch.activity.models import Activity
     from ipwatch.core.models import Incident
-    from ipwatch.core.sample_data import load_sample_data
 
-    call_command("migrate", verbosity=0)
-    load_sample_data()
-    client = Client()
     tables = []
     for seed, size in enumerate(sizes, start=1):
         have_incidents = Incident.objects.filter(is_synthetic=True).count()
         have_activity = Activity.objects.filter(is_synthetic=True).count()
         start = time.perf_counter()
-        # In a separate process: generating loads GeoNames, which would slow this process's timings.
-        subprocess.run(
-            [sys.executable, "manage.py", "generate_synthetic", "--incidents", str(size - have_incidents),
-             "--activity", str(size - have_activity), "--seed", str(seed), "-v", "0"],
-            cwd=ROOT,
-            check=True,
-        )  # fmt: skip
+        generate_synthetic(size - have_incidents, size - have_activity, seed=seed)
         print(f"[{database}] N={size:,}: generated in {time.perf_counter() - start:.0f} s", file=sys.stderr)
         load = os.getloadavg()
         rows = measure(client, args.runs)

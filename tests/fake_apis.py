@@ -8,6 +8,7 @@ x-ucdp-access-token header.
 """
 
 import csv
+import functools
 import io
 import json
 import re
@@ -15,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from werkzeug import Response
+
+from ipwatch.core.models import Incident
+from ipwatch.sync import acled, ucdp
 
 DATA = Path(__file__).parent / "data"
 
@@ -33,12 +37,38 @@ def run_sync(command: str, *args) -> str:
     return out.getvalue()
 
 
+def sync_and_incidents(source: str):
+    """For a source's tests: its sync command as a function returning the output, and its incidents."""
+    return functools.partial(run_sync, f"sync_{source}"), functools.partial(
+        Incident.objects.filter, external_source=source
+    )
+
+
 def _json(payload, status=200, headers=None) -> Response:
     return Response(json.dumps(payload), status=status, headers=headers, content_type="application/json")
 
 
+class FakeApi:
+    """What both fakes share: serving a sync from this machine, with short pages and no real back-off."""
+
+    url_setting = ""
+    sync_module = None
+
+    def credentials(self) -> dict:
+        return {}
+
+    def serve(self, httpserver, settings, monkeypatch, page_size: int):
+        """Answer on ``httpserver``, point the sync's settings here and page ``page_size`` rows at a time."""
+        setattr(settings, self.url_setting, self.install(httpserver))
+        for name, value in self.credentials().items():
+            setattr(settings, name, value)
+        settings.IPWATCH_SYNC_BACKOFF = 0.01
+        monkeypatch.setattr(self.sync_module, "PAGE_SIZE", page_size)
+        return self
+
+
 @dataclass
-class FakeAcled:
+class FakeAcled(FakeApi):
     events: list[dict]
     deleted: list[dict] = field(default_factory=list)
     email: str = "analyst@example.org"
@@ -49,6 +79,12 @@ class FakeAcled:
     grants: list = field(default_factory=list)
     _tokens: dict = field(default_factory=dict)  # access token → remaining uses
     _count: int = 0
+
+    url_setting = "ACLED_API_URL"
+    sync_module = acled
+
+    def credentials(self) -> dict:
+        return {"ACLED_EMAIL": self.email, "ACLED_PASSWORD": self.password}
 
     def install(self, httpserver) -> str:
         httpserver.expect_request("/oauth/token", method="POST").respond_with_handler(self.token)
@@ -122,12 +158,18 @@ def ucdp_json_row(row: dict) -> dict:
 
 
 @dataclass
-class FakeUcdp:
+class FakeUcdp(FakeApi):
     events: list[dict]
     version: str = "25.1"
     token: str | None = "ucdp-token"  # None: this server needs no token
     scripted: dict = field(default_factory=dict)  # page → Response served once
     requests: list = field(default_factory=list)
+
+    url_setting = "UCDP_API_URL"
+    sync_module = ucdp
+
+    def credentials(self) -> dict:
+        return {"UCDP_TOKEN": self.token, "UCDP_GED_VERSION": self.version}
 
     def install(self, httpserver) -> str:
         httpserver.expect_request(re.compile(r"^/api/gedevents/.+$")).respond_with_handler(self.read)

@@ -26,3 +26,9 @@ def page_html(client, url: str, data=None) -> str:
     response = client.get(url, data)
     assert response.status_code == 200, (url, response.status_code)
     return response.content.decode()
+
+
+def assert_shown(html: str, *fragments: str) -> None:
+    """Every fragment is in the page; a failure names each one that is missing."""
+    missing = [fragment for fragment in fragments if fragment not in html]
+    assert not missing, f"not in the page: {missing}"

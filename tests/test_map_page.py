@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from ipwatch.core.choices import SourceKind
 from ipwatch.core.models import Report, Source
+from tests.public_helpers import assert_shown, page_html
 
 PAGE = "/map/"
 IMG_PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -26,9 +27,7 @@ def page_config(html: str) -> dict:
 @pytest.mark.django_db
 class TestPage:
     def test_renders_folium_map_form_and_config(self, client, sample_data):
-        response = client.get(PAGE)
-        assert response.status_code == 200
-        html = response.content.decode()
+        html = page_html(client, PAGE)
         assert 'class="folium-map" id="ipwatch_map"' in html
         assert "L.map(" in html
         assert 'IpwatchMap.attachIncidents(ipwatch_map, "ipw-map-config")' in html
@@ -74,15 +73,17 @@ class TestPage:
 
     def test_form_shows_the_filters_from_the_url(self, client, sample_data):
         query = "province=fezzan&province=barqa&since=2019-01-01&claimed=yes&q=camp"
-        html = client.get(f"{PAGE}?{query}").content.decode()
-        assert '<input type="checkbox" name="province" value="fezzan" checked>' in html
-        assert '<input type="checkbox" name="province" value="barqa" checked>' in html
-        assert '<input type="checkbox" name="province" value="sinai">' in html
-        # ISO dates as text, whatever the browser's locale would make of a date field.
-        assert 'placeholder="YYYY-MM-DD" maxlength="10" autocomplete="off" value="2019-01-01"' in html
-        assert '<option value="yes" selected>' in html
-        assert 'value="camp"' in html
-        assert 'href="/api/incidents.geojson?province=fezzan&amp;province=barqa&amp;since=2019-01-01' in html
+        assert_shown(
+            client.get(f"{PAGE}?{query}").content.decode(),
+            '<input type="checkbox" name="province" value="fezzan" checked>',
+            '<input type="checkbox" name="province" value="barqa" checked>',
+            '<input type="checkbox" name="province" value="sinai">',
+            # ISO dates as text, whatever the browser's locale would make of a date field.
+            'placeholder="YYYY-MM-DD" maxlength="10" autocomplete="off" value="2019-01-01"',
+            '<option value="yes" selected>',
+            'value="camp"',
+            'href="/api/incidents.geojson?province=fezzan&amp;province=barqa&amp;since=2019-01-01',
+        )
 
     def test_preloads_the_data_the_script_will_fetch(self, client, sample_data):
         # The time window is applied in the browser: the data request leaves since/until out.

@@ -2,8 +2,6 @@
 fake of ACLED's API: OAuth login and refresh, paging, rate limits, deletions, malformed pages,
 missing credentials, incremental runs, and the same incidents as a file import of the same rows."""
 
-import functools
-
 import pytest
 from django.core.management import CommandError, call_command
 from werkzeug import Response
@@ -11,9 +9,8 @@ from werkzeug import Response
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident
 from ipwatch.jobs.models import Job, JobState
-from ipwatch.sync import acled
 from ipwatch.sync.models import SyncState
-from tests.fake_apis import DATA, FakeAcled, _json, csv_rows, run_sync
+from tests.fake_apis import DATA, FakeAcled, _json, csv_rows, sync_and_incidents
 from tests.jobs_helpers import run_queued_jobs, snapshot
 
 SAMPLE = "acled_synthetic_sample.csv"  # 8 rows: 6 IS events mapped to provinces, 1 other actor, 1 with none
@@ -21,16 +18,11 @@ SAMPLE = "acled_synthetic_sample.csv"  # 8 rows: 6 IS events mapped to provinces
 
 @pytest.fixture
 def fake(httpserver, settings, monkeypatch):
-    server = FakeAcled(events=csv_rows(SAMPLE))
-    settings.ACLED_API_URL = server.install(httpserver)
-    settings.ACLED_EMAIL, settings.ACLED_PASSWORD = server.email, server.password
-    settings.IPWATCH_SYNC_BACKOFF = 0.01
-    monkeypatch.setattr(acled, "PAGE_SIZE", 3)  # 8 rows → pages of 3, 3 and 2
-    return server
+    # 8 rows → pages of 3, 3 and 2
+    return FakeAcled(events=csv_rows(SAMPLE)).serve(httpserver, settings, monkeypatch, page_size=3)
 
 
-sync = functools.partial(run_sync, "sync_acled")
-acled_incidents = functools.partial(Incident.objects.filter, external_source="acled")
+sync, acled_incidents = sync_and_incidents("acled")
 
 
 @pytest.mark.django_db

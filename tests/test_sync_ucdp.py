@@ -2,16 +2,12 @@
 GED API: the access token header, paging, rate limits, a malformed page, incremental runs, and the
 same incidents as a file import of the same rows."""
 
-import functools
-
 import pytest
 from django.core.management import CommandError, call_command
 from werkzeug import Response
 
-from ipwatch.core.models import Incident
-from ipwatch.sync import ucdp
 from ipwatch.sync.models import SyncState
-from tests.fake_apis import DATA, FakeUcdp, _json, csv_rows, run_sync, ucdp_json_row
+from tests.fake_apis import DATA, FakeUcdp, _json, csv_rows, sync_and_incidents, ucdp_json_row
 from tests.jobs_helpers import snapshot
 
 SAMPLE = "ucdp_synthetic_sample.csv"  # 4 rows, 3 of them IS in a province
@@ -20,16 +16,10 @@ SAMPLE = "ucdp_synthetic_sample.csv"  # 4 rows, 3 of them IS in a province
 @pytest.fixture
 def fake(httpserver, settings, monkeypatch):
     server = FakeUcdp(events=[ucdp_json_row(row) for row in csv_rows(SAMPLE)])
-    settings.UCDP_API_URL = server.install(httpserver)
-    settings.UCDP_TOKEN = server.token
-    settings.UCDP_GED_VERSION = "25.1"
-    settings.IPWATCH_SYNC_BACKOFF = 0.01
-    monkeypatch.setattr(ucdp, "PAGE_SIZE", 2)
-    return server
+    return server.serve(httpserver, settings, monkeypatch, page_size=2)
 
 
-sync = functools.partial(run_sync, "sync_ucdp")
-ucdp_incidents = functools.partial(Incident.objects.filter, external_source="ucdp")
+sync, ucdp_incidents = sync_and_incidents("ucdp")
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from ipwatch.core.choices import ClaimStatus, DatePrecision, IncidentStatus
 from ipwatch.core.models import Incident
 from ipwatch.timeline.claims import compare_claims, province_period_table, totals
+from tests.public_helpers import page_html
 
 URL = "/claims/"
 
@@ -49,9 +50,7 @@ class TestSampleData:
         assert totals(rows)["not_comparable"] == 1
 
     def test_page_shows_figures_method_and_campaign(self, client, sample_data):
-        response = client.get(URL)
-        assert response.status_code == 200
-        html = response.content.decode()
+        html = page_html(client, URL)
         assert "16 killed or wounded (one combined figure)" in html
         assert "1 killed" in html
         assert "Amaq News Agency" in html and "Reuters" in html

@@ -7,17 +7,15 @@ detail fields per kind (``KIND_FIELDS`` says which belong to which kind; ``clean
 in another kind's fields). See docs/architecture.md.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ipwatch.core import workflow
 from ipwatch.core.choices import DatePrecision, IncidentStatus
 from ipwatch.core.dates import RecordDateField, format_at_precision, period_end, period_start
-from ipwatch.core.models import Campaign, Incident, Place, Province, Source
+from ipwatch.core.models import Campaign, EditorialRecord, Incident, Place, Province, Source, unique_external_id
 from ipwatch.core.two_person import check_two_person
 
 from .choices import (
@@ -79,7 +77,7 @@ REQUIRED_FIELDS = {
 }
 
 
-class Activity(models.Model):
+class Activity(EditorialRecord):
     kind = models.CharField(max_length=20, choices=NON_ATTACK_KINDS)
     date = RecordDateField(
         null=True,
@@ -155,15 +153,6 @@ class Activity(models.Model):
         editable=False,
         help_text="Normalised public text for q= search (ipwatch.activity.search); maintained automatically",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     history = HistoricalRecords(m2m_fields=[claimed_incidents], excluded_fields=["search_text"])
 
     objects = ActivityQuerySet.as_manager()
@@ -175,13 +164,7 @@ class Activity(models.Model):
             models.Index(fields=["status", "kind", "date"]),
             models.Index(fields=["province", "status", "date"]),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_source", "external_id"],
-                condition=~models.Q(external_id=""),
-                name="activity_unique_external_id",
-            )
-        ]
+        constraints = [unique_external_id("activity_unique_external_id")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
@@ -265,18 +248,19 @@ class Activity(models.Model):
             return None
         return type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
 
-    def check_status_change(self, new_status: str, user) -> None:
-        """Raise ValidationError/PermissionDenied if `user` may not give the record `new_status`."""
+    def check_status_change(self, new_status: str, user) -> str | None:
+        """Raise ValidationError/PermissionDenied if `user` may not give the record `new_status`;
+        return the status the database holds now."""
         stored = self.stored_status()
         workflow.check_change(stored, new_status, user)
         if stored != new_status:
             check_two_person(self, new_status, user)
+        return stored
 
     def transition(self, new_status: str, user) -> None:
-        self.check_status_change(new_status, user)
+        stored = self.check_status_change(new_status, user)
         self.status = new_status
-        if new_status == IncidentStatus.PUBLISHED:
-            self.published_at = timezone.now()
+        workflow.stamp_publication(self, stored)
         self.updated_by = user
         self._history_user = user
         self.save()

@@ -81,7 +81,15 @@ class IncidentStatus(models.TextChoices):
     MERGED = "merged", "Merged into another incident"
 
 
-class SourceReliability(models.TextChoices):
+class AdmiraltyGrade(models.TextChoices):
+    """A grade of the "Admiralty" (NATO AJP-2.1) system, labelled "<grade> — <what it means>"."""
+
+    @property
+    def meaning(self) -> str:
+        return self.label.split(" — ", 1)[1]
+
+
+class SourceReliability(AdmiraltyGrade):
     """The "Admiralty" (NATO AJP-2.1) grade of the source: how far it has been right before."""
 
     A = "A", "A — completely reliable"
@@ -91,12 +99,8 @@ class SourceReliability(models.TextChoices):
     E = "E", "E — unreliable"
     F = "F", "F — reliability cannot be judged"
 
-    @property
-    def meaning(self) -> str:
-        return self.label.split(" — ", 1)[1]
 
-
-class InformationCredibility(models.TextChoices):
+class InformationCredibility(AdmiraltyGrade):
     """The "Admiralty" (NATO AJP-2.1) grade of this one piece of information."""
 
     CONFIRMED = "1", "1 — confirmed by other sources"
@@ -105,10 +109,6 @@ class InformationCredibility(models.TextChoices):
     DOUBTFUL = "4", "4 — doubtful"
     IMPROBABLE = "5", "5 — improbable"
     CANNOT_JUDGE = "6", "6 — truth cannot be judged"
-
-    @property
-    def meaning(self) -> str:
-        return self.label.split(" — ", 1)[1]
 
 
 class ChangeOrigin(models.TextChoices):

@@ -206,7 +206,32 @@ class Milestone(models.Model):
         return format_at_precision(self.date, self.date_precision)
 
 
-class Incident(models.Model):
+class EditorialRecord(models.Model):
+    """Who created, last changed and published a record of the editorial workflow, and when: the
+    fields incidents and activity records both keep (the admin's folded "Record" fieldset)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+def unique_external_id(name: str) -> models.UniqueConstraint:
+    """A dataset's own event id names one record at most (records entered by hand have none)."""
+    return models.UniqueConstraint(
+        fields=["external_source", "external_id"], condition=~models.Q(external_id=""), name=name
+    )
+
+
+class Incident(EditorialRecord):
     date = RecordDateField(help_text="Stored as the first day of its period (see date precision)")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     end_date = RecordDateField(null=True, blank=True)
@@ -250,15 +275,6 @@ class Incident(models.Model):
         related_name="merged_incidents",
         help_text="The incident this duplicate was merged into (its reports moved there)",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = IncidentQuerySet.as_manager()
@@ -283,13 +299,7 @@ class Incident(models.Model):
                 name="incident_map_covering",
             ),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_source", "external_id"],
-                condition=~models.Q(external_id=""),
-                name="incident_unique_external_id",
-            )
-        ]
+        constraints = [unique_external_id("incident_unique_external_id")]
 
     def __str__(self):
         place = self.place.name if self.place_id else "unknown place"

@@ -119,13 +119,14 @@ def check_change(stored: str | None, new: str, user, *, merged_into_id=None) -> 
         check_transition(stored, new, user)
 
 
-def stamp_publication(incident, stored: str | None) -> None:
-    """The one rule for published_at: stamped when the incident becomes published (a new
-    incident created as published keeps a publication time it already carries)."""
-    if incident.status != IncidentStatus.PUBLISHED:
+def stamp_publication(record, stored: str | None) -> None:
+    """The one rule for published_at, for incidents and activity records alike: stamped when the
+    record becomes published (a new record created as published keeps a publication time it
+    already carries)."""
+    if record.status != IncidentStatus.PUBLISHED:
         return
-    if not incident.published_at or stored not in (None, IncidentStatus.PUBLISHED):
-        incident.published_at = timezone.now()
+    if not record.published_at or stored not in (None, IncidentStatus.PUBLISHED):
+        record.published_at = timezone.now()
 
 
 def error_message(exc: Exception) -> str:

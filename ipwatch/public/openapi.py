@@ -402,6 +402,18 @@ def _ok(media_type, schema, description="OK"):
     return {"description": description, "content": {media_type: {"schema": schema}}}
 
 
+def _revalidated(media_type, schema, *, filtered=True):
+    """The answers of a data endpoint with a weak ETag: 200, 304 when If-None-Match matches, and
+    400 for a malformed filter where it takes filters."""
+    responses = {
+        "200": _ok(media_type, schema),
+        "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+    }
+    if filtered:
+        responses["400"] = ERROR_RESPONSE
+    return responses
+
+
 def document(base_url: str = "") -> dict:
     filters = FILTER_PARAMETERS
     csv_incidents = _csv_schema(codebook.incident_columns())
@@ -434,11 +446,7 @@ def document(base_url: str = "") -> dict:
                         {"type": "string", "example": "id,ref,date,killed"},
                     ),
                 ],
-                {
-                    "200": _ok("application/geo+json", {"$ref": "#/components/schemas/FeatureCollection"}),
-                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
-                    "400": ERROR_RESPONSE,
-                },
+                _revalidated("application/geo+json", {"$ref": "#/components/schemas/FeatureCollection"}),
                 "data",
             ),
             "/api/incidents.map.json": _get(
@@ -447,11 +455,7 @@ def document(base_url: str = "") -> dict:
                 "synthetic flag, as columns of integers with a legend (a tenth of the GeoJSON's bytes). "
                 "Same filters as /api/incidents.geojson; for anything else use that.",
                 filters,
-                {
-                    "200": _ok("application/json", {"$ref": "#/components/schemas/MapData"}),
-                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
-                    "400": ERROR_RESPONSE,
-                },
+                _revalidated("application/json", {"$ref": "#/components/schemas/MapData"}),
                 "data",
             ),
             "/api/timeline.json": _get(
@@ -521,11 +525,7 @@ def document(base_url: str = "") -> dict:
                 "Feature ids are `<kind>-<id>`; records without coordinates are counted in `without_coordinates`. "
                 "Every filter of /api/incidents.geojson plus `kind`; " + ACTIVITY_DATES + " Weak ETag.",
                 [*filters, KIND_PARAMETER],
-                {
-                    "200": _ok("application/geo+json", {"$ref": "#/components/schemas/ActivityFeatureCollection"}),
-                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
-                    "400": ERROR_RESPONSE,
-                },
+                _revalidated("application/geo+json", {"$ref": "#/components/schemas/ActivityFeatureCollection"}),
                 "data",
             ),
             "/api/activity.csv": _get(
@@ -541,10 +541,7 @@ def document(base_url: str = "") -> dict:
                 "Place and region names drawn on the offline basemap",
                 "The same for every request (not incident data); cached a day and revalidated by ETag.",
                 [],
-                {
-                    "200": _ok("application/json", {"type": "object"}),
-                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
-                },
+                _revalidated("application/json", {"type": "object"}, filtered=False),
                 "data",
             ),
             "/api/openapi.json": _get(
