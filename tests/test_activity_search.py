@@ -4,6 +4,7 @@ case- and diacritic-insensitive; ranked by relevance. On each database the resul
 database-independent reference (every query word starts a word of the record's search text)."""
 
 import datetime as dt
+import functools
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from ipwatch.activity.models import Activity, ActivityReport
 from ipwatch.core import search
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident
+from tests import search_helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -43,17 +45,8 @@ SAMPLE_QUERIES = {
 }
 
 
-def reference(query: str) -> set[int]:
-    words = search.query_words(query)
-    return {
-        pk
-        for pk, text in Activity.objects.published().values_list("pk", "search_text")
-        if all(f" {word}" in text for word in words)
-    }
-
-
-def found(query: str) -> set[int]:
-    return set(search.matching(Activity.objects.published(), query).values_list("pk", flat=True))
+found = functools.partial(search_helpers.found, Activity)
+reference = functools.partial(search_helpers.reference, Activity)
 
 
 @pytest.mark.parametrize(("query", "titles"), SAMPLE_QUERIES.items())

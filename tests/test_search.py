@@ -3,11 +3,14 @@ titles and quotes, source names; case- and diacritic-insensitive. PostgreSQL ful
 the SQLite search-text column return the same records: on each database the result must equal the
 database-independent reference (word-prefix match on the normalised text), and the expected ids."""
 
+import functools
+
 import pytest
 
 from ipwatch.core import search
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident, Place, Source
+from tests import search_helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +38,8 @@ SAMPLE_QUERIES = {
 }
 
 
-def reference(query: str) -> set[int]:
-    """The database-independent rule: every query word starts a word of the search text."""
-    words = search.query_words(query)
-    return {
-        pk
-        for pk, text in Incident.objects.published().values_list("pk", "search_text")
-        if all(f" {word}" in text for word in words)
-    }
-
-
-def found(query: str) -> set[int]:
-    return set(search.matching(Incident.objects.published(), query).values_list("pk", flat=True))
+found = functools.partial(search_helpers.found, Incident)
+reference = functools.partial(search_helpers.reference, Incident)
 
 
 @pytest.mark.parametrize(("query", "places"), SAMPLE_QUERIES.items())
