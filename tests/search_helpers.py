@@ -1,5 +1,7 @@
 """What the search tests of incidents and of activity records share."""
 
+import functools
+
 from ipwatch.core import search
 
 
@@ -17,3 +19,15 @@ def reference(model, query: str) -> set[int]:
 def found(model, query: str) -> set[int]:
     """The published records of ``model`` the database's search (FTS or the column) finds."""
     return set(search.matching(model.objects.published(), query).values_list("pk", flat=True))
+
+
+def found_as_the_reference(model, query: str) -> set[int]:
+    """``found``, after checking that on this database it equals the reference rule."""
+    ids = found(model, query)
+    assert ids == reference(model, query)  # the database's search (FTS or the column) equals the reference
+    return ids
+
+
+def searches_of(model):
+    """``found`` and ``reference`` for the published records of ``model``: each takes a query."""
+    return functools.partial(found, model), functools.partial(reference, model)

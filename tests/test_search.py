@@ -3,8 +3,6 @@ titles and quotes, source names; case- and diacritic-insensitive. PostgreSQL ful
 the SQLite search-text column return the same records: on each database the result must equal the
 database-independent reference (word-prefix match on the normalised text), and the expected ids."""
 
-import functools
-
 import pytest
 
 from ipwatch.core import search
@@ -38,14 +36,12 @@ SAMPLE_QUERIES = {
 }
 
 
-found = functools.partial(search_helpers.found, Incident)
-reference = functools.partial(search_helpers.reference, Incident)
+found, reference = search_helpers.searches_of(Incident)
 
 
 @pytest.mark.parametrize(("query", "places"), SAMPLE_QUERIES.items())
 def test_every_spelling_finds_the_sample_incidents(sample_data, query, places):
-    ids = found(query)
-    assert ids == reference(query)  # the database's search (FTS or the column) equals the reference
+    ids = search_helpers.found_as_the_reference(Incident, query)
     assert {incident.place.name for incident in Incident.objects.filter(pk__in=ids)} == places
 
 
