@@ -5,18 +5,15 @@ send no signals: generate_synthetic refreshes the text itself."""
 from django.db.models.signals import post_delete, post_save
 
 from ipwatch.core.models import Campaign, Place, Province, Source
+from ipwatch.core.search import store_text
 
 from . import search
 from .models import Activity, ActivityReport
 
 
 def _activity_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    text = search.activity_search_text(instance)
-    if text != instance.search_text:
-        instance.search_text = text
-        Activity.objects.filter(pk=instance.pk).update(search_text=text)
+    if not raw:
+        store_text(instance, search.activity_search_text(instance))
 
 
 def _report_changed(sender, instance, raw=False, origin=None, **kwargs):

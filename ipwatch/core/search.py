@@ -139,6 +139,14 @@ def search_text(incident, reports=None, place_text: str | None = None) -> str:
     return compose(parts, place_search_words(incident.place) if place_text is None else place_text)
 
 
+def store_text(record, text: str) -> None:
+    """Give a record just saved its new search text by an UPDATE of that column (no second save,
+    so no second round of signals), and only when the text changed."""
+    if text != record.search_text:
+        record.search_text = text
+        type(record).objects.filter(pk=record.pk).update(search_text=text)
+
+
 def refresh_texts(queryset, build, progress=None) -> int:
     """Store ``build(record, normalised_place)`` as the search text of every record of ``queryset``
     (which brings its own select_related/prefetch_related), in batches. Returns how many records;

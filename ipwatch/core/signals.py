@@ -9,12 +9,8 @@ from .models import Incident, Place, Province, Report, Source
 
 
 def _incident_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    text = search.search_text(instance)
-    if text != instance.search_text:
-        instance.search_text = text
-        Incident.objects.filter(pk=instance.pk).update(search_text=text)
+    if not raw:
+        search.store_text(instance, search.search_text(instance))
 
 
 def _report_changed(sender, instance, raw=False, **kwargs):

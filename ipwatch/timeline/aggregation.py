@@ -13,6 +13,8 @@ sum(points) + sum(uncertain) == number of incidents matching the filters.
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import chain
+from operator import add, itemgetter
 
 from django.db import connections
 from django.db.models import (
@@ -247,7 +249,8 @@ def fetch_rows(queryset, names: list[str], *, reads_most_rows: bool = False) -> 
         sql = sql.replace(f" FROM {table} ", f" FROM {table} NOT INDEXED ")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [tuple(row[i] for i in order) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return rows if order == list(range(len(columns))) else list(map(itemgetter(*order), rows))
 
 
 def _province_groups(ids) -> dict:
@@ -326,50 +329,28 @@ def build_timeline(
         names.append("synthetic")
     # Without a date or province filter the query reads most of the table (see fetch_rows).
     reads_most_rows = not (since or until or province_slugs)
-    rows = [
-        row
-        for each in _querysets(queryset)
-        for row in (
-            # The published-attack rollup (ipwatch.timeline.rollup) places its cells itself.
-            each.timeline_rows(granularity, group_field, count_synthetic=count_synthetic)
-            if hasattr(each, "timeline_rows")
-            else fetch_rows(
-                grouped_rows(each, granularity, group_field, count_synthetic=count_synthetic),
-                names,
-                reads_most_rows=reads_most_rows,
-            )
+    rows = chain.from_iterable(
+        # The published-attack rollup (ipwatch.timeline.rollup) places its cells itself.
+        each.timeline_rows(granularity, group_field, count_synthetic=count_synthetic)
+        if hasattr(each, "timeline_rows")
+        else fetch_rows(
+            grouped_rows(each, granularity, group_field, count_synthetic=count_synthetic),
+            names,
+            reads_most_rows=reads_most_rows,
         )
-    ]
-    groups = _province_groups({row[2] for row in rows}) if group == PROVINCE else {}
+        for each in _querysets(queryset)
+    )
+    # At 100k records an unfiltered week answer is ~11,000 points from ~18,000 rows. The rows are
+    # summed per (period start, band, group value) as tuples of ints, then written out once, in
+    # date order, as the points' dicts: per row a dict look-up and per point one dict, and almost no
+    # object the garbage collector keeps tracking (lists and nested containers made it walk the
+    # whole heap several times a request). Dates, labels and groups are worked out once per
+    # distinct value (see docs/benchmarks.md, "Building the unfiltered answer").
+    cells = _sum_rows(rows)
+    groups = _groups(group, {value for _, _, value in cells})
+    cells = _one_value_per_series(cells, groups)
 
-    # [n, killed, wounded, killed_unknown, wounded_unknown] per point and per band. At 100k records an
-    # unfiltered week answer has ~11,000 points from ~18,000 rows: the work per row and per point is
-    # kept to a dict look-up and a few additions, and dates, labels and groups are worked out once
-    # per distinct value (see docs/benchmarks.md, "Building the unfiltered answer").
-    series: dict[str, dict] = {}  # key -> {"key", "label", "color", "points": {start: figures}}
-    bands: dict[tuple, list] = {}  # (start, precision, key) -> figures
-    targets: dict[tuple, tuple] = {}  # (raw bucket, band, group value) -> (entry, figures)
-    synthetic = 0
-    for row in rows:
-        raw, band, group_value, incidents, killed, wounded, killed_unknown, wounded_unknown = row[:8]
-        found = targets.get((raw, band, group_value))
-        if found is None:
-            found = targets[(raw, band, group_value)] = _target(raw, band, group_value, group, groups, series, bands)
-        entry, target = found
-        entry["total"] += incidents
-        target[0] += incidents
-        target[1] += killed or 0
-        target[2] += wounded or 0
-        target[3] += killed_unknown or 0
-        target[4] += wounded_unknown or 0
-        if count_synthetic:
-            synthetic += row[8]
-
-    point_starts = {start for entry in series.values() for start in entry["points"]}
-    band_ends = {(start, precision): period_end(start, precision) for start, precision, _ in bands}
-    band_spans = [(start, band_ends[(start, precision)]) for start, precision in band_ends]
-    axis = _axis(point_starts, band_spans, since, until, granularity)
-    labels = {start: period_label(start, granularity) for start in axis}
+    labels: dict[dt.date, str] = {}
 
     def label_of(start):
         label = labels.get(start)
@@ -377,6 +358,39 @@ def build_timeline(
             label = labels[start] = period_label(start, granularity)
         return label
 
+    series: dict = {}  # group value -> {"key", "label", "color", "points": [point dicts], "total"}
+    band_cells = []  # (start, precision, entry, figures)
+    point_starts = set()
+    synthetic = 0
+    for (start, band, value), figures in sorted(cells.items(), key=_start_of_cell):
+        entry = series.get(value)
+        if entry is None:
+            key, label, color = groups[value]
+            entry = series[value] = {"key": key, "label": label, "color": color, "points": [], "total": 0}
+        entry["total"] += figures[0]
+        if count_synthetic:
+            synthetic += figures[5]
+        if band:
+            band_cells.append((start, band, entry, figures))
+            continue
+        point_starts.add(start)
+        entry["points"].append(
+            {
+                "period": label_of(start),
+                "incidents": figures[0],
+                "killed": figures[1],
+                "wounded": figures[2],
+                "killed_unknown": figures[3],
+                "wounded_unknown": figures[4],
+            }
+        )
+
+    band_ends = {}  # (start, precision) -> last day of the band
+    for start, precision, _, _ in band_cells:
+        if (start, precision) not in band_ends:
+            band_ends[(start, precision)] = period_end(start, precision)
+    band_spans = [(start, band_ends[(start, precision)]) for start, precision in band_ends]
+    axis = _axis(point_starts, band_spans, since, until, granularity)
     band_fields = {
         (start, precision): {
             "period": period_label(start, precision),
@@ -390,38 +404,26 @@ def build_timeline(
     }
 
     ordered = sorted(series.values(), key=lambda s: (-s["total"], s["label"].lower()))
-    order = {entry["key"]: index for index, entry in enumerate(ordered)}
+    order = {id(entry): index for index, entry in enumerate(ordered)}
+    band_cells.sort(key=lambda cell: (cell[0], -_RANK[cell[1]], order[id(cell[2])]))
     payload = {
         "granularity": granularity,
         "group": group,
         "periods": [
-            {"period": labels[start], "since": start.isoformat(), "until": period_end(start, granularity).isoformat()}
+            {
+                "period": label_of(start),
+                "since": start.isoformat(),
+                "until": period_end(start, granularity).isoformat(),
+            }
             for start in axis
         ],
         "series": [
-            {
-                "key": entry["key"],
-                "label": entry["label"],
-                "color": entry["color"],
-                "points": [
-                    {
-                        "period": label_of(start),
-                        "incidents": n,
-                        "killed": killed,
-                        "wounded": wounded,
-                        "killed_unknown": killed_unknown,
-                        "wounded_unknown": wounded_unknown,
-                    }
-                    for start, (n, killed, wounded, killed_unknown, wounded_unknown) in sorted(entry["points"].items())
-                ],
-            }
+            {"key": entry["key"], "label": entry["label"], "color": entry["color"], "points": entry["points"]}
             for entry in ordered
         ],
         "uncertain": [
-            _band(band_fields[(start, precision)], key, series[key]["label"], figures)
-            for (start, precision, key), figures in sorted(
-                bands.items(), key=lambda item: (item[0][0], -_RANK[item[0][1]], order[item[0][2]])
-            )
+            _band(band_fields[(start, precision)], entry["key"], entry["label"], figures)
+            for start, precision, entry, figures in band_cells
         ],
         "milestones": milestones_for(axis, granularity, since, until, province_slugs),
         "total": sum(entry["total"] for entry in ordered),
@@ -431,23 +433,54 @@ def build_timeline(
     return payload
 
 
-def _target(raw, band, group_value, group, groups, series, bands) -> tuple[dict, list]:
-    """The series entry and the figures list a row adds to (once per distinct bucket, band, group)."""
-    start = as_date(raw)
-    if group_value not in groups:
-        groups[group_value] = _kind_group(group_value) if group == KIND else _type_group(group_value)
-    key, label, color = groups[group_value]
-    entry = series.get(key)
-    if entry is None:
-        entry = series[key] = {"key": key, "label": label, "color": color, "points": {}, "total": 0}
-    if band:
-        return entry, bands.setdefault((start, band, key), [0] * 5)
-    return entry, entry["points"].setdefault(start, [0] * 5)
+def _sum_rows(rows) -> dict:
+    """{(period or band start, band, group value): (incidents, killed, wounded, killed_unknown,
+    wounded_unknown[, synthetic])}, the rows' figures added up where several rows share a key (the
+    rollup's cells of one period on SQLite, or attacks and other activity counted together)."""
+    sums: dict = {}
+    dates: dict = {}  # raw bucket (a date, or ISO text on SQLite) -> date
+    for row in rows:
+        start = dates.get(row[0])
+        if start is None:
+            start = dates[row[0]] = as_date(row[0])
+        key = (start, row[1], row[2])
+        figures = row[3:]
+        known = sums.get(key)
+        sums[key] = figures if known is None else tuple(map(add, known, figures))
+    return sums
 
 
-def _band(fields: dict, key: str, label: str, figures: list) -> dict:
+def _start_of_cell(item) -> dt.date:
+    return item[0][0]
+
+
+def _groups(group: str, values: set) -> dict:
+    """(series key, label, colour) per group value."""
+    if group == PROVINCE:
+        return _province_groups(values)
+    describe = _kind_group if group == KIND else _type_group
+    return {value: describe(value) for value in values}
+
+
+def _one_value_per_series(cells: dict, groups: dict) -> dict:
+    """Cells re-keyed so that the group values of one series (no province: NULL from the incidents
+    table, 0 from the rollup; no type: NULL or "") become one value, their figures added up."""
+    first_value = {}
+    for value in {value for _, _, value in cells}:
+        first_value.setdefault(groups[value][0], value)
+    if len(first_value) == len({value for _, _, value in cells}):
+        return cells
+    merged: dict = {}
+    for (start, band, value), figures in cells.items():
+        key = (start, band, first_value[groups[value][0]])
+        known = merged.get(key)
+        merged[key] = figures if known is None else tuple(map(add, known, figures))
+    return merged
+
+
+def _band(fields: dict, key: str, label: str, figures: tuple) -> dict:
     """One "date uncertain" band, its keys in the documented order."""
-    n, killed, wounded, killed_unknown, wounded_unknown = figures
+    n, killed, wounded, killed_unknown, wounded_unknown = figures[:5]
     return {
         "period": fields["period"],
         "precision": fields["precision"],

@@ -173,12 +173,13 @@ class RollupQuerySet(models.QuerySet):
             .values_list("day", "date_precision", group_field, *names)
         )
         placements: dict = {}
-        rows = []
-        for date, precision, group_value, *figures in _raw(cells):
-            placement = placements.get((date, precision))
+        rows = _raw(cells)
+        for index, row in enumerate(rows):
+            placement = placements.get((row[0], row[1]))
             if placement is None:
-                placement = placements[(date, precision)] = place_in_period(precision, as_date(date), granularity)
-            rows.append((placement.start, placement.uncertain or "", group_value, *figures))
+                placement = place_in_period(row[1], as_date(row[0]), granularity)
+                placement = placements[(row[0], row[1])] = (placement.start, placement.uncertain or "")
+            rows[index] = placement + row[2:]  # tuples of dates, text and ints: nothing for the GC to track
         return rows
 
 

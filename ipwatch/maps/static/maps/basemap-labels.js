@@ -98,16 +98,20 @@
     map.getContainer().setAttribute("data-labels", String(drawn));
   };
 
+  // Both files are JSON from this site; an HTTP error fails the promise like a network one.
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
+  }
+
   // First-level boundaries (dashed) and large lakes, on the basemap's canvas pane; boundaries only
   // from zoom 4, where they stop being clutter.
   var BOUNDARY_MIN_ZOOM = 4;
 
   function attachBoundaries(map, url) {
-    return fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    return getJSON(url)
       .then(function (collection) {
         // Its own pane just above the countries' (whichever file arrives first).
         var pane = map.createPane("ipwatch-boundaries");
@@ -144,11 +148,7 @@
   }
 
   function attach(map, url) {
-    return fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    return getJSON(url)
       .then(function (data) {
         if (data.attribution) map.attributionControl.addAttribution(data.attribution);
         var layer = new LabelLayer(map, data);
