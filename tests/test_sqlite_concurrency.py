@@ -9,7 +9,6 @@ lets readers read during a write by design: MVCC.)
 
 import contextlib
 import threading
-import time
 
 import pytest
 from django.db import connection, connections
@@ -63,10 +62,10 @@ def test_a_reader_reads_while_an_import_holds_its_write_lock(database_file):
         writer.connection.executemany(
             "INSERT INTO incident (summary) VALUES (?)", [(f"imported {n}",) for n in range(20_000)]
         )
-        started = time.monotonic()
+        # Without WAL this read waits out the busy timeout and fails ("database is locked"): the
+        # import only commits below, after the read.
         count = reader.connection.execute("SELECT count(*) FROM incident").fetchone()[0]
         assert count == 1  # the last committed state, without waiting for the import
-        assert time.monotonic() - started < 5  # backstop: answered, not after a busy wait
         writer.connection.execute("COMMIT")
         assert reader.connection.execute("SELECT count(*) FROM incident").fetchone()[0] == 20_001
 
