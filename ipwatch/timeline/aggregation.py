@@ -383,7 +383,8 @@ def build_timeline(
     groups = _groups(group, {value for _, _, value in cells})
     cells = _one_value_per_series(cells, groups)
 
-    labels: dict[dt.date, str] = {}
+    point_starts = {start for start, band, _ in cells if not band}
+    labels = {start: period_label(start, granularity) for start in point_starts}
 
     def label_of(start):
         label = labels.get(start)
@@ -393,7 +394,6 @@ def build_timeline(
 
     series: dict = {}  # group value -> {"key", "label", "color", "points": [point dicts], "total"}
     band_cells = []  # (start, precision, entry, figures)
-    point_starts = set()
     synthetic = 0
     for (start, band, value), figures in sorted(cells.items(), key=_start_of_cell):
         entry = series.get(value)
@@ -406,10 +406,9 @@ def build_timeline(
         if band:
             band_cells.append((start, band, entry, figures))
             continue
-        point_starts.add(start)
         entry["points"].append(
             {
-                "period": label_of(start),
+                "period": labels[start],
                 "incidents": figures[0],
                 "killed": figures[1],
                 "wounded": figures[2],
