@@ -75,40 +75,42 @@ def sample_data(db):
     return load_sample_data()
 
 
+def _factory(model, defaults):
+    """What a make_<model> fixture returns: a function creating a row from ``defaults(n)`` (n unique
+    in the run, so names and slugs never collide) updated with the fields it is given."""
+
+    def make(**fields):
+        return model.objects.create(**{**defaults(next(_counter)), **fields})
+
+    return make
+
+
 @pytest.fixture
 def make_place(db):
-    def make(**fields):
-        n = next(_counter)
-        defaults = {
+    return _factory(
+        Place,
+        lambda n: {
             "name": f"Test place {n}",
             "country": "LY",
             "latitude": 27.0 + n / 1000,
             "longitude": 14.0 + n / 1000,
             "location_precision": LocationPrecision.NEAR,
-        }
-        return Place.objects.create(**{**defaults, **fields})
-
-    return make
+        },
+    )
 
 
 @pytest.fixture
 def make_province(db):
-    def make(**fields):
-        n = next(_counter)
-        defaults = {"name": f"Test province {n}", "slug": f"test-province-{n}", "countries": ["LY"]}
-        return Province.objects.create(**{**defaults, **fields})
-
-    return make
+    return _factory(
+        Province, lambda n: {"name": f"Test province {n}", "slug": f"test-province-{n}", "countries": ["LY"]}
+    )
 
 
 @pytest.fixture
 def make_source(db):
-    def make(**fields):
-        n = next(_counter)
-        defaults = {"name": f"Test source {n}", "slug": f"test-source-{n}", "kind": SourceKind.NEWS_AGENCY}
-        return Source.objects.create(**{**defaults, **fields})
-
-    return make
+    return _factory(
+        Source, lambda n: {"name": f"Test source {n}", "slug": f"test-source-{n}", "kind": SourceKind.NEWS_AGENCY}
+    )
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from ipwatch.activity.models import Activity, ActivityReport
 from ipwatch.core import search
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident
+from tests import search_helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -43,23 +44,12 @@ SAMPLE_QUERIES = {
 }
 
 
-def reference(query: str) -> set[int]:
-    words = search.query_words(query)
-    return {
-        pk
-        for pk, text in Activity.objects.published().values_list("pk", "search_text")
-        if all(f" {word}" in text for word in words)
-    }
-
-
-def found(query: str) -> set[int]:
-    return set(search.matching(Activity.objects.published(), query).values_list("pk", flat=True))
+found, reference = search_helpers.searches_of(Activity)
 
 
 @pytest.mark.parametrize(("query", "titles"), SAMPLE_QUERIES.items())
 def test_every_spelling_finds_the_sample_activity(sample_data, query, titles):
-    ids = found(query)
-    assert ids == reference(query)  # the database's search (FTS or the column) equals the reference
+    ids = search_helpers.found_as_the_reference(Activity, query)
     assert set(Activity.objects.filter(pk__in=ids).values_list("title", flat=True)) == titles
 
 

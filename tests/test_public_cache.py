@@ -1,6 +1,8 @@
 """The public cache (ipwatch/core/cache.py): anonymous responses are shared and reused until any
 data changes; analysts never receive a cached public page and their pages are never stored."""
 
+import functools
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
@@ -111,48 +113,47 @@ def test_timeout_zero_turns_public_caching_off(client, make_incident):
     assert STATUS not in client.get("/")
 
 
-def _request(path="/x/"):
-    request = RequestFactory().get(path)
+def _request(path="/x/", method="get", **headers):
+    request = getattr(RequestFactory(), method)(path, headers=headers)
     request.user = AnonymousUser()
     return request
 
 
-def test_responses_that_set_cookies_or_use_csrf_are_not_stored(db):
+def counted_view(respond):
+    """``respond`` as a view behind the public cache, and the list of the requests that reached it."""
     calls = []
 
     @public_cache
+    @functools.wraps(respond)
+    def view(request):
+        calls.append(request)
+        return respond(request)
+
+    return view, calls
+
+
+def test_responses_that_set_cookies_or_use_csrf_are_not_stored(db):
     def sets_cookie(request):
-        calls.append(1)
         response = HttpResponse("hello")
         response.set_cookie("tracking", "1")
         return response
 
-    @public_cache
     def uses_csrf(request):
-        calls.append(1)
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
         return HttpResponse("form")
 
-    for view in (sets_cookie, uses_csrf):
-        calls.clear()
-        view(_request(f"/{view.__name__}/"))
-        view(_request(f"/{view.__name__}/"))
-        assert len(calls) == 2, view.__name__
+    for respond in (sets_cookie, uses_csrf):
+        view, calls = counted_view(respond)
+        view(_request(f"/{respond.__name__}/"))
+        view(_request(f"/{respond.__name__}/"))
+        assert len(calls) == 2, respond.__name__
 
 
 def test_post_is_never_cached(db):
-    calls = []
-
-    @public_cache
-    def view(request):
-        calls.append(request.method)
-        return HttpResponse("ok")
-
+    view, calls = counted_view(lambda request: HttpResponse("ok"))
     for _ in range(2):
-        request = RequestFactory().post("/x/")
-        request.user = AnonymousUser()
-        view(request)
-    assert calls == ["POST", "POST"]
+        view(_request("/x/", method="post"))
+    assert [request.method for request in calls] == ["POST", "POST"]
 
 
 def test_generate_synthetic_invalidates_although_bulk_create_sends_no_signal(client, sample_data):
@@ -196,11 +197,7 @@ def test_an_unwritable_stamp_file_falls_back_to_a_per_process_version(client, ma
 def test_gzip_and_identity_responses_are_cached_apart_and_etags_revalidate(db):
     import gzip as gzip_module
 
-    calls = []
-
-    @public_cache
-    def api(request):
-        calls.append(1)
+    def respond(request):
         response = HttpResponse(b"x" * 300, content_type="application/json")
         response["ETag"] = '"v1"'
         if "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -209,10 +206,10 @@ def test_gzip_and_identity_responses_are_cached_apart_and_etags_revalidate(db):
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
 
+    api, calls = counted_view(respond)
+
     def get(**headers):
-        request = RequestFactory().get("/api/x.json", headers=headers)
-        request.user = AnonymousUser()
-        return api(request)
+        return api(_request("/api/x.json", **headers))
 
     assert get(accept_encoding="gzip")["Content-Encoding"] == "gzip"
     plain = get()
@@ -223,17 +220,12 @@ def test_gzip_and_identity_responses_are_cached_apart_and_etags_revalidate(db):
 
 
 def test_responses_varying_on_other_headers_are_not_shared(db):
-    calls = []
-
-    @public_cache
-    def by_language(request):
-        calls.append(1)
+    def in_french(request):
         response = HttpResponse("bonjour")
         patch_vary_headers(response, ["Accept-Language"])
         return response
 
+    view, calls = counted_view(in_french)
     for _ in range(2):
-        request = RequestFactory().get("/lang/")
-        request.user = AnonymousUser()
-        by_language(request)
+        view(_request("/lang/"))
     assert len(calls) == 2

@@ -8,6 +8,7 @@ import pytest
 from ipwatch.core import search
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident, Place, Source
+from tests import search_helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -35,24 +36,12 @@ SAMPLE_QUERIES = {
 }
 
 
-def reference(query: str) -> set[int]:
-    """The database-independent rule: every query word starts a word of the search text."""
-    words = search.query_words(query)
-    return {
-        pk
-        for pk, text in Incident.objects.published().values_list("pk", "search_text")
-        if all(f" {word}" in text for word in words)
-    }
-
-
-def found(query: str) -> set[int]:
-    return set(search.matching(Incident.objects.published(), query).values_list("pk", flat=True))
+found, reference = search_helpers.searches_of(Incident)
 
 
 @pytest.mark.parametrize(("query", "places"), SAMPLE_QUERIES.items())
 def test_every_spelling_finds_the_sample_incidents(sample_data, query, places):
-    ids = found(query)
-    assert ids == reference(query)  # the database's search (FTS or the column) equals the reference
+    ids = search_helpers.found_as_the_reference(Incident, query)
     assert {incident.place.name for incident in Incident.objects.filter(pk__in=ids)} == places
 
 

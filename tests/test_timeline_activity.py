@@ -80,3 +80,11 @@ class TestTimelinePage:
 
     def test_bad_kind_400(self, client):
         assert client.get("/timeline/", {"kind": "x"}).status_code == 400
+
+    @pytest.mark.parametrize(
+        "kinds, counted", [([], "incidents"), (["attack"], "incidents"), (["attack", "media_release"], "records")]
+    )
+    def test_chart_says_what_its_bars_count(self, client, sample_data, kinds, counted):
+        response = client.get("/timeline/", {"kind": kinds})
+        assert f'<h2 id="incidents-heading">{counted.capitalize()} per ' in response.content.decode()
+        assert response.context["chart_context"]["counted"] == counted  # the chart's y-axis title

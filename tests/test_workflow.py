@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident
 
+pytestmark = pytest.mark.django_db
 
-@pytest.mark.django_db
+
 def test_editor_sends_to_review_but_cannot_publish(make_incident, editor):
     incident = make_incident(status=IncidentStatus.DRAFT)
     incident.transition(IncidentStatus.REVIEW, editor)
@@ -15,7 +16,6 @@ def test_editor_sends_to_review_but_cannot_publish(make_incident, editor):
     assert incident.status == IncidentStatus.REVIEW
 
 
-@pytest.mark.django_db
 def test_reviewer_publishes_and_retracts(make_incident, reviewer):
     incident = make_incident(status=IncidentStatus.REVIEW)
     incident.transition(IncidentStatus.PUBLISHED, reviewer)
@@ -25,7 +25,6 @@ def test_reviewer_publishes_and_retracts(make_incident, reviewer):
     assert incident.status == IncidentStatus.RETRACTED
 
 
-@pytest.mark.django_db
 def test_drafts_cannot_skip_review(make_incident, reviewer):
     incident = make_incident(status=IncidentStatus.DRAFT)
     with pytest.raises(ValidationError) as caught:
@@ -33,7 +32,6 @@ def test_drafts_cannot_skip_review(make_incident, reviewer):
     assert "cannot go from Draft to Published" in caught.value.message_dict["status"][0]
 
 
-@pytest.mark.django_db
 def test_every_change_is_recorded_with_its_author(make_incident, editor, reviewer):
     incident = make_incident(status=IncidentStatus.DRAFT)
     incident.transition(IncidentStatus.REVIEW, editor)

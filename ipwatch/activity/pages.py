@@ -10,13 +10,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from ipwatch.core.cache import public_cache
+from ipwatch.core.cache import periods_in_query, public_cache
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.citation import activity_citation
 from ipwatch.core.countries import country_name
 from ipwatch.core.filters import InvalidFilter, filter_params
-from ipwatch.core.models import UNDATED_FIRST, Incident, Province
+from ipwatch.core.models import Incident, Province
 from ipwatch.core.querysets import user_is_analyst
+from ipwatch.core.record_page import reports_context, retracted_answer, visible_record
 
 from .choices import ActivityKind
 from .filters import filter_activity
@@ -31,7 +32,7 @@ def _selected_params(request) -> list[tuple[str, str]]:
     return [(name, value) for name in LIST_PARAMS for value in request.GET.getlist(name) if value.strip()]
 
 
-@public_cache
+@public_cache(periods=periods_in_query)
 def activity_list(request):
     context = {
         "kinds": ActivityKind.choices,
@@ -86,21 +87,21 @@ def _details(activity) -> list[tuple[str, str]]:
 
 @public_cache
 def activity_detail(request, pk):
-    visible = Activity.objects.visible_to(request.user)
-    activity = visible.with_related().filter(pk=pk).first()
+    activity = visible_record(Activity, request.user, pk)
     if activity is None:
-        if Activity.objects.filter(pk=pk, status=IncidentStatus.RETRACTED).exists():
-            return render(request, "activity/activity_retracted.html", {"activity_id": pk}, status=410)
+        gone = retracted_answer(request, Activity, pk, "activity/activity_retracted.html", {"activity_id": pk})
+        if gone:
+            return gone
         raise Http404("No such record")
-    reports = list(activity.reports.select_related("source").order_by(UNDATED_FIRST, "id"))
+    visible = Activity.objects.visible_to(request.user)
+    reports, report_lists = reports_context(activity)
     context = {
         "activity": activity,
         "details": _details(activity),
         "cite": activity_citation(
             activity, reports, request.build_absolute_uri(activity.get_absolute_url()), timezone.localdate()
         ),
-        "claims": [report for report in reports if report.is_claim],
-        "independent": [report for report in reports if not report.is_claim],
+        **report_lists,
         "claimed_incidents": list(
             Incident.objects.visible_to(request.user)
             .filter(claiming_releases=activity)

@@ -7,7 +7,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
 from ipwatch.core import asof
-from ipwatch.core.cache import gzip_if_accepted, provinces_in_query, public_cache_for_gzip_clients
+from ipwatch.core.cache import gzip_if_accepted, periods_in_query, provinces_in_query, public_cache_for_gzip_clients
 from ipwatch.core.filters import rejects_invalid_filters
 from ipwatch.core.models import Incident
 from ipwatch.maps.geojson import collection_stats
@@ -25,7 +25,7 @@ def published_activity(params):
 
 
 @require_safe
-@public_cache_for_gzip_clients(provinces=provinces_in_query)
+@public_cache_for_gzip_clients(provinces=provinces_in_query, periods=periods_in_query)
 @rejects_invalid_filters
 def activity_geojson(request):
     _, attacks, others = published_activity(request.GET)

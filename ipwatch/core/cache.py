@@ -42,14 +42,53 @@ How it works, and why it cannot leak:
     saved or deleted (shown across provinces) and by ``invalidate_public_cache()`` (bulk writes).
   - ``data-as-of``: every answer; its token is the data-as-of date itself (printed on every page
     and in every JSON answer), recomputed when an incident changes.
-  - ``all``: answers about every province (the default for a view). Replaced by every incident,
-    report or activity change.
+  - ``all``: answers about every province and every period (the default for a view). Replaced by
+    every incident, report or activity change.
   - ``province:<slug>`` (``province:`` = no province): answers about that province only — views
     say so with ``public_cache(provinces=…)``: ``province_in_path`` (/provinces/<slug>/…),
     ``provinces_in_query`` (APIs whose answer holds only the records ``province=`` selects), or
-    their own function (the incident page: its incident's province). Replaced by a change to an
-    incident or activity record there (the old *and* the new province when it moves) or to a
-    report of such an incident.
+    their own function (the incident page: its incident's province).
+  - ``year:<YYYY>``: answers about a date window only — views say so with
+    ``public_cache(periods=periods_in_query)`` (pages and APIs whose every figure and record is
+    restricted by ``since``/``until``: the incident and activity lists, the GeoJSON and the map's
+    data). Years, because a window is any pair of days (the map's time control drags it day by day)
+    and a record's date is known to a day, week, month or year: the calendar year is the finest
+    period both always fit in. ``year:open`` stands for the records whose dates cannot be bounded
+    (a territory held "until 2016" with no known start, a record with no date or a date outside
+    the years records may have); every period-restricted answer depends on it.
+  - ``province:<slug>@<YYYY>`` (and ``@open``): answers restricted both ways (``province=`` and a
+    window), e.g. the map's data for Fezzan in 2019.
+
+  Which scopes an answer depends on. A record is in an answer restricted to a window only if its
+  date (incidents: the first day of its period, as ``between`` compares) or its span (activity:
+  ``between`` compares by overlap, a territory from its start to the end of its "held until"
+  period) meets the window, so only on a day of the window's years. Hence:
+
+  - neither restricted: ``all``;
+  - provinces only: those ``province:`` scopes; a window only: the ``year:`` scope of every year
+    it overlaps, plus ``year:open``;
+  - both: the ``province:<slug>@<YYYY>`` scopes of every such pair (plus ``@open``): a change
+    elsewhere in time *or* in another province leaves it cached. (Either family alone would also
+    be correct; the pairs are the finest.) When the pairs would be many (more than
+    ``MAX_KEY_SCOPES``), the smaller of the two families is used instead;
+  - a window open on one side, or longer than ``MAX_WINDOW_YEARS``, is treated as no window.
+
+  What a change replaces. A save or delete of an incident or activity record replaces ``all``
+  and, for its state before *and* after the change (so a record moved in time or place
+  invalidates where it was and where it is), ``province:<slug>``, ``year:<YYYY>`` and
+  ``province:<slug>@<YYYY>`` for every year of its span: from its date to the end of its date's
+  period (a record known only to "2019" spans 2019; a week starting 30 Dec 2019 spans 2019 and
+  2020) or of its end date's, whichever is later (``year:open`` when the span is unbounded or
+  longer than ``MAX_WINDOW_YEARS``). For incidents also ``data-as-of`` (recomputed, so it only
+  changes when the latest date moves). A report (added, edited, moved or deleted) counts as a
+  change of its incident — the old and the new one when it moves. Publishing, retracting,
+  unpublishing and merging are saves (a merge saves the survivor, each moved report and the
+  merged-away record, whose own province and periods are replaced too); deletes send
+  ``post_delete`` per row. The state before a change is what the record was loaded with
+  (remembered at ``post_init``); a field loaded deferred, or a record saved over an existing row
+  without being loaded, is read from the database before the save (one query, only then).
+  A bad ``since``/``until`` makes the view answer 400, never stored; for the key it counts as no
+  window.
 
   Tokens are replaced immediately and again when the transaction commits, so a request that
   rendered from pre-commit data cannot store it under the new tokens.
@@ -64,6 +103,7 @@ token is a key in that cache (one ``get_many`` per request), shared by every hos
 """
 
 import contextlib
+import datetime as dt
 import fcntl
 import functools
 import gzip
@@ -120,9 +160,26 @@ ALL = "all"  # answers about every province (overview, lists, all-province APIs,
 DATA_AS_OF = "data-as-of"  # its token is the date itself, printed on every page and in every JSON answer
 
 
+OPEN = "open"  # the pseudo-year of records whose dates cannot be bounded; in every window
+# A window or a record's span over more years than this is treated as unbounded: a key (or a
+# change) then names a few scopes instead of dozens.
+MAX_WINDOW_YEARS = 25
+MAX_KEY_SCOPES = 64  # province × year pairs in one key; beyond, the smaller family of the two
+
+
 def province_scope(slug: str | None) -> str:
     """Answers about one province only; "province:" is the incidents that have none."""
     return f"province:{slug or ''}"
+
+
+def year_scope(year: int | None) -> str:
+    """Answers about a date window only, for each year it overlaps (None: ``year:open``)."""
+    return f"year:{OPEN if year is None else year}"
+
+
+def province_year_scope(slug: str | None, year: int | None) -> str:
+    """Answers restricted to provinces and to a date window."""
+    return f"{province_scope(slug)}@{OPEN if year is None else year}"
 
 
 def stamp_file() -> Path:
@@ -250,19 +307,30 @@ def accepts_gzip(request) -> bool:
     return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
-def request_scopes(provinces) -> list[str]:
-    """The scopes of an answer about ``provinces`` (slugs; None: about every province)."""
-    if provinces is None:
-        return [GLOBAL, DATA_AS_OF, ALL]
-    return [GLOBAL, DATA_AS_OF, *sorted({province_scope(slug) for slug in provinces})]
+def request_scopes(provinces, years=None) -> list[str]:
+    """The scopes of an answer about ``provinces`` (slugs) within ``years`` (the years a date window
+    overlaps); None for either: not restricted that way. See the module docstring."""
+    scopes = [GLOBAL, DATA_AS_OF]
+    slugs = None if provinces is None else sorted(set(provinces))
+    periods = None if years is None else [*sorted(set(years)), None]
+    if slugs is None and periods is None:
+        return [*scopes, ALL]
+    if slugs is not None and periods is not None and len(slugs) * len(periods) <= MAX_KEY_SCOPES:
+        return scopes + [province_year_scope(slug, year) for slug in slugs for year in periods]
+    families = []
+    if slugs is not None:
+        families.append([province_scope(slug) for slug in slugs])
+    if periods is not None:
+        families.append([year_scope(year) for year in periods])
+    return scopes + min(families, key=len)
 
 
-def cache_key(request, provinces=None) -> str:
+def cache_key(request, provinces=None, years=None) -> str:
     # Sorted query so ?a=1&b=2 and ?b=2&a=1 share an entry; host because feeds/sitemaps embed it.
     query = sorted((key, value) for key, values in request.GET.lists() for value in values)
     # Views may gzip their body when the client accepts it (the GeoJSON API does): key on that too.
     encoding = "gzip" if accepts_gzip(request) else "identity"
-    tokens = scope_tokens(request_scopes(provinces))
+    tokens = scope_tokens(request_scopes(provinces, years))
     raw = f"{request.get_host()}|{request.path}|{query!r}|{encoding}|{sorted(tokens.items())!r}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"{KEY_PREFIX}:{digest}"
@@ -285,6 +353,32 @@ def province_in_path(request, slug, *args, **kwargs):
     return [slug]
 
 
+QUERY_DATE_FORMAT = "%Y-%m-%d"  # the filters' since/until format (ISO_DATE in core/filters.py)
+
+
+def _query_date(request, name: str) -> dt.date | None:
+    """``name`` as the filters read it (the last value, stripped); None when absent or empty.
+    ValueError when malformed (the view answers 400, which is never stored)."""
+    value = (request.GET.get(name) or "").strip()
+    return dt.datetime.strptime(value, QUERY_DATE_FORMAT).date() if value else None
+
+
+def window_years(since: dt.date | None, until: dt.date | None) -> list[int] | None:
+    """The years a window [since, until] overlaps; None when it is open, empty or too long."""
+    if since is None or until is None or since > until or until.year - since.year >= MAX_WINDOW_YEARS:
+        return None
+    return list(range(since.year, until.year + 1))
+
+
+def periods_in_query(request, *args, **kwargs):
+    """For pages and APIs whose every record and figure is restricted by ``since``/``until``: the
+    years the window overlaps, or None (no window, or one that is open, too long or malformed)."""
+    try:
+        return window_years(_query_date(request, "since"), _query_date(request, "until"))
+    except ValueError:
+        return None
+
+
 def _storable(request, response) -> bool:
     if response.status_code != 200 or getattr(response, "streaming", False):
         return False
@@ -300,13 +394,15 @@ def _storable(request, response) -> bool:
     return not (set(cc_delim_re.split(response.get("Vary", "").lower())) - KEYED_VARY_HEADERS)
 
 
-def public_cache(view=None, *, timeout: int | None = None, provinces=None):
+def public_cache(view=None, *, timeout: int | None = None, provinces=None, periods=None):
     """Decorator: cache a read-only view's anonymous responses (see module docstring).
 
     ``provinces(request, *args, **kwargs)``, for an answer that depends on some provinces only:
-    their slugs, or None when this request's answer is about every province (the default)."""
+    their slugs, or None when this request's answer is about every province (the default).
+    ``periods(request, *args, **kwargs)``, for an answer restricted to a date window: the years it
+    overlaps, or None when this request's answer is about every period (the default)."""
     if view is None:
-        return functools.partial(public_cache, timeout=timeout, provinces=provinces)
+        return functools.partial(public_cache, timeout=timeout, provinces=provinces, periods=periods)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -318,7 +414,11 @@ def public_cache(view=None, *, timeout: int | None = None, provinces=None):
                 patch_cache_control(response, private=True)
             return response
 
-        key = cache_key(request, provinces(request, *args, **kwargs) if provinces else None)
+        key = cache_key(
+            request,
+            provinces(request, *args, **kwargs) if provinces else None,
+            periods(request, *args, **kwargs) if periods else None,
+        )
         cache = _cache()
         cached = cache.get(key)
         if cached is not None:
@@ -354,7 +454,7 @@ def gzip_if_accepted(request, response, *, level: int = GZIP_LEVEL):
     return response
 
 
-def public_cache_for_gzip_clients(view=None, *, provinces=None):
+def public_cache_for_gzip_clients(view=None, *, provinces=None, periods=None):
     """``public_cache`` for clients that take gzip (browsers); others always run the view.
 
     For views that gzip their own body (``gzip_if_accepted``): uncompressed, 100,000 incidents of
@@ -362,8 +462,8 @@ def public_cache_for_gzip_clients(view=None, *, provinces=None):
     every worker's memory); gzipped they are ~10x smaller.
     """
     if view is None:
-        return functools.partial(public_cache_for_gzip_clients, provinces=provinces)
-    cached_view = public_cache(view, provinces=provinces)
+        return functools.partial(public_cache_for_gzip_clients, provinces=provinces, periods=periods)
+    cached_view = public_cache(view, provinces=provinces, periods=periods)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -374,45 +474,111 @@ def public_cache_for_gzip_clients(view=None, *, provinces=None):
     return wrapper
 
 
-# Records shown on their own province's pages and in every-province answers, nowhere else.
-PROVINCE_RECORDS = {"core.incident", "activity.activity"}
+# Records shown on their own province's pages, in the answers about their periods and in
+# every-province answers, nowhere else: the fields that say where and when they are.
+RECORD_FIELDS = {
+    "core.incident": ("province_id", "date", "date_precision", "end_date"),
+    "activity.activity": ("province_id", "date", "date_precision", "end_date", "end_date_precision"),
+}
+MISSING = object()  # a field not loaded (deferred)
 
 
-def _province_slugs(province_ids) -> list[str]:
+def span_years(date, precision="", end_date=None, end_precision="") -> list[int | None]:
+    """The years a record's dates span: from its date to the end of its date's period or of its end
+    date's, whichever is later. [None] (``year:open``) when the span is unbounded (no date), outside
+    the years records may have, or longer than MAX_WINDOW_YEARS."""
+    from ipwatch.core.dates import in_record_range, period_end
+
+    dates = [date, end_date] if end_date is not None else [date]
+    if not all(isinstance(day, dt.date) and in_record_range(day) for day in dates):
+        return [None]
+    last = max(period_end(date, precision or ""), period_end(end_date or date, end_precision or ""))
+    if last.year - date.year >= MAX_WINDOW_YEARS:
+        return [None]
+    return list(range(date.year, last.year + 1))
+
+
+def change_scopes(states) -> set[str]:
+    """The scopes a change replaces, given the (province slug, span years) of each state of the
+    changed record (before and after): see the module docstring."""
+    scopes = {ALL}
+    for slug, years in states:
+        scopes.add(province_scope(slug))
+        for year in years:
+            scopes.update((year_scope(year), province_year_scope(slug, year)))
+    return scopes
+
+
+def _record_state(instance) -> tuple:
+    # Read from __dict__: a deferred field must not cost a query per loaded row.
+    loaded = instance.__dict__
+    return tuple(loaded.get(name, MISSING) for name in RECORD_FIELDS[instance._meta.label_lower])
+
+
+def _remember_state(sender, instance, **kwargs):
+    # Where and when it was loaded, so that a change invalidates where and when it was, too.
+    instance._public_cache_state = _record_state(instance)
+
+
+def _read_stored_state(sender, instance, raw=False, **kwargs):
+    """Before a save or delete: the stored province and dates when they are not known from loading
+    (a deferred field, or a record saved over an existing row without being loaded). Rare: one query."""
+    state = getattr(instance, "_public_cache_state", None)
+    if raw or instance.pk is None or (state is not None and MISSING not in state and not instance._state.adding):
+        return
+    fields = RECORD_FIELDS[sender._meta.label_lower]
+    stored = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+    if stored is not None:
+        instance._public_cache_state = stored
+
+
+def _bump_record_states(states, *, incidents: bool) -> None:
+    """Bump what a change to records in ``states`` (province id, date, precision, end date[, end
+    precision]) can affect; one query for the provinces' slugs."""
     from ipwatch.core.models import Province
 
-    ids = {pk for pk in province_ids if pk is not None}
-    slugs = list(Province.objects.filter(pk__in=ids).values_list("slug", flat=True)) if ids else []
-    return slugs + ([""] if None in province_ids else [])
-
-
-def _remember_province(sender, instance, **kwargs):
-    # The province it was loaded with, so that moving a record invalidates the old province too.
-    # (Read from __dict__: a deferred field must not cost a query per loaded row.)
-    instance._public_cache_province_id = instance.__dict__.get("province_id")
+    if any(MISSING in state for state in states):
+        return bump_scopes([GLOBAL, DATA_AS_OF])  # not known where or when it was: everything
+    ids = {state[0] for state in states if state[0] is not None}
+    slugs = dict(Province.objects.filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
+    scopes = change_scopes((slugs.get(state[0], ""), span_years(*state[1:])) for state in states)
+    bump_scopes(scopes | ({DATA_AS_OF} if incidents else set()))
 
 
 def _record_changed(sender, instance, raw=False, **kwargs):
-    """An incident or activity record: its province (before and after the change) and every-province
-    answers; for incidents also the data-as-of date, which moves with the latest one."""
+    """An incident or activity record: its province and periods (before and after the change) and
+    every-province answers; for incidents also the data-as-of date, which moves with the latest one."""
     if raw:
         return bump_scopes([GLOBAL, DATA_AS_OF])
-    province_ids = {instance.__dict__.get("province_id"), getattr(instance, "_public_cache_province_id", None)}
-    scopes = {ALL, *map(province_scope, _province_slugs(province_ids))}
-    if sender._meta.label_lower == "core.incident":
-        scopes.add(DATA_AS_OF)
-    bump_scopes(scopes)
-    instance._public_cache_province_id = instance.__dict__.get("province_id")
+    before = getattr(instance, "_public_cache_state", None)
+    # A field still deferred was not saved: it keeps the value it had.
+    after = _record_state(instance)
+    if before is not None:
+        after = tuple(old if new is MISSING else new for old, new in zip(before, after, strict=True))
+    incidents = sender._meta.label_lower == "core.incident"
+    _bump_record_states({after} if before is None else {before, after}, incidents=incidents)
+    instance._public_cache_state = after
+
+
+def _remember_incident(sender, instance, **kwargs):
+    instance._public_cache_incident_id = instance.__dict__.get("incident_id", MISSING)
 
 
 def _report_changed(sender, instance, raw=False, **kwargs):
-    """A report shows on its incident's page and in every-province answers (claims, reports CSV)."""
+    """A report shows on its incident's page and in the answers its incident is in (claims, reports
+    CSV, the map's figures): a change of its incident — the old and the new one when it moves."""
     from ipwatch.core.models import Incident
 
     if raw:
         return bump_scopes([GLOBAL])
-    province_ids = set(Incident.objects.filter(pk=instance.incident_id).values_list("province_id", flat=True))
-    bump_scopes({ALL, *map(province_scope, _province_slugs(province_ids))})
+    now = instance.__dict__.get("incident_id", MISSING)
+    incident_ids = {now, getattr(instance, "_public_cache_incident_id", None)}
+    if MISSING in incident_ids:
+        return bump_scopes([GLOBAL])  # not known which incident it was of: everything
+    incident_ids.discard(None)
+    fields = RECORD_FIELDS["core.incident"]
+    _bump_record_states(set(Incident._base_manager.filter(pk__in=incident_ids).values_list(*fields)), incidents=False)
+    instance._public_cache_incident_id = now
 
 
 def _anything_changed(*args, raw=False, **kwargs):
@@ -424,7 +590,7 @@ def connect_invalidation_signals() -> None:
     """Invalidate what a save/delete of a core or activity model can affect (history rows follow
     their record's own save, so they add nothing)."""
     from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete, pre_save
 
     from ipwatch.core.models import Report
 
@@ -435,9 +601,12 @@ def connect_invalidation_signals() -> None:
             continue
         if model is Report:
             receiver = _report_changed
-        elif model._meta.label_lower in PROVINCE_RECORDS:
+            post_init.connect(_remember_incident, sender=model, dispatch_uid=f"{uid}-init", weak=False)
+        elif model._meta.label_lower in RECORD_FIELDS:
             receiver = _record_changed
-            post_init.connect(_remember_province, sender=model, dispatch_uid=f"{uid}-init", weak=False)
+            post_init.connect(_remember_state, sender=model, dispatch_uid=f"{uid}-init", weak=False)
+            pre_save.connect(_read_stored_state, sender=model, dispatch_uid=f"{uid}-pre-save", weak=False)
+            pre_delete.connect(_read_stored_state, sender=model, dispatch_uid=f"{uid}-pre-delete", weak=False)
         else:
             receiver = _anything_changed
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save", weak=False)

@@ -30,6 +30,21 @@ class Chip:
     color: str = ""
 
 
+def chips(options, counts: Counter | None, chosen: list[str]) -> list[Chip]:
+    """A chip for each (value, label, colour) of ``options``: selected when chosen, its count None
+    when nothing was counted and 0 (never None) when counted and absent."""
+    return [
+        Chip(
+            value=value,
+            label=label,
+            count=None if counts is None else counts.get(value, 0),
+            selected=value in chosen,
+            color=color,
+        )
+        for value, label, color in options
+    ]
+
+
 def facet_counts(params, queryset) -> tuple[Counter, Counter]:
     """(incidents per province slug, incidents per type) for the facet chips, in one query.
 
@@ -69,27 +84,10 @@ def filter_form_context(params, queryset, *, errors=None, count=True) -> dict:
             by_province, by_type = facet_counts(params, queryset)
         except InvalidFilter as exc:
             errors.update(exc.errors)
-    chosen_provinces = params.getlist("province")
-    chosen_types = params.getlist("type")
-    provinces = [
-        Chip(
-            value=slug,
-            label=name,
-            count=None if by_province is None else by_province.get(slug, 0),
-            selected=slug in chosen_provinces,
-            color=color,
-        )
-        for slug, name, color in Province.objects.order_by("name").values_list("slug", "name", "color")
-    ]
-    types = [
-        Chip(
-            value=value,
-            label=label,
-            count=None if by_type is None else by_type.get(value, 0),
-            selected=value in chosen_types,
-        )
-        for value, label in IncidentType.choices
-    ]
+    provinces = chips(
+        Province.objects.order_by("name").values_list("slug", "name", "color"), by_province, params.getlist("province")
+    )
+    types = chips(((value, label, "") for value, label in IncidentType.choices), by_type, params.getlist("type"))
     values = {name: params.get(name, "") for name in TEXT_PARAMS}
     active = sum(1 for name in (*TEXT_PARAMS, "province", "type") if any(v.strip() for v in params.getlist(name)))
     return {

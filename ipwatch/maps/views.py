@@ -19,7 +19,13 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from ipwatch.core import asof
-from ipwatch.core.cache import accepts_gzip, gzip_if_accepted, provinces_in_query, public_cache_for_gzip_clients
+from ipwatch.core.cache import (
+    accepts_gzip,
+    gzip_if_accepted,
+    periods_in_query,
+    provinces_in_query,
+    public_cache_for_gzip_clients,
+)
 from ipwatch.core.choices import ClaimStatus, IncidentType, LocationPrecision
 from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import (
@@ -181,7 +187,7 @@ def requested_properties(request) -> tuple[str, ...]:
 
 
 @require_safe
-@public_cache_for_gzip_clients(provinces=provinces_in_query)
+@public_cache_for_gzip_clients(provinces=provinces_in_query, periods=periods_in_query)
 def incidents_geojson(request):
     """Published incidents as an RFC 7946 FeatureCollection; same filters as the page, plus bbox."""
     try:
@@ -207,7 +213,7 @@ def incidents_geojson(request):
 
 
 @require_safe
-@public_cache_for_gzip_clients(provinces=provinces_in_query)
+@public_cache_for_gzip_clients(provinces=provinces_in_query, periods=periods_in_query)
 def incidents_map_data(request):
     """What /map/ draws of the published incidents, compact (ipwatch/maps/compact.py); the same
     filters as /api/incidents.geojson. The ETag is the body's digest: one query per request."""

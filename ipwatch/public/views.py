@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 from ipwatch.activity.models import Activity
 from ipwatch.activity.stats import kind_counts
 from ipwatch.core import codebook, search
-from ipwatch.core.cache import province_in_path, public_cache
+from ipwatch.core.cache import periods_in_query, province_in_path, public_cache
 from ipwatch.core.choices import (
     ClaimStatus,
     DatePrecision,
@@ -42,8 +42,9 @@ from ipwatch.core.figures import describe
 from ipwatch.core.filter_form import filter_form_context
 from ipwatch.core.filters import IncidentFilterSet, InvalidFilter, error_messages, filter_incidents, filter_params
 from ipwatch.core.merging import final_survivor
-from ipwatch.core.models import UNDATED_FIRST, Incident, Province, Source
+from ipwatch.core.models import Incident, Province, Source
 from ipwatch.core.querysets import published_through, user_is_analyst
+from ipwatch.core.record_page import reports_context, retracted_answer, visible_record
 from ipwatch.exchange.export import CHUNK_SIZE, csv_lines, export_queryset
 
 from . import openapi, stats
@@ -203,7 +204,7 @@ class IncidentListView(FilterView):
         return context
 
 
-incident_list = public_cache(IncidentListView.as_view())
+incident_list = public_cache(IncidentListView.as_view(), periods=periods_in_query)
 
 
 # Incident detail ---------------------------------------------------------------------------
@@ -258,11 +259,11 @@ def _incident_province(request, pk, *args, **kwargs):
 @public_cache(provinces=_incident_province)
 def incident_detail(request, pk):
     visible = Incident.objects.visible_to(request.user)
-    incident = visible.with_related().filter(pk=pk).first()
+    incident = visible_record(Incident, request.user, pk)
     if incident is None:
-        # A retracted incident's URL says so (410 Gone) without showing anything of it.
-        if Incident.objects.filter(pk=pk, status=IncidentStatus.RETRACTED).exists():
-            return render(request, "public/incident_retracted.html", {"incident_id": pk}, status=410)
+        gone = retracted_answer(request, Incident, pk, "public/incident_retracted.html", {"incident_id": pk})
+        if gone:
+            return gone
         # A duplicate merged into another incident: its address leads to the one that stands.
         merged = Incident.objects.filter(pk=pk, status=IncidentStatus.MERGED).select_related("merged_into").first()
         if merged is not None:
@@ -270,7 +271,7 @@ def incident_detail(request, pk):
             if visible.filter(pk=survivor.pk).exists():
                 return HttpResponsePermanentRedirect(survivor.get_absolute_url())
         raise Http404("No such incident")
-    reports = list(incident.reports.select_related("source").order_by(UNDATED_FIRST, "id"))
+    reports, report_lists = reports_context(incident)
     previous, following = _neighbours(incident, visible)
     is_analyst = user_is_analyst(request.user)
     permalink = request.build_absolute_uri(incident.get_absolute_url())
@@ -278,8 +279,7 @@ def incident_detail(request, pk):
         "incident": incident,
         "figures": incident_figures(incident),
         "cite": citation(incident, reports, permalink, timezone.localdate()),
-        "claims": [report for report in reports if report.is_claim],
-        "independent": [report for report in reports if not report.is_claim],
+        **report_lists,
         "previous": previous,
         "next": following,
         "is_analyst": is_analyst,

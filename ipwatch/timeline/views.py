@@ -70,13 +70,16 @@ GROUP_CHOICES = [("province", "Province"), ("type", "Incident type"), ("kind", "
 def _form_context(request, errors=None):
     """The shared filter form (chips with counts, ISO dates) plus this page's own fields."""
     params = request.GET
+    selected_kinds = [kind for value in params.getlist("kind") for kind in value.split(",")]
     return {
         "f": filter_form_context(params, Incident.objects.published(), errors=errors),
         "errors": errors or {},
         "granularity_choices": GRANULARITY_CHOICES,
         "group_choices": GROUP_CHOICES,
         "activity_kinds": ActivityKind.choices,
-        "selected_kinds": [kind for value in params.getlist("kind") for kind in value.split(",")],
+        "selected_kinds": selected_kinds,
+        # What the bars count: other activity kinds are records, not incidents.
+        "counted": "records" if set(selected_kinds) - {ActivityKind.ATTACK} else "incidents",
         "granularity_value": params.get("granularity") or AUTO,
         "group_value": params.get("group") or "province",
     }
@@ -111,6 +114,7 @@ def timeline_page(request):
                 "map_url": reverse("maps:map"),
                 "filters": filter_params(request.GET),
                 "group": payload["group"],
+                "counted": context["counted"],
             },
             "table": chart_table(payload, request.GET, bands),
             "bands": bands,

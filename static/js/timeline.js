@@ -359,7 +359,7 @@
     plugins: [milestonePlugin, bandPlugin, selectionPlugin],
     options: commonOptions({
       layout: { padding: { top: MILESTONE_ROWS * MILESTONE_ROW_HEIGHT + 6, right: 8 } },
-      scales: { x: xAxis(true), y: yAxis(true, "Incidents") },
+      scales: { x: xAxis(true), y: yAxis(true, context.counted === "records" ? "Records" : "Incidents") },
       plugins: {
         ipwatchMilestones: { labels: true },
         legend: { position: "bottom" },
