@@ -112,6 +112,45 @@ def place_in_period(precision: str, date: dt.date, granularity: str) -> Placemen
     return Placement(period_start(date, granularity))
 
 
+def native_period_start(vendor: str, sql: str, granularity: str) -> str:
+    """SQL for the first day of the ISO week (Monday), month or year holding the date ``sql``
+    (``PeriodStart``, and the rollup's triggers)."""
+    if granularity not in (WEEK, MONTH, YEAR):
+        raise ValueError(f"unknown granularity {granularity!r}")
+    if vendor == "sqlite":  # dates are 'YYYY-MM-DD' text
+        if granularity == WEEK:
+            return f"date({sql}, 'weekday 0', '-6 days')"  # next-or-same Sunday, back to Monday
+        if granularity == MONTH:
+            return f"(substr({sql}, 1, 7) || '-01')"
+        return f"(substr({sql}, 1, 4) || '-01-01')"
+    if vendor == "postgresql":
+        # Literal granularity (validated above); timestamp without time zone: no zone arithmetic.
+        return f"(date_trunc('{granularity}', ({sql})::timestamp))::date"
+    raise NotImplementedError(f"no native period start for {vendor}")
+
+
+def native_shift_days(vendor: str, sql: str, days: int) -> str:
+    """SQL for ``date + days`` as a date."""
+    if vendor == "sqlite":
+        return f"date({sql}, '{int(days):+d} days')"
+    if vendor == "postgresql":
+        return f"(({sql}) + {int(days)})"
+    raise NotImplementedError(f"no native date shift for {vendor}")
+
+
+def native_placement(vendor: str, date: str, precision: str, granularity: str) -> tuple[str, str]:
+    """SQL for ``place_in_period(precision, date, granularity)``: (start, band) as ``period_bucket``
+    and ``band_precision`` compute them, over raw columns (the rollup's triggers)."""
+    coarser = ", ".join(f"'{value}'" for value in _coarser_precisions(granularity))
+    start = native_period_start(vendor, date, granularity)
+    whens = f"WHEN {precision} IN ({coarser}) THEN {date} " if coarser else ""
+    if granularity != WEEK:
+        thursday = native_period_start(vendor, native_shift_days(vendor, date, 3), granularity)
+        whens += f"WHEN {precision} = '{DatePrecision.WEEK.value}' THEN {thursday} "
+    band = f"CASE WHEN {precision} IN ({coarser}) THEN {precision} ELSE '' END" if coarser else "''"
+    return f"CASE {whens}ELSE {start} END", band
+
+
 class PeriodStart(Func):
     """First day of the ISO week (Monday), month or year containing a date, in native SQL.
 
@@ -130,17 +169,11 @@ class PeriodStart(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        # SQLite stores dates as 'YYYY-MM-DD' text.
-        if self.granularity == WEEK:
-            return f"date({sql}, 'weekday 0', '-6 days')", params  # next-or-same Sunday, back to Monday
-        if self.granularity == MONTH:
-            return f"(substr({sql}, 1, 7) || '-01')", params
-        return f"(substr({sql}, 1, 4) || '-01-01')", params
+        return native_period_start("sqlite", sql, self.granularity), params
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        # Literal granularity (validated above); timestamp without time zone: no zone arithmetic.
-        return f"(date_trunc('{self.granularity}', ({sql})::timestamp))::date", params
+        return native_period_start("postgresql", sql, self.granularity), params
 
     def as_sql(self, compiler, connection, **extra_context):
         trunc = Cast(Trunc(self.source_expressions[0], self.granularity, output_field=DateField()), DateField())
@@ -158,11 +191,11 @@ class ShiftDays(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"date({sql}, '{self.days:+d} days')", params
+        return native_shift_days("sqlite", sql, self.days), params
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"(({sql}) + {self.days})", params
+        return native_shift_days("postgresql", sql, self.days), params
 
     def as_sql(self, compiler, connection, **extra_context):
         shifted = Cast(
@@ -350,7 +383,8 @@ def build_timeline(
     groups = _groups(group, {value for _, _, value in cells})
     cells = _one_value_per_series(cells, groups)
 
-    labels: dict[dt.date, str] = {}
+    point_starts = {start for start, band, _ in cells if not band}
+    labels = {start: period_label(start, granularity) for start in point_starts}
 
     def label_of(start):
         label = labels.get(start)
@@ -360,7 +394,6 @@ def build_timeline(
 
     series: dict = {}  # group value -> {"key", "label", "color", "points": [point dicts], "total"}
     band_cells = []  # (start, precision, entry, figures)
-    point_starts = set()
     synthetic = 0
     for (start, band, value), figures in sorted(cells.items(), key=_start_of_cell):
         entry = series.get(value)
@@ -373,10 +406,9 @@ def build_timeline(
         if band:
             band_cells.append((start, band, entry, figures))
             continue
-        point_starts.add(start)
         entry["points"].append(
             {
-                "period": label_of(start),
+                "period": labels[start],
                 "incidents": figures[0],
                 "killed": figures[1],
                 "wounded": figures[2],

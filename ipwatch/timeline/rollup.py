@@ -40,6 +40,11 @@ TABLE = "timeline_publishedrollup"
 SOURCE = "core_incident"
 KIND = "attack"
 KEY = ("date", "date_precision", "province_id", "kind")
+# The per-point table: each incident also counts once per week and once per month, where the
+# timeline puts it (its period, or the "date uncertain" band of its month or year).
+PERIOD_TABLE = "timeline_periodrollup"
+PERIOD_KEY = ("granularity", "start", "band", "province_id", "kind")
+PERIOD_GRANULARITIES = ("week", "month")
 MEASURES = (
     "records",
     "synthetic",
@@ -117,7 +122,7 @@ def split_range(since: dt.date | None, until: dt.date | None) -> Split:
 # Reading -------------------------------------------------------------------------------------
 
 
-class RollupQuerySet(models.QuerySet):
+class CellQuerySet(models.QuerySet):
     def matching(self, cleaned: dict):
         """Cells for the shared filters' cleaned values (the province; dates apart: ``within``)."""
         provinces = cleaned.get("province") or []
@@ -125,6 +130,27 @@ class RollupQuerySet(models.QuerySet):
             return self.filter(province_id__in=[province.pk for province in provinces])
         return self
 
+
+class PeriodRollupQuerySet(CellQuerySet):
+    def timeline_rows(self, granularity: str, group_field: str, *, count_synthetic: bool = False) -> list[tuple]:
+        """Rows as ``aggregation.fetch_rows`` gives them, one per point or band: (start, band, group,
+        incidents, killed, wounded, killed_unknown, wounded_unknown[, synthetic])."""
+        names = ["records", "killed_known", "wounded_known", "killed_unknown", "wounded_unknown"]
+        if count_synthetic:
+            names.append("synthetic")
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+
+        start = "start"
+        if connections[self.db].vendor == "sqlite":
+            # As text: SQLite's date converter would parse the ~13,000 dates of a week answer one by
+            # one; the caller parses each distinct one once.
+            start = Cast("start", CharField())
+        cells = self.filter(granularity=granularity).order_by()
+        return _raw(cells.values_list(start, "band", group_field, *names))
+
+
+class RollupQuerySet(CellQuerySet):
     def within(self, split: Split):
         if split.first is None and split.last is None and split.edges:
             return self.none()
@@ -213,13 +239,16 @@ def edge_filter(split: Split) -> Q:
     return condition
 
 
-def attack_querysets(incidents, cleaned: dict, group: str) -> list | None:
+def attack_querysets(incidents, cleaned: dict, group: str, granularity: str | None = None) -> list | None:
     """[cells, incidents at the edges] answering ``incidents`` (published, already filtered by
-    ``cleaned``), or None when a filter (or grouping by incident type) needs the incidents table."""
-    from .models import PublishedRollup
+    ``cleaned``), or None when a filter (or grouping by incident type) needs the incidents table.
+    With a ``granularity`` of the per-point table and no date filter: [that table's rows]."""
+    from .models import PeriodRollup, PublishedRollup
 
     if group == "type" or not answerable(cleaned):
         return None
+    if granularity in PERIOD_GRANULARITIES and not (cleaned.get("since") or cleaned.get("until")):
+        return [PeriodRollup.objects.matching(cleaned)]
     split = split_range(cleaned.get("since"), cleaned.get("until"))
     querysets = [PublishedRollup.objects.matching(cleaned).within(split)]
     if split.edges:
@@ -377,14 +406,12 @@ def monthly_counts(first_month: dt.date, last_month_after: dt.date, *, province_
 
 
 def _piece_sql(vendor: str, column: str) -> str:
-    if vendor == "sqlite":
-        return f"max(date({column}, 'weekday 0', '-6 days'), substr({column}, 1, 7) || '-01')"
-    if vendor == "postgresql":
-        return (
-            f"GREATEST(date_trunc('week', ({column})::timestamp)::date, "
-            f"date_trunc('month', ({column})::timestamp)::date)"
-        )
-    raise NotImplementedError(f"the rollup supports SQLite and PostgreSQL, not {vendor}")
+    from .aggregation import MONTH, WEEK, native_period_start
+
+    if vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"the rollup supports SQLite and PostgreSQL, not {vendor}")
+    week, month = (native_period_start(vendor, column, granularity) for granularity in (WEEK, MONTH))
+    return f"max({week}, {month})" if vendor == "sqlite" else f"GREATEST({week}, {month})"
 
 
 def _key_sql(vendor: str, row: str) -> list[str]:
@@ -394,6 +421,26 @@ def _key_sql(vendor: str, row: str) -> list[str]:
         f"COALESCE({row}.province_id, 0)",
         f"'{KIND}'",
     ]
+
+
+def _period_key_sql(vendor: str, row: str, granularity: str) -> list[str]:
+    from .aggregation import native_placement
+
+    start, band = native_placement(vendor, f"{row}.date", f"{row}.date_precision", granularity)
+    return [f"'{granularity}'", start, band, f"COALESCE({row}.province_id, 0)", f"'{KIND}'"]
+
+
+def _tables(vendor: str, row: str, periods: bool) -> list[tuple[str, tuple, list[str]]]:
+    """(table, key columns, the row's key in SQL) of every cell a published incident counts in
+    (``periods``: the per-point table exists; the migration creating the pieces' table runs first)."""
+    return [
+        (TABLE, KEY, _key_sql(vendor, row)),
+        *((PERIOD_TABLE, PERIOD_KEY, _period_key_sql(vendor, row, g)) for g in PERIOD_GRANULARITIES if periods),
+    ]
+
+
+def _has_periods(connection) -> bool:
+    return PERIOD_TABLE in connection.introspection.table_names()
 
 
 def _one(condition: str) -> str:
@@ -409,30 +456,31 @@ def _measure_sql(row: str) -> list[str]:
     return values
 
 
-def _cell_match(vendor: str, row: str) -> str:
-    return " AND ".join(f"{name} = {value}" for name, value in zip(KEY, _key_sql(vendor, row), strict=True))
-
-
-def _subtract(vendor: str, row: str, guard: str = "") -> str:
+def _subtract(vendor: str, row: str, periods: bool, guard: str = "") -> str:
     changes = ", ".join(f"{name} = {name} - {value}" for name, value in zip(MEASURES, _measure_sql(row), strict=True))
-    match = _cell_match(vendor, row)
-    return (
-        f"UPDATE {TABLE} SET {changes} WHERE {guard}{match};\n"  # noqa: S608
-        f"DELETE FROM {TABLE} WHERE {guard}{match} AND records = 0;"
-    )
+    statements = []
+    for table, key, values in _tables(vendor, row, periods):
+        match = " AND ".join(f"{name} = {value}" for name, value in zip(key, values, strict=True))
+        statements += [
+            f"UPDATE {table} SET {changes} WHERE {guard}{match};",  # noqa: S608
+            f"DELETE FROM {table} WHERE {guard}{match} AND records = 0;",  # noqa: S608
+        ]
+    return "\n".join(statements)
 
 
-def _add(vendor: str, row: str, guard: str = "") -> str:
-    columns = ", ".join((*KEY, *MEASURES))
-    values = ", ".join((*_key_sql(vendor, row), *_measure_sql(row)))
-    qualifier = "" if vendor == "sqlite" else f"{TABLE}."
-    updates = ", ".join(f"{name} = {qualifier}{name} + excluded.{name}" for name in MEASURES)
+def _add(vendor: str, row: str, periods: bool, guard: str = "") -> str:
     # SELECT … WHERE (not VALUES) so SQLite can guard the statement inside a trigger body.
     where = f" WHERE {guard.removesuffix(' AND ')}" if guard else " WHERE true"
-    return (
-        f"INSERT INTO {TABLE} ({columns}) SELECT {values}{where}\n"
-        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates};"
-    )
+    statements = []
+    for table, key, values in _tables(vendor, row, periods):
+        qualifier = "" if vendor == "sqlite" else f"{table}."
+        updates = ", ".join(f"{name} = {qualifier}{name} + excluded.{name}" for name in MEASURES)
+        statements.append(
+            f"INSERT INTO {table} ({', '.join((*key, *MEASURES))}) "
+            f"SELECT {', '.join((*values, *_measure_sql(row)))}{where}\n"
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates};"
+        )
+    return "\n".join(statements)
 
 
 def _changed(vendor: str) -> str:
@@ -444,25 +492,25 @@ def _published(row: str) -> str:
     return f"{row}.status = '{PUBLISHED}'"
 
 
-def trigger_sql(vendor: str) -> list[str]:
+def trigger_sql(vendor: str, periods: bool = True) -> list[str]:
     """Statements creating the triggers (idempotent: dropped first)."""
     relevant = f"({_published('OLD')} OR {_published('NEW')}) AND ({_changed(vendor)})"
     if vendor == "sqlite":
         return [
             *drop_sql(vendor),
             f"CREATE TRIGGER timeline_rollup_insert AFTER INSERT ON {SOURCE} WHEN {_published('NEW')}\n"
-            f"BEGIN\n{_add(vendor, 'NEW')}\nEND",
+            f"BEGIN\n{_add(vendor, 'NEW', periods)}\nEND",
             f"CREATE TRIGGER timeline_rollup_delete AFTER DELETE ON {SOURCE} WHEN {_published('OLD')}\n"
-            f"BEGIN\n{_subtract(vendor, 'OLD')}\nEND",
+            f"BEGIN\n{_subtract(vendor, 'OLD', periods)}\nEND",
             f"CREATE TRIGGER timeline_rollup_update AFTER UPDATE ON {SOURCE} WHEN {relevant}\n"
-            f"BEGIN\n{_subtract(vendor, 'OLD', _published('OLD') + ' AND ')}\n"
-            f"{_add(vendor, 'NEW', _published('NEW') + ' AND ')}\nEND",
+            f"BEGIN\n{_subtract(vendor, 'OLD', periods, _published('OLD') + ' AND ')}\n"
+            f"{_add(vendor, 'NEW', periods, _published('NEW') + ' AND ')}\nEND",
         ]
     function = (
         f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
         "BEGIN\n"
-        f"  IF TG_OP <> 'INSERT' AND {_published('OLD')} THEN\n{_subtract(vendor, 'OLD')}\n  END IF;\n"
-        f"  IF TG_OP <> 'DELETE' AND {_published('NEW')} THEN\n{_add(vendor, 'NEW')}\n  END IF;\n"
+        f"  IF TG_OP <> 'INSERT' AND {_published('OLD')} THEN\n{_subtract(vendor, 'OLD', periods)}\n  END IF;\n"
+        f"  IF TG_OP <> 'DELETE' AND {_published('NEW')} THEN\n{_add(vendor, 'NEW', periods)}\n  END IF;\n"
         "  RETURN NULL;\n"
         "END $$"
     )
@@ -495,7 +543,7 @@ def installed_triggers(connection) -> set[str]:
 
 def install_triggers(connection) -> None:
     with connection.cursor() as cursor:
-        for statement in trigger_sql(connection.vendor):
+        for statement in trigger_sql(connection.vendor, periods=_has_periods(connection)):
             cursor.execute(statement)
 
 
@@ -510,38 +558,57 @@ def remove_triggers(connection) -> None:
 # Rebuilding and checking ---------------------------------------------------------------------
 
 
-def _fresh_select(vendor: str) -> str:
-    """Every cell aggregated afresh from the incidents table (the reference answer)."""
+def _fresh_select(vendor: str, key: list[str] | None = None) -> str:
+    """Every cell aggregated afresh from the incidents table (the reference answer), by the pieces'
+    key or by ``key`` (SQL over the incidents table ``i``)."""
+    key = key or _key_sql(vendor, "i")
     measures = ["COUNT(*)", *(f"SUM({value})" for value in _measure_sql("i")[1:])]
     return (
-        f"SELECT {', '.join(_key_sql(vendor, 'i'))}, {', '.join(measures)} FROM {SOURCE} i "  # noqa: S608
-        f"WHERE {_published('i')} GROUP BY {', '.join(str(n) for n in range(1, len(KEY) + 1))}"
+        f"SELECT {', '.join(key)}, {', '.join(measures)} FROM {SOURCE} i "  # noqa: S608
+        f"WHERE {_published('i')} GROUP BY {', '.join(str(n) for n in range(1, len(key) + 1))}"
     )
 
 
+def _fresh_period_selects(vendor: str) -> list[str]:
+    return [_fresh_select(vendor, _period_key_sql(vendor, "i", g)) for g in PERIOD_GRANULARITIES]
+
+
 def rebuild(using: str | None = None) -> int:
-    """Recompute every cell from the incidents table (the migration, and a repair tool). Returns cells."""
+    """Recompute every cell from the incidents table (the migration, and a repair tool). Returns the
+    pieces' cells."""
     connection = connections[using or router.db_for_write(_model())]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
         cursor.execute(f"INSERT INTO {TABLE} ({', '.join((*KEY, *MEASURES))}) {_fresh_select(connection.vendor)}")
+        if _has_periods(connection):
+            cursor.execute(f"DELETE FROM {PERIOD_TABLE}")  # noqa: S608
+            for select in _fresh_period_selects(connection.vendor):
+                cursor.execute(f"INSERT INTO {PERIOD_TABLE} ({', '.join((*PERIOD_KEY, *MEASURES))}) {select}")
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608
         return cursor.fetchone()[0]
 
 
-def _cells(connection, sql: str) -> dict:
+def _cells(connection, sql: str, width: int = len(KEY)) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        width = len(KEY)
-        return {(str(row[0]), *row[1:width]): tuple(int(value) for value in row[width:]) for row in cursor.fetchall()}
+        return {
+            tuple(str(value) if isinstance(value, dt.date) else value for value in row[:width]): tuple(
+                int(value) for value in row[width:]
+            )
+            for row in cursor.fetchall()
+        }
 
 
 def differences(using: str | None = None) -> dict:
-    """{cell: (stored measures or None, fresh measures or None)} where the rollup and a fresh
-    aggregation over the incidents table disagree; empty when the rollup is exact."""
+    """{cell: (stored measures or None, fresh measures or None)} where the rollup (the pieces, and the
+    weeks and months) and a fresh aggregation over the incidents table disagree; empty when exact."""
     connection = connections[using or router.db_for_read(_model())]
     stored = _cells(connection, f"SELECT {', '.join((*KEY, *MEASURES))} FROM {TABLE}")  # noqa: S608
     fresh = _cells(connection, _fresh_select(connection.vendor))
+    width = len(PERIOD_KEY)
+    stored |= _cells(connection, f"SELECT {', '.join((*PERIOD_KEY, *MEASURES))} FROM {PERIOD_TABLE}", width)  # noqa: S608
+    for select in _fresh_period_selects(connection.vendor):
+        fresh |= _cells(connection, select, width)
     return {
         cell: (stored.get(cell), fresh.get(cell))
         for cell in stored.keys() | fresh.keys()

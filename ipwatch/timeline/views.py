@@ -36,7 +36,8 @@ def _timeline_payload(request_params, *, count_synthetic=False):
     # The axis is chosen from the records' real dates (the rollup keeps piece starts only).
     granularity = parsed.granularity or choose_granularity(counted, since, until)
     if counted and counted[0].model is Incident:  # attacks asked for: from the rollup when it can answer
-        counted = [*(rollup.attack_querysets(counted[0], parsed.cleaned, parsed.group) or counted[:1]), *counted[1:]]
+        cells = rollup.attack_querysets(counted[0], parsed.cleaned, parsed.group, granularity)
+        counted = [*(cells or counted[:1]), *counted[1:]]
     payload = build_timeline(
         counted,
         granularity=granularity,
