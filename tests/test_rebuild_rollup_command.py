@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ipwatch.timeline import rollup
-from ipwatch.timeline.models import PublishedRollup
+from ipwatch.timeline.models import PeriodRollup, PublishedRollup
 
 
 def run(*args):
@@ -31,3 +31,14 @@ def test_check_names_the_cells_that_differ_and_rebuild_repairs_them(make_inciden
     assert "Rebuilt the rollup: 1 cells" in out
     assert rollup.differences() == {}
     assert PublishedRollup.objects.get().records == 1
+
+
+@pytest.mark.django_db
+def test_check_covers_the_per_point_table_too(make_incident):
+    make_incident()
+    PeriodRollup.objects.filter(granularity="week").update(killed_known=99)  # damaged by hand
+    with pytest.raises(CommandError, match=r"in 1 cell\(s\)"):
+        run("--check")
+    run()
+    assert rollup.differences() == {}
+    assert sorted(PeriodRollup.objects.values_list("granularity", "records")) == [("month", 1), ("week", 1)]

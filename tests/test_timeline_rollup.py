@@ -22,7 +22,7 @@ from ipwatch.core.workflow import SYSTEM
 from ipwatch.exchange.importer import Importer
 from ipwatch.public import stats
 from ipwatch.timeline import claims, rollup
-from ipwatch.timeline.models import PublishedRollup
+from ipwatch.timeline.models import PeriodRollup, PublishedRollup
 from ipwatch.timeline.params import parse_timeline_request
 from tests.test_import_incidents_command import acled_file, acled_row
 
@@ -263,6 +263,51 @@ def test_unknown_figures_are_counted_not_summed_as_zero(provinces):
     cell = PublishedRollup.objects.get()
     assert (cell.records, cell.killed_known, cell.killed_unknown) == (3, 4, 2)
     assert (cell.wounded_known, cell.wounded_unknown) == (0, 3)
+
+
+@pytest.mark.django_db
+def test_each_incident_counts_once_per_week_and_month_where_the_timeline_puts_it(provinces):
+    for date, precision in ((dt.date(2019, 7, 29), DatePrecision.WEEK), (dt.date(2019, 5, 1), DatePrecision.MONTH)):
+        Incident.objects.create(
+            acting_user=SYSTEM,
+            summary="Placed (synthetic).",
+            status=IncidentStatus.PUBLISHED,
+            date=date,
+            date_precision=precision,
+            province=provinces[0],
+            killed_best=2,
+        )
+    cells = PeriodRollup.objects.values_list("granularity", "start", "band", "province_id", "records", "killed_known")
+    assert sorted(cells) == [
+        # The week of Monday 29 July 2019 is August's at month granularity (its Thursday is 1 August).
+        ("month", dt.date(2019, 5, 1), "", provinces[0].pk, 1, 2),
+        ("month", dt.date(2019, 8, 1), "", provinces[0].pk, 1, 2),
+        ("week", dt.date(2019, 5, 1), "month", provinces[0].pk, 1, 2),  # May 2019's "date uncertain" band
+        ("week", dt.date(2019, 7, 29), "", provinces[0].pk, 1, 2),
+    ]
+    assert rollup.differences() == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, table",
+    [
+        ("granularity=week", "timeline_periodrollup"),
+        ("granularity=month&province={slug}", "timeline_periodrollup"),
+        ("granularity=year", "timeline_publishedrollup"),
+        ("granularity=week&since=2019-05-15", "timeline_publishedrollup"),
+    ],
+)
+def test_answers_without_dates_read_one_row_per_point(query, table, provinces, client, uncached):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/timeline.json?" + query.format(slug=provinces[0].slug))
+    assert response.status_code == 200
+    (other,) = {"timeline_periodrollup", "timeline_publishedrollup"} - {table}
+    assert any(table in captured["sql"] for captured in queries.captured_queries)
+    assert not any(other in captured["sql"] for captured in queries.captured_queries)
 
 
 @pytest.mark.django_db
