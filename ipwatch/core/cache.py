@@ -51,9 +51,10 @@ How it works, and why it cannot leak:
   - ``year:<YYYY>``: answers about a date window only — views say so with
     ``public_cache(periods=periods_in_query)`` (pages and APIs whose every figure and record is
     restricted by ``since``/``until``: the incident and activity lists, the GeoJSON and the map's
-    data). Years, because a window is any pair of days (the map's time control drags it day by day)
-    and a record's date is known to a day, week, month or year: the calendar year is the finest
-    period both always fit in. ``year:open`` stands for the records whose dates cannot be bounded
+    data). Years: a window is any pair of days (the map's time control drags it day by day), so
+    it names a handful of year tokens, and a record known to a day, week, month or year touches
+    one year (a week across New Year two), while an edit to history leaves the windows of other
+    years cached. ``year:open`` stands for the records whose dates cannot be bounded
     (a territory held "until 2016" with no known start, a record with no date or a date outside
     the years records may have); every period-restricted answer depends on it.
   - ``province:<slug>@<YYYY>`` (and ``@open``): answers restricted both ways (``province=`` and a
@@ -86,7 +87,8 @@ How it works, and why it cannot leak:
   merged-away record, whose own province and periods are replaced too); deletes send
   ``post_delete`` per row. The state before a change is what the record was loaded with
   (remembered at ``post_init``); a field loaded deferred, or a record saved over an existing row
-  without being loaded, is read from the database before the save (one query, only then).
+  without being loaded, is read from the database before the save (one query, only then); a state
+  still not known (no such row) replaces ``global``, everything.
   A bad ``since``/``until`` makes the view answer 400, never stored; for the key it counts as no
   window.
 
