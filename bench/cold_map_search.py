@@ -11,11 +11,13 @@ what the first visitor after every edit meets) and warm (answered from the publi
   text (SQLite; PostgreSQL already had its GIN full-text index, so there before = now); now: the
   SQLite FTS5 index (ipwatch/core/search.py);
 * how many cached URLs survive a single incident edit: before (one global version: every save
-  dropped everything) and now (scoped tokens, ipwatch/core/cache.py).
+  dropped everything) and now (scoped tokens, ipwatch/core/cache.py), the map's data a year at a
+  time (its time control's windows) included.
 
     nice .venv/bin/python bench/cold_map_search.py                               # SQLite
     nice bash scripts/with-postgres.sh .venv/bin/python bench/cold_map_search.py # PostgreSQL 15
     .venv/bin/python bench/cold_map_search.py --sizes 10000 --runs 3
+    .venv/bin/python bench/cold_map_search.py --sizes 10000 --survivors-only
 
 Times are in-process through Django's test client (whole middleware stack), median of --runs; on
 SQLite the CPU time of this process (database included, load-independent) is shown too. The
@@ -106,6 +108,15 @@ def survivors(client) -> list[tuple[str, int, int, int]]:
         "incident pages (200 random)": [f"/incidents/{pk}/" for pk in rng.sample(incident_ids, 200)],
     }
     edited = Incident.objects.published().order_by("date", "pk").first()  # the oldest: data-as-of stays
+    # The map's time control: one request per window as an analyst drags it (here a year at a time,
+    # every year with published incidents), over every province and over three of them.
+    years = sorted({day.year for day in Incident.objects.published().dates("date", "year")})
+    windows = [f"since={year}-01-01&until={year}-12-31" for year in years]
+    some = sorted({edited.province.slug if edited.province else slugs[0], *slugs[:2]})
+    groups[f"map data, a year at a time ({years[0]}–{years[-1]})"] = [f"/api/incidents.map.json?{w}" for w in windows]
+    groups[f"map data, a year at a time, for {', '.join(some)}"] = [
+        f"/api/incidents.map.json?{window}&province={slug}" for window in windows for slug in some
+    ]
 
     def hits(urls):
         return sum(client.get(url, HTTP_ACCEPT_ENCODING="gzip").get("X-Public-Cache") == "hit" for url in urls)
@@ -141,6 +152,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--survivors-only", action="store_true", help="skip the timings: only the cached URLs")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         path = ROOT / "var" / "bench" / "cold_map_search.sqlite3"
@@ -166,6 +178,8 @@ def main():
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
         print(f"[{database}] N={size}: generated in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        if args.survivors_only:
+            continue
         print(f"\n### {database}, N = {size:,} records ({load()})\n")
         print("| request | approach | cold (cache off) | CPU (SQLite) | warm (cache hit) | raw | gzip |")
         print("|---|---|---|---|---|---|---|")

@@ -110,6 +110,7 @@ import gzip
 import hashlib
 import json
 import logging
+import operator
 import os
 import re
 import uuid
@@ -509,10 +510,17 @@ def change_scopes(states) -> set[str]:
     return scopes
 
 
+# One C-level look-up per loaded row (post_init runs for every row an export or page loads).
+_STATE_OF = {label: operator.itemgetter(*fields) for label, fields in RECORD_FIELDS.items()}
+
+
 def _record_state(instance) -> tuple:
     # Read from __dict__: a deferred field must not cost a query per loaded row.
-    loaded = instance.__dict__
-    return tuple(loaded.get(name, MISSING) for name in RECORD_FIELDS[instance._meta.label_lower])
+    label = instance._meta.label_lower
+    try:
+        return _STATE_OF[label](instance.__dict__)
+    except KeyError:
+        return tuple(instance.__dict__.get(name, MISSING) for name in RECORD_FIELDS[label])
 
 
 def _remember_state(sender, instance, **kwargs):
