@@ -88,3 +88,8 @@ class TestTimelinePage:
         response = client.get("/timeline/", {"kind": kinds})
         assert f'<h2 id="incidents-heading">{counted.capitalize()} per ' in response.content.decode()
         assert response.context["chart_context"]["counted"] == counted  # the chart's y-axis title
+        assert f'<th scope="col" class="num">All {counted}</th>' in response.content.decode()
+
+    def test_the_kinds_counted_are_listed_without_a_stray_comma(self, client, sample_data):
+        content = client.get("/timeline/", {"kind": ["attack", "leadership"]}).content.decode()
+        assert "published records (attack, leadership event) in view" in content

@@ -78,6 +78,7 @@ def _form_context(request, errors=None):
         "group_choices": GROUP_CHOICES,
         "activity_kinds": ActivityKind.choices,
         "selected_kinds": selected_kinds,
+        "selected_kind_labels": [label.lower() for value, label in ActivityKind.choices if value in selected_kinds],
         # What the bars count: other activity kinds are records, not incidents.
         "counted": "records" if set(selected_kinds) - {ActivityKind.ATTACK} else "incidents",
         "granularity_value": params.get("granularity") or AUTO,
