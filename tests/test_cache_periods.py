@@ -226,6 +226,7 @@ def test_an_edit_to_a_2016_record_keeps_the_2019_answers(client, history):
         "/api/activity.geojson?since=2019-01-01&until=2019-12-31",
         "/incidents/?since=2019-01-01&until=2019-12-31",
         "/activity/?since=2019-01-01&until=2019-12-31&kind=media_release",
+        "/api/incidents.xlsx?since=2019-01-01&until=2019-12-31",
     ]
     in_2016 = [
         "/api/incidents.map.json?since=2016-01-01&until=2016-12-31",
@@ -238,7 +239,7 @@ def test_an_edit_to_a_2016_record_keeps_the_2019_answers(client, history):
     incident = Incident.objects.get(province__slug="barqa", date=dt.date(2016, 7, 9))
     incident.summary = "Synthetic raid, edited (for tests)"
     incident.save()
-    assert [cached(client, url)[CACHE_STATUS_HEADER] for url in in_2019 + elsewhere] == ["hit"] * 7
+    assert [cached(client, url)[CACHE_STATUS_HEADER] for url in in_2019 + elsewhere] == ["hit"] * 8
     assert {cached(client, url)[CACHE_STATUS_HEADER] for url in in_2016 + unrestricted} == {"miss"}
     # Moved into 2019: now the 2019 answers hold it.
     incident.date = dt.date(2019, 3, 1)

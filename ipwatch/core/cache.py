@@ -50,8 +50,8 @@ How it works, and why it cannot leak:
     their own function (the incident page: its incident's province).
   - ``year:<YYYY>``: answers about a date window only — views say so with
     ``public_cache(periods=periods_in_query)`` (pages and APIs whose every figure and record is
-    restricted by ``since``/``until``: the incident and activity lists, the GeoJSON and the map's
-    data). Years: a window is any pair of days (the map's time control drags it day by day), so
+    restricted by ``since``/``until``: the incident and activity lists, the two GeoJSON APIs, the
+    map's data and the XLSX). Years: a window is any pair of days (the map's time control drags it day by day), so
     it names a handful of year tokens, and a record known to a day, week, month or year touches
     one year (a week across New Year two), while an edit to history leaves the windows of other
     years cached. ``year:open`` stands for the records whose dates cannot be bounded

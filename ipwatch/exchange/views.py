@@ -12,7 +12,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET, require_safe
 
 from ipwatch.core import asof
-from ipwatch.core.cache import public_cache
+from ipwatch.core.cache import periods_in_query, provinces_in_query, public_cache
 from ipwatch.core.filters import filter_incidents, rejects_invalid_filters
 from ipwatch.core.models import Incident
 
@@ -59,7 +59,7 @@ def reports_csv(request):
 
 
 @require_GET
-@public_cache
+@public_cache(provinces=provinces_in_query, periods=periods_in_query)  # every sheet holds only what the filters select
 @rejects_invalid_filters
 def incidents_xlsx(request):
     out = io.BytesIO()
