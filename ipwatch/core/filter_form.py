@@ -45,11 +45,13 @@ def chips(options, counts: Counter | None, chosen: list[str]) -> list[Chip]:
     ]
 
 
-def facet_counts(params, queryset) -> tuple[Counter, Counter]:
+def facet_counts(params, queryset, province_slugs: dict | None = None) -> tuple[Counter, Counter]:
     """(incidents per province slug, incidents per type) for the facet chips, in one query.
 
     Grouping by (province, type) with every other filter applied lets each facet ignore only its
-    own selection."""
+    own selection. Grouped by province id, read from the index ``incident_facets`` alone (no join:
+    at 100k published incidents the join and the table scan were ~110 ms of /claims/ on SQLite);
+    ``province_slugs`` (id: slug) names them, read here when the caller has not."""
     others = QueryDict(mutable=True)
     for name, values in params.lists():
         if name not in ("province", "type", "page", "sort"):
@@ -57,13 +59,16 @@ def facet_counts(params, queryset) -> tuple[Counter, Counter]:
     rows = (
         filter_incidents(others, queryset)
         .order_by()
-        .values_list("province__slug", "incident_type")
+        .values_list("province_id", "incident_type")
         .annotate(n=Count("id"))
     )
+    if province_slugs is None:
+        province_slugs = dict(Province.objects.values_list("id", "slug"))
     chosen_provinces = set(params.getlist("province"))
     chosen_types = set(params.getlist("type"))
     by_province, by_type = Counter(), Counter()
-    for slug, incident_type, n in rows:
+    for province_id, incident_type, n in rows:
+        slug = province_slugs.get(province_id)
         if not chosen_types or incident_type in chosen_types:
             by_province[slug] += n
         if not chosen_provinces or slug in chosen_provinces:
@@ -79,14 +84,13 @@ def filter_form_context(params, queryset, *, errors=None, count=True) -> dict:
     when the filters are invalid (they would count something the page does not show)."""
     errors = dict(errors or {})
     by_province = by_type = None
+    province_rows = list(Province.objects.order_by("name").values_list("id", "slug", "name", "color"))
     if count and not errors:
         try:
-            by_province, by_type = facet_counts(params, queryset)
+            by_province, by_type = facet_counts(params, queryset, {row[0]: row[1] for row in province_rows})
         except InvalidFilter as exc:
             errors.update(exc.errors)
-    provinces = chips(
-        Province.objects.order_by("name").values_list("slug", "name", "color"), by_province, params.getlist("province")
-    )
+    provinces = chips([row[1:] for row in province_rows], by_province, params.getlist("province"))
     types = chips(((value, label, "") for value, label in IncidentType.choices), by_type, params.getlist("type"))
     values = {name: params.get(name, "") for name in TEXT_PARAMS}
     active = sum(1 for name in (*TEXT_PARAMS, "province", "type") if any(v.strip() for v in params.getlist(name)))

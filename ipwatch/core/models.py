@@ -298,6 +298,9 @@ class Incident(EditorialRecord):
                 fields=["status", "id", "date", "place", "province", "killed_best", "wounded_best", "is_synthetic"],
                 name="incident_map_covering",
             ),
+            # The filter chips' counts (ipwatch/core/filter_form.py facet_counts): published incidents
+            # per province and type, read from this index alone and already in group order.
+            models.Index(fields=["status", "province", "incident_type"], name="incident_facets"),
         ]
         constraints = [unique_external_id("incident_unique_external_id")]
 
