@@ -1,11 +1,12 @@
 """What the finer public-cache scopes cost each anonymous request: computing the key (reading and
 parsing the stamp file of scope tokens, the per-process cache's shared state) with the scopes one
 province-only scheme had, and with every year and province×year scope bumped (17 provinces, 2014–2025:
-the stamp file after edits across the whole history). No database.
+the stamp file after edits across the whole history, decades included). No database.
 
     DEBUG=1 nice .venv/bin/python bench/cache_key_cost.py
 """
 
+import datetime as dt
 import json
 import os
 import sys
@@ -29,6 +30,7 @@ from ipwatch.core.cache import (  # noqa: E402
     cache_key,
     province_scope,
     province_year_scope,
+    window_periods,
     year_scope,
 )
 
@@ -38,8 +40,9 @@ settings.ALLOWED_HOSTS = ["*"]
 factory = RequestFactory()
 windowed = factory.get("/api/incidents.map.json?since=2019-01-01&until=2019-06-30&province=fezzan")
 plain = factory.get("/api/incidents.map.json")
+since_only = factory.get("/incidents/?since=2019-01-01")
 slugs = [f"province-{n}" for n in range(17)]
-years = [*range(2014, 2026), None]
+periods = [*range(2014, 2026), "2010s", "2020s", None]  # what edits across 2014–2025 bump
 small = {
     GLOBAL: _new_token(),
     ALL: _new_token(),
@@ -48,15 +51,19 @@ small = {
 }
 big = {
     **small,
-    **{year_scope(y): _new_token() for y in years},
-    **{province_year_scope(s, y): _new_token() for s in slugs for y in years},
+    **{year_scope(period): _new_token() for period in periods},
+    **{province_year_scope(s, period): _new_token() for s in slugs for period in periods},
 }
 print("| stamp file | scopes, size | request | key computed in (best of 5 × 2000) |")
 print("|---|---|---|---|")
-for name, stamps in (("before: provinces only", small), ("now: + years, province×year", big)):
+for name, stamps in (("before: provinces only", small), ("now: + years, decades, province×period", big)):
     Path(settings.PUBLIC_CACHE_STAMP_FILE).write_text(json.dumps(stamps, sort_keys=True))
     size = os.path.getsize(settings.PUBLIC_CACHE_STAMP_FILE)
-    cases = (("unrestricted", plain, {}), ("window+province", windowed, {"provinces": ["fezzan"], "years": [2019]}))
+    cases = (
+        ("unrestricted", plain, {}),
+        ("window+province", windowed, {"provinces": ["fezzan"], "periods": ["2019"]}),
+        ("since= only", since_only, {"periods": window_periods(dt.date(2019, 1, 1), None)}),
+    )
     for label, request, kw in cases:
         n = 2000
         best = min(timeit.repeat(lambda: cache_key(request, **kw), number=n, repeat=5)) / n  # noqa: B023

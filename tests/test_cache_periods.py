@@ -21,7 +21,7 @@ from ipwatch.core.cache import (
     province_year_scope,
     request_scopes,
     span_years,
-    window_years,
+    window_periods,
     year_scope,
 )
 from ipwatch.core.choices import DatePrecision, IncidentStatus
@@ -50,9 +50,10 @@ def urls() -> list[str]:
         urls += [f"{base}?{window}" for base in WINDOWED]
         urls += [f"/api/incidents.map.json?{window}&province=fezzan", f"/api/activity.geojson?{window}&province=barqa"]
     urls += [
-        "/api/incidents.geojson?since=2019-01-01",  # open windows: about every period
+        "/api/incidents.geojson?since=2019-01-01",  # open windows: to 2100, from 1900
         "/activity/?until=2016-06-30",
-        "/api/incidents.map.json?since=1990-01-01&until=2030-12-31",  # longer than MAX_WINDOW_YEARS
+        "/api/incidents.map.json?since=2010-01-01&province=fezzan",
+        "/api/incidents.map.json?since=1990-01-01&until=2030-12-31",  # whole decades
         "/incidents/?since=2019-02-30&until=2019-12-31",  # malformed: 400, never stored
         "/api/incidents.map.json?since=2019-12-31&until=2019-01-01",
         "/",
@@ -227,10 +228,12 @@ def test_an_edit_to_a_2016_record_keeps_the_2019_answers(client, history):
         "/incidents/?since=2019-01-01&until=2019-12-31",
         "/activity/?since=2019-01-01&until=2019-12-31&kind=media_release",
         "/api/incidents.xlsx?since=2019-01-01&until=2019-12-31",
+        "/incidents/?since=2019-01-01",  # open: 2019, the 2020s… 2100
     ]
     in_2016 = [
         "/api/incidents.map.json?since=2016-01-01&until=2016-12-31",
         "/incidents/?since=2016-06-01&until=2017-01-31",
+        "/activity/?until=2016-12-31",  # open: 1900 to 2016
     ]
     elsewhere = ["/api/incidents.map.json?since=2016-01-01&until=2016-12-31&province=sinai"]  # 2016, not barqa
     unrestricted = ["/", "/incidents/", "/api/incidents.map.json"]
@@ -239,7 +242,7 @@ def test_an_edit_to_a_2016_record_keeps_the_2019_answers(client, history):
     incident = Incident.objects.get(province__slug="barqa", date=dt.date(2016, 7, 9))
     incident.summary = "Synthetic raid, edited (for tests)"
     incident.save()
-    assert [cached(client, url)[CACHE_STATUS_HEADER] for url in in_2019 + elsewhere] == ["hit"] * 8
+    assert [cached(client, url)[CACHE_STATUS_HEADER] for url in in_2019 + elsewhere] == ["hit"] * 9
     assert {cached(client, url)[CACHE_STATUS_HEADER] for url in in_2016 + unrestricted} == {"miss"}
     # Moved into 2019: now the 2019 answers hold it.
     incident.date = dt.date(2019, 3, 1)
@@ -279,12 +282,16 @@ def test_the_scopes_of_an_answer():
     base = ["global", "data-as-of"]
     assert request_scopes(None, None) == [*base, "all"]
     assert request_scopes(["fezzan"], None) == [*base, province_scope("fezzan")]
-    assert request_scopes(None, [2019]) == [*base, year_scope(2019), year_scope(None)]
-    assert request_scopes(["fezzan"], [2019]) == [*base, province_year_scope("fezzan", 2019), "province:fezzan@open"]
+    assert request_scopes(None, ["2019"]) == [*base, year_scope(2019), year_scope(None)]
+    assert request_scopes(["fezzan"], ["2019"]) == [*base, province_year_scope("fezzan", 2019), "province:fezzan@open"]
     many = [f"province-{n}" for n in range(MAX_KEY_SCOPES)]
-    assert request_scopes(many, [2019]) == [*base, "year:2019", "year:open"]  # the smaller family
-    assert window_years(dt.date(2019, 12, 30), dt.date(2020, 1, 5)) == [2019, 2020]
-    assert window_years(dt.date(2019, 1, 1), None) is None
+    assert request_scopes(many, ["2019"]) == [*base, "year:2019", "year:open"]  # the smaller family
+    assert window_periods(dt.date(2019, 12, 30), dt.date(2020, 1, 5)) == ["2019", "2020"]
+    assert window_periods(dt.date(2009, 6, 1), dt.date(2021, 1, 5)) == ["2009", "2010s", "2020", "2021"]
+    assert window_periods(dt.date(2019, 1, 1), None) == ["2019", *(f"{ten}s" for ten in range(2020, 2100, 10)), "2100"]
+    assert len(window_periods(None, dt.date(2016, 6, 30))) == 11 + 7  # 1900s…2000s, 2010…2016
+    assert window_periods(None, None) is None
+    assert window_periods(dt.date(2019, 2, 1), dt.date(2019, 1, 1)) is None
 
 
 def test_a_record_loaded_without_its_dates_still_drops_where_it_was(client, history):

@@ -48,17 +48,20 @@ How it works, and why it cannot leak:
     say so with ``public_cache(provinces=…)``: ``province_in_path`` (/provinces/<slug>/…),
     ``provinces_in_query`` (APIs whose answer holds only the records ``province=`` selects), or
     their own function (the incident page: its incident's province).
-  - ``year:<YYYY>``: answers about a date window only — views say so with
-    ``public_cache(periods=periods_in_query)`` (pages and APIs whose every figure and record is
-    restricted by ``since``/``until``: the incident and activity lists, the two GeoJSON APIs, the
-    map's data and the XLSX). Years: a window is any pair of days (the map's time control drags it day by day), so
-    it names a handful of year tokens, and a record known to a day, week, month or year touches
-    one year (a week across New Year two), while an edit to history leaves the windows of other
-    years cached. ``year:open`` stands for the records whose dates cannot be bounded
-    (a territory held "until 2016" with no known start, a record with no date or a date outside
-    the years records may have); every period-restricted answer depends on it.
-  - ``province:<slug>@<YYYY>`` (and ``@open``): answers restricted both ways (``province=`` and a
-    window), e.g. the map's data for Fezzan in 2019.
+  - ``year:<YYYY>``, ``year:<YYY0>s`` (a decade) and ``year:open``: answers about a date window
+    only — views say so with ``public_cache(periods=periods_in_query)`` (pages and APIs whose
+    every figure and record is restricted by ``since``/``until``: the incident and activity lists,
+    the two GeoJSON APIs, the map's data and the XLSX). Years: a window is any pair of days (the
+    map's time control drags it day by day), so it names a handful of year tokens, and a record
+    known to a day, week, month or year touches one year (a week across New Year two), while an
+    edit to history leaves the windows of other years cached. A window covering a whole decade
+    names that decade instead of its ten years, so a window open on one side (``since=2019-01-01``
+    reaches 2100, the last year a record may have) names a few dozen at most. ``year:open`` stands
+    for the records whose dates cannot be bounded (a territory held "until 2016" with no known
+    start, a record with no date or a date outside the years records may have); every
+    period-restricted answer depends on it.
+  - ``province:<slug>@<YYYY>`` (and ``@<YYY0>s``, ``@open``): answers restricted both ways
+    (``province=`` and a window), e.g. the map's data for Fezzan in 2019.
 
   Which scopes an answer depends on. A record is in an answer restricted to a window only if its
   date (incidents: the first day of its period, as ``between`` compares) or its span (activity:
@@ -66,21 +69,22 @@ How it works, and why it cannot leak:
   period) meets the window, so only on a day of the window's years. Hence:
 
   - neither restricted: ``all``;
-  - provinces only: those ``province:`` scopes; a window only: the ``year:`` scope of every year
-    it overlaps, plus ``year:open``;
-  - both: the ``province:<slug>@<YYYY>`` scopes of every such pair (plus ``@open``): a change
+  - provinces only: those ``province:`` scopes; a window only: the ``year:`` scope of every decade
+    it wholly covers and of every other year it overlaps, plus ``year:open``;
+  - both: the ``province:<slug>@<period>`` scopes of every such pair (plus ``@open``): a change
     elsewhere in time *or* in another province leaves it cached. (Either family alone would also
     be correct; the pairs are the finest.) When the pairs would be many (more than
     ``MAX_KEY_SCOPES``), the smaller of the two families is used instead;
-  - a window open on one side, or longer than ``MAX_WINDOW_YEARS``, is treated as no window.
+  - a window open on one side reaches the first (1900) or last (2100) year a record may have.
 
   What a change replaces. A save or delete of an incident or activity record replaces ``all``
   and, for its state before *and* after the change (so a record moved in time or place
-  invalidates where it was and where it is), ``province:<slug>``, ``year:<YYYY>`` and
-  ``province:<slug>@<YYYY>`` for every year of its span: from its date to the end of its date's
-  period (a record known only to "2019" spans 2019; a week starting 30 Dec 2019 spans 2019 and
-  2020) or of its end date's, whichever is later (``year:open`` when the span is unbounded or
-  longer than ``MAX_WINDOW_YEARS``). For incidents also ``data-as-of`` (recomputed, so it only
+  invalidates where it was and where it is), ``province:<slug>``, and ``year:<period>`` and
+  ``province:<slug>@<period>`` for every year of its span and for that year's decade (a window
+  names one or the other). The span runs from its date to the end of its date's period (a record
+  known only to "2019" spans 2019; a week starting 30 Dec 2019 spans 2019 and 2020) or of its end
+  date's, whichever is later (``year:open`` when the span is unbounded or longer than
+  ``MAX_SPAN_YEARS``). For incidents also ``data-as-of`` (recomputed, so it only
   changes when the latest date moves). A report (added, edited, moved or deleted) counts as a
   change of its incident — the old and the new one when it moves. Publishing, retracting,
   unpublishing and merging are saves (a merge saves the survivor, each moved report and the
@@ -163,11 +167,11 @@ ALL = "all"  # answers about every province (overview, lists, all-province APIs,
 DATA_AS_OF = "data-as-of"  # its token is the date itself, printed on every page and in every JSON answer
 
 
-OPEN = "open"  # the pseudo-year of records whose dates cannot be bounded; in every window
-# A window or a record's span over more years than this is treated as unbounded: a key (or a
-# change) then names a few scopes instead of dozens.
-MAX_WINDOW_YEARS = 25
-MAX_KEY_SCOPES = 64  # province × year pairs in one key; beyond, the smaller family of the two
+OPEN = "open"  # the pseudo-period of records whose dates cannot be bounded; in every window
+# A record's span over more years than this is treated as unbounded: a change then names a few
+# scopes instead of dozens.
+MAX_SPAN_YEARS = 25
+MAX_KEY_SCOPES = 64  # province × period pairs in one key; beyond, the smaller family of the two
 
 
 def province_scope(slug: str | None) -> str:
@@ -175,14 +179,19 @@ def province_scope(slug: str | None) -> str:
     return f"province:{slug or ''}"
 
 
-def year_scope(year: int | None) -> str:
-    """Answers about a date window only, for each year it overlaps (None: ``year:open``)."""
-    return f"year:{OPEN if year is None else year}"
+def year_scope(period: int | str | None) -> str:
+    """Answers about a date window only, for each period it overlaps: a year (2019), a decade
+    ("2010s") or None (``year:open``)."""
+    return f"year:{OPEN if period is None else period}"
 
 
-def province_year_scope(slug: str | None, year: int | None) -> str:
+def province_year_scope(slug: str | None, period: int | str | None) -> str:
     """Answers restricted to provinces and to a date window."""
-    return f"{province_scope(slug)}@{OPEN if year is None else year}"
+    return f"{province_scope(slug)}@{OPEN if period is None else period}"
+
+
+def decade(year: int) -> str:
+    return f"{year - year % 10}s"
 
 
 def stamp_file() -> Path:
@@ -310,30 +319,31 @@ def accepts_gzip(request) -> bool:
     return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
-def request_scopes(provinces, years=None) -> list[str]:
-    """The scopes of an answer about ``provinces`` (slugs) within ``years`` (the years a date window
-    overlaps); None for either: not restricted that way. See the module docstring."""
+def request_scopes(provinces, periods=None) -> list[str]:
+    """The scopes of an answer about ``provinces`` (slugs) within ``periods`` (the years and decades
+    a date window covers, ``window_periods``); None for either: not restricted that way. See the
+    module docstring."""
     scopes = [GLOBAL, DATA_AS_OF]
     slugs = None if provinces is None else sorted(set(provinces))
-    periods = None if years is None else [*sorted(set(years)), None]
+    periods = None if periods is None else [*sorted({str(period) for period in periods}), None]
     if slugs is None and periods is None:
         return [*scopes, ALL]
     if slugs is not None and periods is not None and len(slugs) * len(periods) <= MAX_KEY_SCOPES:
-        return scopes + [province_year_scope(slug, year) for slug in slugs for year in periods]
+        return scopes + [province_year_scope(slug, period) for slug in slugs for period in periods]
     families = []
     if slugs is not None:
         families.append([province_scope(slug) for slug in slugs])
     if periods is not None:
-        families.append([year_scope(year) for year in periods])
+        families.append([year_scope(period) for period in periods])
     return scopes + min(families, key=len)
 
 
-def cache_key(request, provinces=None, years=None) -> str:
+def cache_key(request, provinces=None, periods=None) -> str:
     # Sorted query so ?a=1&b=2 and ?b=2&a=1 share an entry; host because feeds/sitemaps embed it.
     query = sorted((key, value) for key, values in request.GET.lists() for value in values)
     # Views may gzip their body when the client accepts it (the GeoJSON API does): key on that too.
     encoding = "gzip" if accepts_gzip(request) else "identity"
-    tokens = scope_tokens(request_scopes(provinces, years))
+    tokens = scope_tokens(request_scopes(provinces, periods))
     raw = f"{request.get_host()}|{request.path}|{query!r}|{encoding}|{sorted(tokens.items())!r}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"{KEY_PREFIX}:{digest}"
@@ -366,18 +376,33 @@ def _query_date(request, name: str) -> dt.date | None:
     return dt.datetime.strptime(value, QUERY_DATE_FORMAT).date() if value else None
 
 
-def window_years(since: dt.date | None, until: dt.date | None) -> list[int] | None:
-    """The years a window [since, until] overlaps; None when it is open, empty or too long."""
-    if since is None or until is None or since > until or until.year - since.year >= MAX_WINDOW_YEARS:
+def window_periods(since: dt.date | None, until: dt.date | None) -> list[str] | None:
+    """The periods a window [since, until] covers, an open end reaching the first or last year a
+    record may have: each decade wholly inside it ("2020s"), each other year ("2019"). At most 39
+    (``since=1901-01-01&until=2099-12-31``: 9 years, 18 decades, 9 years). None when there is no
+    window, or it is empty."""
+    from ipwatch.core.dates import EARLIEST_DATE, LATEST_DATE
+
+    if (since is None and until is None) or (since is not None and until is not None and since > until):
         return None
-    return list(range(since.year, until.year + 1))
+    first = max(since.year if since else EARLIEST_DATE.year, EARLIEST_DATE.year)
+    last = min(until.year if until else LATEST_DATE.year, LATEST_DATE.year)
+    periods, year = [], first
+    while year <= last:
+        if year % 10 == 0 and year + 9 <= last:
+            periods.append(decade(year))
+            year += 10
+        else:
+            periods.append(str(year))
+            year += 1
+    return periods or None
 
 
 def periods_in_query(request, *args, **kwargs):
     """For pages and APIs whose every record and figure is restricted by ``since``/``until``: the
-    years the window overlaps, or None (no window, or one that is open, too long or malformed)."""
+    periods the window covers (``window_periods``), or None (no window, or a malformed one)."""
     try:
-        return window_years(_query_date(request, "since"), _query_date(request, "until"))
+        return window_periods(_query_date(request, "since"), _query_date(request, "until"))
     except ValueError:
         return None
 
@@ -489,14 +514,14 @@ MISSING = object()  # a field not loaded (deferred)
 def span_years(date, precision="", end_date=None, end_precision="") -> list[int | None]:
     """The years a record's dates span: from its date to the end of its date's period or of its end
     date's, whichever is later. [None] (``year:open``) when the span is unbounded (no date), outside
-    the years records may have, or longer than MAX_WINDOW_YEARS."""
+    the years records may have, or longer than MAX_SPAN_YEARS."""
     from ipwatch.core.dates import in_record_range, period_end
 
     dates = [date, end_date] if end_date is not None else [date]
     if not all(isinstance(day, dt.date) and in_record_range(day) for day in dates):
         return [None]
     last = max(period_end(date, precision or ""), period_end(end_date or date, end_precision or ""))
-    if last.year - date.year >= MAX_WINDOW_YEARS:
+    if last.year - date.year >= MAX_SPAN_YEARS:
         return [None]
     return list(range(date.year, last.year + 1))
 
@@ -508,7 +533,9 @@ def change_scopes(states) -> set[str]:
     for slug, years in states:
         scopes.add(province_scope(slug))
         for year in years:
-            scopes.update((year_scope(year), province_year_scope(slug, year)))
+            # A year is in a window's key as itself or, when the window covers its whole decade, as that.
+            for period in (None,) if year is None else (year, decade(year)):
+                scopes.update((year_scope(period), province_year_scope(slug, period)))
     return scopes
 
 
