@@ -151,7 +151,25 @@ def native_placement(vendor: str, date: str, precision: str, granularity: str) -
     return f"CASE {whens}ELSE {start} END", band
 
 
-class PeriodStart(Func):
+class NativeDateFunc(Func):
+    """A date expression written natively for SQLite and PostgreSQL (``native_sql``, the same SQL
+    the rollup's triggers use); other databases use ``as_sql``."""
+
+    output_field = DateField()
+
+    def native_sql(self, vendor: str, sql: str) -> str:
+        raise NotImplementedError
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return self.native_sql("sqlite", sql), params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return self.native_sql("postgresql", sql), params
+
+
+class PeriodStart(NativeDateFunc):
     """First day of the ISO week (Monday), month or year containing a date, in native SQL.
 
     Django's ``Trunc`` runs a Python function per row on SQLite and goes through ``timestamptz``
@@ -159,43 +177,29 @@ class PeriodStart(Func):
     docs/benchmarks.md). Other databases fall back to ``Trunc``.
     """
 
-    output_field = DateField()
-
     def __init__(self, expression, granularity: str):
         if granularity not in (WEEK, MONTH, YEAR):
             raise ValueError(f"unknown granularity {granularity!r}")
         self.granularity = granularity
         super().__init__(expression)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return native_period_start("sqlite", sql, self.granularity), params
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return native_period_start("postgresql", sql, self.granularity), params
+    def native_sql(self, vendor: str, sql: str) -> str:
+        return native_period_start(vendor, sql, self.granularity)
 
     def as_sql(self, compiler, connection, **extra_context):
         trunc = Cast(Trunc(self.source_expressions[0], self.granularity, output_field=DateField()), DateField())
         return compiler.compile(trunc.resolve_expression(compiler.query))
 
 
-class ShiftDays(Func):
+class ShiftDays(NativeDateFunc):
     """``date + n days`` as a date, natively (used for the week's Thursday)."""
-
-    output_field = DateField()
 
     def __init__(self, expression, days: int):
         self.days = int(days)
         super().__init__(expression)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return native_shift_days("sqlite", sql, self.days), params
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return native_shift_days("postgresql", sql, self.days), params
+    def native_sql(self, vendor: str, sql: str) -> str:
+        return native_shift_days(vendor, sql, self.days)
 
     def as_sql(self, compiler, connection, **extra_context):
         shifted = Cast(

@@ -29,13 +29,21 @@ class Measures(models.Model):
         abstract = True
 
 
-class PublishedRollup(Measures):
+class RollupCell(Measures):
+    """A rollup row: the sums of one province's published records of one kind in one cell."""
+
+    province_id = models.IntegerField(help_text="0 when the incident has no province")
+    kind = models.CharField(max_length=20, default="attack")
+
+    class Meta:
+        abstract = True
+
+
+class PublishedRollup(RollupCell):
     # The first day of the "piece" holding the incident's stored date: the part of its ISO week that
     # lies in its month (see rollup.piece_start). Weeks, months and years are unions of pieces.
     date = models.DateField()
     date_precision = models.CharField(max_length=5)
-    province_id = models.IntegerField(help_text="0 when the incident has no province")
-    kind = models.CharField(max_length=20, default="attack")
 
     objects = RollupQuerySet.as_manager()
 
@@ -52,7 +60,7 @@ class PublishedRollup(Measures):
         return f"{self.date} ({self.date_precision}) province {self.province_id}: {self.records} {self.kind}"
 
 
-class PeriodRollup(Measures):
+class PeriodRollup(RollupCell):
     """The same sums per timeline point: per week and per month as ``aggregation.place_in_period``
     places an incident (its period, or the "date uncertain" band of its month or year), so an
     answer without a date filter reads one row per point instead of adding up pieces."""
@@ -60,8 +68,6 @@ class PeriodRollup(Measures):
     granularity = models.CharField(max_length=5)  # "week" or "month" (rollup.PERIOD_GRANULARITIES)
     start = models.DateField()  # first day of the period, or of the band
     band = models.CharField(max_length=5, blank=True)  # "" for a period, "month"/"year" for a band
-    province_id = models.IntegerField(help_text="0 when the incident has no province")
-    kind = models.CharField(max_length=20, default="attack")
 
     objects = PeriodRollupQuerySet.as_manager()
 
