@@ -11,8 +11,10 @@ name. Never the internal notes or anything else the public does not see.
 A query is normalised the same way and split into words; an incident matches when *every* word
 starts a word of its search text ("sab" finds "Sabha").
 
-- PostgreSQL: full-text search, ``to_tsvector('simple', search_text) @@ to_tsquery('simple',
-  'sabha:* & ...')`` (a GIN index on that expression, migration 0007), ranked with ``ts_rank``.
+- PostgreSQL: full-text search, ``search_vector @@ to_tsquery('simple', 'sabha:* & ...')``, ranked
+  with ``ts_rank``. ``search_vector`` is a stored generated column, ``to_tsvector('simple',
+  search_text)`` (GIN-indexed; core 0015, activity 0005): ranking reads it instead of parsing every
+  matching row's text again (a word in a third of 100k records: 244 → 35 ms for the ranked page).
 - SQLite: full-text search too, an FTS5 index of the same column (``core_incident_search``, and
   ``activity_activity_search`` for activity records; external
   content kept in step by triggers; created and, when missing or stale, rebuilt after every
@@ -206,6 +208,32 @@ def fts_index(table: str, name: str):
     return migrations.RunPython(create, drop)
 
 
+def stored_vector(table: str, index: str):
+    """A migration operation: on PostgreSQL only, ``table.search_vector`` (stored, generated from
+    ``search_text``) and the GIN index ``index`` on it, in place of the expression index of that name
+    that ``fts_index`` made."""
+    from django.db import migrations
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"ALTER TABLE {table} ADD COLUMN search_vector tsvector "
+                f"GENERATED ALWAYS AS (to_tsvector('{SEARCH_CONFIG}'::regconfig, search_text)) STORED"
+            )
+            schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+            schema_editor.execute(f"CREATE INDEX {index} ON {table} USING gin (search_vector)")
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
+            schema_editor.execute(
+                f"CREATE INDEX {index} ON {table} USING gin (to_tsvector('{SEARCH_CONFIG}'::regconfig, search_text))"
+            )
+
+    return migrations.RunPython(create, drop)
+
+
 # Querying -----------------------------------------------------------------------------------------
 
 
@@ -220,10 +248,9 @@ def tsquery_text(words: list[str]) -> str:
 
 
 def _ts_sql(queryset, template: str) -> str:
-    """``template`` with {vector} = the GIN-indexed expression of migration 0007, {query} = the tsquery."""
+    """``template`` with {vector} = the stored, GIN-indexed ``search_vector`` column, {query} = the tsquery."""
     quote = connections[queryset.db].ops.quote_name
-    column = f"{quote(queryset.model._meta.db_table)}.{quote('search_text')}"
-    vector = f"to_tsvector('{SEARCH_CONFIG}', {column})"
+    vector = f"{quote(queryset.model._meta.db_table)}.{quote('search_vector')}"
     return template.format(vector=vector, query=f"to_tsquery('{SEARCH_CONFIG}', %s)")
 
 
