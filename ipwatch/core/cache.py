@@ -366,14 +366,13 @@ def province_in_path(request, slug, *args, **kwargs):
     return [slug]
 
 
-QUERY_DATE_FORMAT = "%Y-%m-%d"  # the filters' since/until format (ISO_DATE in core/filters.py)
-
-
 def _query_date(request, name: str) -> dt.date | None:
-    """``name`` as the filters read it (the last value, stripped); None when absent or empty.
-    ValueError when malformed (the view answers 400, which is never stored)."""
+    """``name`` as the filters read it (the last value, stripped, in their one format); None when
+    absent or empty. ValueError when malformed (the view answers 400, which is never stored)."""
+    from ipwatch.core.filters import ISO_DATE
+
     value = (request.GET.get(name) or "").strip()
-    return dt.datetime.strptime(value, QUERY_DATE_FORMAT).date() if value else None
+    return dt.datetime.strptime(value, ISO_DATE[0]).date() if value else None
 
 
 def window_periods(since: dt.date | None, until: dt.date | None) -> list[str] | None:

@@ -277,7 +277,7 @@ def _claimed_rows(queryset, granularity: str) -> list[dict]:
 def _claimed_rows_from_rollup(cells, granularity: str) -> list[dict]:
     """The same rows from the rollup's cells, added up per (period, band, province) here: on SQLite
     ``placed`` gives a row per cell (thousands at 100k records) for a few hundred distinct keys."""
-    placed = cells.filter(claimed__gt=0).placed(granularity, "province_id", ["claimed", "claimed_synthetic"])
+    placed = cells.filter(claimed__gt=0).placed(granularity, "province_id", ("claimed", "claimed_synthetic"))
     sums: dict[tuple, list[int]] = {}
     for bucket, band, province, n, synthetic in placed:
         key = (bucket, band or "", province or None)

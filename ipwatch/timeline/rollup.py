@@ -45,6 +45,9 @@ KEY = ("date", "date_precision", "province_id", "kind")
 PERIOD_TABLE = "timeline_periodrollup"
 PERIOD_KEY = ("granularity", "start", "band", "province_id", "kind")
 PERIOD_GRANULARITIES = ("week", "month")
+# What a timeline row reads of a cell, in aggregation.fetch_rows' order (incidents, killed, wounded,
+# killed_unknown, wounded_unknown).
+TIMELINE_MEASURES = ("records", "killed_known", "wounded_known", "killed_unknown", "wounded_unknown")
 MEASURES = (
     "records",
     "synthetic",
@@ -135,9 +138,7 @@ class PeriodRollupQuerySet(CellQuerySet):
     def timeline_rows(self, granularity: str, group_field: str, *, count_synthetic: bool = False) -> list[tuple]:
         """Rows as ``aggregation.fetch_rows`` gives them, one per point or band: (start, band, group,
         incidents, killed, wounded, killed_unknown, wounded_unknown[, synthetic])."""
-        names = ["records", "killed_known", "wounded_known", "killed_unknown", "wounded_unknown"]
-        if count_synthetic:
-            names.append("synthetic")
+        names = (*TIMELINE_MEASURES, "synthetic") if count_synthetic else TIMELINE_MEASURES
         from django.db.models import CharField
         from django.db.models.functions import Cast
 
@@ -164,10 +165,10 @@ class RollupQuerySet(CellQuerySet):
     def timeline_rows(self, granularity: str, group_field: str, *, count_synthetic: bool = False) -> list[tuple]:
         """Rows as ``aggregation.fetch_rows`` gives them for incidents: (bucket, band, group, incidents,
         killed, wounded, killed_unknown, wounded_unknown[, synthetic])."""
-        names = ["records", "killed_known", "wounded_known", "killed_unknown", "wounded_unknown"]
-        return self.placed(granularity, group_field, [*names, "synthetic"] if count_synthetic else names)
+        names = (*TIMELINE_MEASURES, "synthetic") if count_synthetic else TIMELINE_MEASURES
+        return self.placed(granularity, group_field, names)
 
-    def placed(self, granularity: str, group_field: str, names: list[str]) -> list[tuple]:
+    def placed(self, granularity: str, group_field: str, names: tuple[str, ...]) -> list[tuple]:
         """(bucket, band, group, *sums of ``names``) per period (or date-uncertain band) and group.
 
         PostgreSQL groups the cells in SQL with the timeline's own bucket expressions
