@@ -190,16 +190,21 @@ def refresh(incidents, progress=None) -> int:
     )
 
 
+def _expression_index_sql(table: str, name: str) -> str:
+    """PostgreSQL: the GIN index on ``to_tsvector(search_text)`` computed per row (before 0015/0005)."""
+    return (
+        f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+        f"USING gin (to_tsvector('{SEARCH_CONFIG}'::regconfig, search_text))"
+    )
+
+
 def fts_index(table: str, name: str):
     """A migration operation adding, on PostgreSQL only, the GIN index ``matching`` uses on ``table``."""
     from django.db import migrations
 
     def create(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
-                f"USING gin (to_tsvector('{SEARCH_CONFIG}'::regconfig, search_text))"
-            )
+            schema_editor.execute(_expression_index_sql(table, name))
 
     def drop(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
@@ -227,9 +232,7 @@ def stored_vector(table: str, index: str):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
             schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
-            schema_editor.execute(
-                f"CREATE INDEX {index} ON {table} USING gin (to_tsvector('{SEARCH_CONFIG}'::regconfig, search_text))"
-            )
+            schema_editor.execute(_expression_index_sql(table, index))
 
     return migrations.RunPython(create, drop)
 
