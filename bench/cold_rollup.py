@@ -49,14 +49,17 @@ def parse_args(argv=None):
 
 
 def endpoints(slug: str) -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    timeline = reverse("timeline:api-timeline")
     return [
-        ("timeline month", "/api/timeline.json?granularity=month"),
-        ("timeline week", "/api/timeline.json?granularity=week"),
-        ("timeline month, province", f"/api/timeline.json?granularity=month&province={slug}"),
-        ("timeline week, province", f"/api/timeline.json?granularity=week&province={slug}"),
-        ("overview /", "/"),
-        ("province page", f"/provinces/{slug}/"),
-        ("claims /claims/", "/claims/"),
+        ("timeline month", f"{timeline}?granularity=month"),
+        ("timeline week", f"{timeline}?granularity=week"),
+        ("timeline month, province", f"{timeline}?granularity=month&province={slug}"),
+        ("timeline week, province", f"{timeline}?granularity=week&province={slug}"),
+        ("overview /", reverse("public:overview")),
+        ("province page", reverse("public:province-detail", args=[slug])),
+        ("claims /claims/", reverse("timeline:claims")),
     ]
 
 
