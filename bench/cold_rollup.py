@@ -18,6 +18,7 @@ activity kinds (media releases, designations, arrests, cases, pledges, leadershi
 """
 
 import argparse
+import datetime as dt
 import importlib.util
 import json
 import os
@@ -190,7 +191,7 @@ def worker(args) -> None:
             "date", "date_precision", "province_id", "records"
         ),
         "timeline cells, dates": PublishedRollup.objects.filter(date__gte="2019-05-20", date__lte="2019-11-17"),
-        "edge days": Incident.objects.published().filter(date__gte="2019-05-15", date__lte="2019-05-19"),
+        "edge days": Incident.objects.published().between(dt.date(2019, 5, 15), dt.date(2019, 5, 19)),
     }
     for name, queryset in plans.items():
         print(json.dumps({"backend": backend, "explain": name, "plan": explain(queryset)}), flush=True)
