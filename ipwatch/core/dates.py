@@ -70,6 +70,12 @@ def next_month_start(date: dt.date) -> dt.date:
     return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def add_months(month: dt.date, n: int) -> dt.date:
+    """The first day of the month ``n`` months after ``month``'s (before it for a negative ``n``)."""
+    index = month.year * 12 + (month.month - 1) + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def next_period_start(start: dt.date, precision: str) -> dt.date:
     """First day of the period after the one starting on ``start``."""
     if precision == WEEK:

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator
 from django.urls import reverse
 
 from ipwatch.core import codebook
-from ipwatch.core.choices import DatePrecision
 from ipwatch.core.citation import incident_ref
+from ipwatch.core.dates import GRANULARITIES, period_label
 from ipwatch.core.models import Report
 
 from . import csvwriter
@@ -26,13 +26,8 @@ def partial_date(value: dt.date | None, precision: str) -> str:
     """A date written only as precisely as it is known: 2019-05-04, 2019-W18, 2019-05 or 2019."""
     if value is None:
         return ""
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    if precision == DatePrecision.WEEK:
-        year, week, _ = value.isocalendar()
-        return f"{year:04d}-W{week:02d}"
+    if precision in GRANULARITIES:
+        return period_label(value, precision)  # the timeline's labels: 2019-W18, 2019-05, 2019
     return value.isoformat()
 
 

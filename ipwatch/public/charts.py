@@ -4,12 +4,9 @@ and province pages. The template draws the shapes computed here."""
 import datetime as dt
 from dataclasses import dataclass
 
+from ipwatch.core.dates import MONTH, add_months, period_start
+
 MAX_MONTHS = 60
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + (month.month - 1) + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass
@@ -60,9 +57,9 @@ def chart_span(last_date: dt.date | None, on: dt.date, months: int = 36) -> tupl
     before that span (an old dataset), the span ends at the last month with data instead, so the
     chart is never an empty frame."""
     months = max(1, min(months, MAX_MONTHS))
-    end_month = on.replace(day=1)
+    end_month = period_start(on, MONTH)
     if last_date and last_date < add_months(end_month, -(months - 1)):
-        end_month = last_date.replace(day=1)
+        end_month = period_start(last_date, MONTH)
     return add_months(end_month, -(months - 1)), end_month
 
 
@@ -71,7 +68,7 @@ def monthly_chart(
 ) -> MonthlyChart:
     """Bars for the `months` months ending with `end_month` (see chart_span). At most MAX_MONTHS bars."""
     months = max(1, min(months, MAX_MONTHS))
-    end_month = end_month.replace(day=1)
+    end_month = period_start(end_month, MONTH)
     start_month = add_months(end_month, -(months - 1))
     series = [add_months(start_month, i) for i in range(months)]
     values = [counts.get(month, 0) for month in series]

@@ -45,7 +45,7 @@ from django.db import connections, models, router
 from django.db.models import Q
 
 from ipwatch.core.choices import ClaimStatus, IncidentStatus
-from ipwatch.core.dates import as_date
+from ipwatch.core.dates import MONTH, WEEK, as_date, next_month_start, next_period_start, period_start
 
 TABLE = "timeline_publishedrollup"
 SOURCE = "core_incident"
@@ -96,13 +96,11 @@ UNANSWERABLE = ("country", "q", "bbox", "id", "type", "claimed")
 
 def piece_start(day: dt.date) -> dt.date:
     """First day of the part of ``day``'s ISO week that lies in ``day``'s month."""
-    return max(day - dt.timedelta(days=day.weekday()), day.replace(day=1))
+    return max(period_start(day, WEEK), period_start(day, MONTH))
 
 
 def next_piece_start(day: dt.date) -> dt.date:
-    week_after = day - dt.timedelta(days=day.weekday()) + dt.timedelta(days=7)
-    month_after = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return min(week_after, month_after)
+    return min(next_period_start(period_start(day, WEEK), WEEK), next_month_start(day))
 
 
 @dataclass(frozen=True)
@@ -395,7 +393,6 @@ def monthly_counts(first_month: dt.date, last_month_after: dt.date, *, province_
     """{first day of month: incidents}, as ``public.stats.monthly_counts`` counts them (month
     boundaries are piece boundaries: no edges)."""
     from ipwatch.core.choices import DatePrecision
-    from ipwatch.core.dates import MONTH
 
     from .aggregation import place_in_period
     from .models import PublishedRollup
@@ -418,7 +415,7 @@ def monthly_counts(first_month: dt.date, last_month_after: dt.date, *, province_
 
 
 def _piece_sql(vendor: str, column: str) -> str:
-    from .aggregation import MONTH, WEEK, native_period_start
+    from .aggregation import native_period_start
 
     if vendor not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"the rollup supports SQLite and PostgreSQL, not {vendor}")

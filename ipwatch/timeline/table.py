@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from ipwatch.core.dates import MONTH, WEEK, format_at_precision, parse_period_label
+from ipwatch.core.dates import MONTH, WEEK, format_at_precision, parse_period_label, period_end
 from ipwatch.core.figures import Tally
 from ipwatch.core.filters import filter_params
 
@@ -44,7 +44,7 @@ def _parse_date(value):
 def human_period(label: str) -> str:
     granularity, start = parse_period_label(label)
     if granularity == WEEK:
-        end = start + dt.timedelta(days=6)
+        end = period_end(start, WEEK)
         return f"{label} ({start.day} {start:%b}–{end.day} {end:%b %Y})"
     if granularity == MONTH:
         return f"{start:%b %Y}"
