@@ -116,6 +116,16 @@ def country_from_name(name: str) -> str:
     return code
 
 
+def iso_number(code: str) -> int:
+    """ "LY" → 434, the ISO 3166 numeric code (the inverse of ``country_from_iso_number``)."""
+    _, by_number = _tables()
+    numbers = {alpha2: number for number, alpha2 in by_number.items()}
+    try:
+        return numbers[code.upper()]
+    except KeyError:
+        raise UnknownCountry(f"{code!r} is not an ISO 3166-1 alpha-2 country code") from None
+
+
 def country_from_iso_number(text: str) -> str:
     """ACLED's numeric `iso` column: "434" → "LY"."""
     _, by_number = _tables()

