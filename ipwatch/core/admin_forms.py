@@ -6,6 +6,7 @@ import json
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from . import workflow
 from .choices import IncidentStatus
 from .models import Incident, Source
 from .two_person import check_two_person
@@ -54,7 +55,7 @@ def statuses_for(user, current: str | None, incident=None) -> list[str]:
     """The statuses this user may choose for an incident now in `current` (None: a new incident)."""
     if current is None:
         start = [IncidentStatus.DRAFT]
-        if user.has_perm("core.publish_incident"):
+        if workflow.may_publish(user):
             start += [IncidentStatus.REVIEW, IncidentStatus.PUBLISHED]
         return start
     allowed = []

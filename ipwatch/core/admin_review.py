@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from . import workflow
 from .choices import ChangeOrigin, ReviewStatus
 from .models import PendingChange
 from .pending import accept, diff_rows, needs_review, propose, reject
@@ -49,7 +50,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("core.publish_incident")
+        return workflow.may_publish(request.user)
 
     @admin.display(description="incident")
     def incident_link(self, change):
