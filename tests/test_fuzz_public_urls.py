@@ -63,7 +63,8 @@ HOSTILE_VALUES = [
     "*",
     "__proto__",
 ]
-# What the issue names explicitly, always sent whatever the seed picks.
+# Values that break naive parsing (NaN boxes, impossible dates, huge or negative pages, an overlong
+# search…): always sent, whatever the seed picks.
 PINNED = [
     ("bbox", "nan,inf,nan,inf"),
     ("bbox", "nan,nan,nan,nan"),

@@ -28,7 +28,8 @@ def gazetteer():
     return get_gazetteer()
 
 
-# Every spelling in the issue, in both scripts, with the country an editor would give and without.
+# Every spelling of Sebha, Sirte and Al-Fuqaha that reports use, in both scripts, with the country an
+# editor would give and without.
 VARIANTS = [
     *[(name, SEBHA) for name in ["Sebha", "Sabha", "Sabhā", "Sebhā", "سبها"]],
     *[(name, SIRTE) for name in ["Sirte", "Surt", "Sirt", "سرت"]],
@@ -37,7 +38,7 @@ VARIANTS = [
 
 
 @pytest.mark.parametrize(("name", "source"), VARIANTS)
-def test_issue_variants_resolve_with_country_hint(gazetteer, name, source):
+def test_spelling_variants_resolve_with_country_hint(gazetteer, name, source):
     result = gazetteer.geocode(name, country="LY")
     assert result.best is not None, result.error
     assert result.best.source == source
@@ -46,7 +47,7 @@ def test_issue_variants_resolve_with_country_hint(gazetteer, name, source):
 
 
 @pytest.mark.parametrize(("name", "source"), VARIANTS)
-def test_issue_variants_resolve_without_country_hint(gazetteer, name, source):
+def test_spelling_variants_resolve_without_country_hint(gazetteer, name, source):
     result = gazetteer.geocode(name)
     assert result.best is not None, result.error
     assert result.best.source == source
@@ -59,11 +60,11 @@ def test_fuqaha_coordinates_come_from_the_supplement(gazetteer):
 
 
 @pytest.mark.parametrize(("name", "source"), [("Mosul", MOSUL), ("Al Mawsil", MOSUL), ("Baghuz", BAGHUZ)])
-def test_other_issue_spellings(gazetteer, name, source):
+def test_other_press_spellings(gazetteer, name, source):
     assert gazetteer.geocode(name).best.source == source
 
 
-def test_baghuz_is_within_a_few_km_of_the_issue_coordinates(gazetteer):
+def test_baghuz_is_within_a_km_of_its_reported_coordinates(gazetteer):
     best = gazetteer.geocode("Al-Baghuz Fawqani", country="SY").best
     assert distance_km(best.lat, best.lon, 34.4586, 40.9506) < 1
 

@@ -21,7 +21,7 @@ class TestAccess:
 
 @pytest.mark.django_db
 class TestSuggestions:
-    def test_issue_example(self, editor_client, django_assert_max_num_queries):
+    def test_el_fogha_in_libya(self, editor_client, django_assert_max_num_queries):
         with django_assert_max_num_queries(2):  # session and user; the gazetteer is in memory
             response = editor_client.get(URL, {"q": "El Fogha", "country": "LY"})
         assert response.status_code == 200
