@@ -11,11 +11,16 @@ from urllib.parse import quote
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Campaign, Incident, Place, Province, Source
 
 # Not public: the admin has its own login and is exercised by tests/test_admin.py and the browser tests.
 PRIVATE_PREFIXES = ("admin/",)
+# Routes outside the admin that are not for the public, and what an anonymous visitor's GET gets:
+# a redirect to the login (302) or a refusal (403).
+NOT_FOR_ANONYMOUS = {"/incidents/export.csv": 302, "/geocoding/suggest/": 403}
+LOGOUT = "/accounts/logout/"  # a POST; a GET is 405
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
@@ -79,6 +84,7 @@ def real_values(converter: str) -> list[str]:
     if converter == "int":
         ids = [*Incident.objects.published().order_by("pk").values_list("pk", flat=True)]
         ids += Incident.objects.exclude(status=IncidentStatus.PUBLISHED).values_list("pk", flat=True)[:1]
+        ids += Activity.objects.published().order_by("pk").values_list("pk", flat=True)[:2]  # their own sequence
         for model in (Province, Source, Campaign, Place):
             ids += model.objects.order_by("pk").values_list("pk", flat=True)[:2]
         return [str(pk) for pk in dict.fromkeys(ids)]
@@ -90,6 +96,20 @@ def real_values(converter: str) -> list[str]:
     if converter in {"str", "path"}:
         slugs += ["LY", "ly"]
     return [quote(slug, safe="") for slug in dict.fromkeys(slugs)]
+
+
+def working_values(client, route: PublicRoute) -> dict[str, str]:
+    """For each path parameter, a real value: the first candidate that gives a 200, else the first
+    (ids are sequences a database does not reset between tests: the first id need not be the route's)."""
+    values = {}
+    for converter, name in route.parameters:
+        candidates = real_values(converter) or hostile_values(converter)
+        values[name] = candidates[0]
+        for candidate in candidates:
+            if client.get(route.fill({**values, name: candidate})).status_code == 200:
+                values[name] = candidate
+                break
+    return values
 
 
 HOSTILE_TEXT = [

@@ -13,7 +13,7 @@ import pytest
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.filters import IncidentFilterSet
 
-from .public_urls import hostile_values, public_routes, real_values
+from .public_urls import hostile_values, public_routes, working_values
 
 # The shared filter parameters, plus the names lists and APIs commonly read.
 PARAMETERS = sorted(
@@ -132,19 +132,6 @@ def fuzz_data(sample_data, make_incident):
     make_incident(status=IncidentStatus.DRAFT, summary="Draft, never public")
     make_incident(place=None, province=None, summary="No place, no province")
     return sample_data
-
-
-def working_values(client, route) -> dict[str, str]:
-    """For each path parameter, a real value: the first candidate that gives a 200, else the first."""
-    values = {}
-    for converter, name in route.parameters:
-        candidates = real_values(converter) or hostile_values(converter)
-        values[name] = candidates[0]
-        for candidate in candidates:
-            if client.get(route.fill({**values, name: candidate})).status_code == 200:
-                values[name] = candidate
-                break
-    return values
 
 
 def test_the_urlconf_has_public_routes():

@@ -22,12 +22,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from ipwatch.activity.models import Activity, ActivityReport
 from ipwatch.core.choices import ChangeOrigin, ClaimStatus, IncidentStatus, IncidentType, SourceKind, TargetType
 from ipwatch.core.models import Campaign, Incident, PendingChange, Place, Province, Report, Source
 from ipwatch.core.workflow import SYSTEM
+from tests import public_urls
+from tests.public_urls import LOGOUT, NOT_FOR_ANONYMOUS, PARAMETER
 
 MARK = "zqleak"  # every marker starts with this; nothing else in the app contains it
 UNPUBLISHED = (IncidentStatus.DRAFT, IncidentStatus.REVIEW, IncidentStatus.RETRACTED)
@@ -39,7 +40,7 @@ SECRET_FIGURES = {
 }
 PUBLISHED_KILLED = (2, 3)
 MAX_URLS = 1000  # crawl bound: the test stays fast and finite
-SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/accounts/logout/")
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/", LOGOUT)
 # Filters the public pages and APIs accept (ipwatch/core/filters.py); each is tried on every list-like URL.
 FILTER_COMBINATIONS = [
     "",
@@ -64,7 +65,8 @@ FILTER_COMBINATIONS = [
     "page=2",
 ]
 # Every route without parameters, and what an anonymous visitor gets: the public pages and APIs a
-# 200, the rest a redirect to the login (302) or a refusal (403). A route missing here fails the test.
+# 200, the rest (NOT_FOR_ANONYMOUS) a redirect to the login or a refusal. A route missing from both
+# fails the test.
 EXPECTED_PUBLIC_URLS = [
     "/",
     "/incidents/",
@@ -92,7 +94,6 @@ EXPECTED_PUBLIC_URLS = [
     "/api/openapi.json",
     "/api/",
 ]
-NOT_FOR_ANONYMOUS = {"/incidents/export.csv": 302, "/geocoding/suggest/": 403}
 
 
 def marker(status: str, field: str) -> str:
@@ -280,27 +281,9 @@ def secret_numbers() -> set[str]:
     return numbers
 
 
-def url_patterns(patterns=None, prefix: str = ""):
-    """(route, URLPattern) for every pattern in the URLconf, recursively."""
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
-
-
-PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
-
-
 def public_routes() -> list[str]:
     """Every route of the URLconf outside the admin, static files and logout, as a path."""
-    paths = []
-    for route, _pattern in url_patterns():
-        if route.startswith("^") or "(?P" in route:
-            continue  # regex routes are the admin's and Django's, none public
-        if not ("/" + route).startswith(SKIP_PREFIXES):
-            paths.append("/" + route)
-    return paths
+    return [str(route) for route in public_urls.public_routes() if not str(route).startswith(SKIP_PREFIXES)]
 
 
 def concrete_urls(world) -> list[str]:

@@ -7,7 +7,7 @@ import pytest
 
 from ipwatch.core.models import Incident
 from tests.browser import save_screenshot, watched_context
-from tests.public_urls import public_routes, real_values
+from tests.public_urls import public_routes, working_values
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,8 +27,7 @@ def html_pages(client):
     downloads are not laid out)."""
     paths = []
     for route in public_routes():
-        values = {name: real_values(converter)[0] for converter, name in route.parameters}
-        paths.append(route.fill(values))
+        paths.append(route.fill(working_values(client, route)))
     incident = Incident.objects.published().order_by("pk").first()
     paths.append(f"/incidents/{incident.pk}/")
     pages = []
