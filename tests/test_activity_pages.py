@@ -6,6 +6,7 @@ import pytest
 
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
 
 
 @pytest.mark.django_db
@@ -40,7 +41,11 @@ class TestActivityList:
     def test_query_count_bounded(self, client, sample_data, django_assert_max_num_queries):
         for n in range(30):
             Activity.objects.create(
-                kind="arrest", title=f"Arrest {n} (synthetic)", date=dt.date(2020, 1, 1), status="published"
+                acting_user=SYSTEM,
+                kind="arrest",
+                title=f"Arrest {n} (synthetic)",
+                date=dt.date(2020, 1, 1),
+                status="published",
             )
         with django_assert_max_num_queries(12):
             assert client.get("/activity/").status_code == 200
@@ -77,10 +82,14 @@ class TestActivityDetail:
     def test_unpublished_404_retracted_410_analyst_sees_review(self, client, analyst_client, sample_data):
         draft = Activity.objects.create(kind="arrest", title="Draft arrest", date=dt.date(2020, 1, 1))
         review = Activity.objects.create(
-            kind="arrest", title="Review arrest", date=dt.date(2020, 1, 1), status=IncidentStatus.REVIEW
+            acting_user=SYSTEM,
+            kind="arrest",
+            title="Review arrest",
+            date=dt.date(2020, 1, 1),
+            status=IncidentStatus.REVIEW,
         )
         retracted = Activity.objects.create(
-            kind="arrest", title="Gone", date=dt.date(2020, 1, 1), status=IncidentStatus.RETRACTED
+            acting_user=SYSTEM, kind="arrest", title="Gone", date=dt.date(2020, 1, 1), status=IncidentStatus.RETRACTED
         )
         assert analyst_client.get(review.get_absolute_url()).status_code == 200
         assert analyst_client.get(draft.get_absolute_url()).status_code == 404
