@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(REQS_HASH)
 # `make run` is the local SQLite demo, whatever DATABASE_URL the shell has.
 DEMO_ENV := DEBUG=1 IPWATCH_DEMO_ACCOUNTS=1 DATABASE_URL=
 
-.PHONY: run test venv test-sqlite test-postgres system-deps lint format bench clean
+.PHONY: run test venv test-sqlite test-postgres system-deps lint format clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)

@@ -32,8 +32,10 @@ How it works, and why it cannot leak:
   always runs the view, so an analyst never receives a page rendered for the public and the public
   never receives a page rendered for an analyst. Every response gets ``Vary: Cookie`` so browsers
   and proxies keep the two apart too; responses for logged-in users are ``Cache-Control: private``.
-* Only plain 200 responses that set no cookie and used no CSRF token are stored (a cached CSRF token
-  or session would be shared between visitors).
+* Only plain 200 responses that set no cookie, used no CSRF token and changed no session are stored
+  (a cached CSRF token or session would be shared between visitors); nor streamed, ``private`` or
+  ``no-store`` responses, or ones that vary on anything but the cookie and gzip (the key covers those:
+  host, path, sorted query, gzip or not, and the scope tokens below).
 * The key contains the current *token* of each *scope* the answer depends on; a change replaces
   the tokens of the scopes it can affect, so those cached answers become unreachable at once — no
   key bookkeeping — and the rest stay:

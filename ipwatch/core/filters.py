@@ -1,8 +1,13 @@
-"""The incident filters shared by the map, the timeline, the incident list and the exports.
+"""The incident filters shared by the map and its APIs, the timeline and claims pages, the incident
+list, the feeds and the exports (and, through ActivityFilterSet, the activity readers).
 
 Parameters (a contract other tooling relies on): province (repeatable slug), country (ISO2),
 since, until (YYYY-MM-DD), type (repeatable), claimed (yes/no), q, bbox=minlon,minlat,maxlon,maxlat,
 id=12,13 (incident ids, at most MAX_IDS; the map fetches a popup's details with it).
+
+Each is validated here (with limits on length and repeats) and applied through the queryset's own
+vocabulary; a bad value raises InvalidFilter, which pages show beside the form and APIs answer with
+a 400 JSON naming the parameter (``invalid_filter_response``, ``rejects_invalid_filters``).
 """
 
 import functools

@@ -1,11 +1,19 @@
-"""Import a dataset file into the database: one code path for `manage.py import_incidents` and the
-admin upload.
+"""Import a dataset file into the database: one code path for `manage.py import_incidents`, the
+admin upload, background import jobs and the ACLED/UCDP syncs (ipwatch.sync.runner).
 
 - All or nothing: the whole file runs in one transaction. Any bad row makes the import roll back;
   every bad row is reported (parsing carries on after the first error, writing stops).
 - Dry run: the same run, rolled back at the end, so its counts are exactly what a real run does.
 - Idempotent: incidents are keyed on (external_source, external_id). An unchanged row writes
-  nothing; a changed row updates the incident, and django-simple-history records the change.
+  nothing; a changed row updates the incident, and django-simple-history records the change. A
+  change to a published incident is not written: it waits for a reviewer as a PendingChange
+  (core/pending.py); a merged incident is left as it is.
+- The workflow holds: new incidents are drafts unless the acting user may publish (importing as
+  published is publishing).
+- Places are matched or created, and geocoded from the offline gazetteer only (never online).
+- After the rows: possible duplicates among the created incidents are listed (never merged), the
+  search text of what was written is refreshed, and, once committed, the public cache is
+  invalidated (bulk writes send no signals). ``phase`` reports each of these steps to a job.
 - Constant memory: rows stream from the file and are written in batches (bulk_create /
   bulk_update with history); the place cache is bounded.
 """

@@ -6,8 +6,9 @@ Leaflet files vendored in ``static/vendor/`` and renders nothing but the map div
 the page can be a normal ipwatch page (templates/base.html).
 
 The incidents themselves are never written into the page: ``IncidentLayer`` calls the client code
-(ipwatch/maps/static/maps/incident-map.js), which fetches /api/incidents.geojson with the page's
-filters. The page's size is therefore the same for 3 incidents or 100,000.
+(ipwatch/maps/static/maps/incident-map.js), which fetches the compact /api/incidents.map.json with
+the page's filters (and a clicked incident's full properties from /api/incidents.geojson). The
+page's size is therefore the same for 3 incidents or 100,000.
 """
 
 from dataclasses import dataclass

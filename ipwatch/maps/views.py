@@ -1,7 +1,8 @@
-"""/map/ (the page) and /api/incidents.geojson (the data it loads).
+"""/map/ (the page), the data it loads — /api/incidents.map.json (what it draws) and
+/api/incidents.geojson (the open format; a popup's full properties) — and /api/basemap/labels.json.
 
 The page never contains incidents: it is a folium map plus a filter form, the same size whatever the
-database holds. The browser fetches the API with the page's filters (kept in the URL).
+database holds. The browser fetches the APIs with the page's filters (kept in the URL).
 """
 
 import hashlib

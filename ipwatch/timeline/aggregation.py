@@ -1,9 +1,12 @@
 """Incident counts and casualties per period and group, aggregated in the database.
 
-One GROUP BY query per series set: the period comes from truncating the incident date in SQL
-(``PeriodStart``, a native ``Trunc``) and the sums from ``annotate``; Python only rolls the (few)
+One GROUP BY query per table counted (incidents; with ``kind=`` also the activity records): the
+period comes from the stored date in SQL (``PeriodStart``: plain date arithmetic in each database's
+own SQL, Django's ``Trunc`` elsewhere) and the sums from ``annotate``; Python only rolls the (few)
 grouped rows into series. The number of rows is bounded by periods x groups (plus the uncertain
-bands), never by the number of incidents.
+bands), never by the number of incidents. When the published-attack rollup can answer the filters
+(ipwatch.timeline.rollup), ``build_timeline`` reads its cells instead of the incidents, through the
+same rows.
 
 Date precision is honoured (see ``place_in_period``): an incident known only to its month is never
 put on a week, and one known only to its year is never put on a month or week. Those incidents go

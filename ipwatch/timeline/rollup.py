@@ -21,6 +21,17 @@ pieces, so the timeline's week/month/year buckets and their date-precision rules
 ends inside a piece is answered by the rollup for the whole pieces and by the incidents table for
 the few days at either edge (``split_range``).
 
+``PeriodRollup`` holds the same sums per timeline point: per (week or month, start, band, province,
+kind), where ``aggregation.place_in_period`` puts an incident (its period, or the "date uncertain"
+band of its month or year), so a week or month answer without ``since``/``until`` reads one row per
+point. The same triggers keep it (the placement written in SQL for both databases,
+``aggregation.native_placement``).
+
+``manage.py rebuild_rollup`` installs the triggers and rebuilds both tables (``rebuild``);
+``--check`` compares them with a fresh aggregation (``differences``). The migrations that create the
+tables do the same, and a ``post_migrate`` handler (``ensure_installed``) puts back triggers a SQLite
+table rebuild dropped.
+
 Filters the rollup cannot answer use the incidents table, as before: country, q, bbox and id (they
 need the place or the text), type and claimed (dimensions kept out of the key), and group=type.
 """

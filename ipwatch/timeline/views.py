@@ -1,4 +1,5 @@
-"""/timeline/, /claims/ and /api/timeline.json. Public: published incidents only."""
+"""/timeline/, /claims/ and /api/timeline.json. Public: published incidents only (and, with ``kind=``,
+published activity records of the other kinds)."""
 
 from urllib.parse import urlencode
 
