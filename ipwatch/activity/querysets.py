@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models.functions import Coalesce
 
 from ipwatch.core import search
-from ipwatch.core.choices import DatePrecision, IncidentStatus
+from ipwatch.core.choices import DatePrecision
 from ipwatch.core.dates import period_start
-from ipwatch.core.querysets import IncidentQuerySet, user_is_analyst
+from ipwatch.core.querysets import IncidentQuerySet
 
 # A territory held "until late 2016" with no known start still overlaps any period before its end.
 OPEN_START = dt.date(1, 1, 1)
@@ -17,17 +17,12 @@ OPEN_START = dt.date(1, 1, 1)
 
 class ActivityQuerySet(models.QuerySet):
     published = IncidentQuerySet.published
+    visible_to = IncidentQuerySet.visible_to  # the public sees published records, analysts also those in review
     in_province = IncidentQuerySet.in_province
     in_country = IncidentQuerySet.in_country
     with_coordinates = IncidentQuerySet.with_coordinates
     in_bbox = IncidentQuerySet.in_bbox
     mentioning = IncidentQuerySet.mentioning  # the every-spelling search, on the activity's search text
-
-    def visible_to(self, user):
-        """The same rule as incidents: the public sees published records, analysts also those in review."""
-        if user_is_analyst(user):
-            return self.filter(status__in=[IncidentStatus.PUBLISHED, IncidentStatus.REVIEW])
-        return self.published()
 
     def of_kind(self, kinds):
         if isinstance(kinds, str):
