@@ -21,6 +21,7 @@ import django
 django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from ipwatch.core.cache import (  # noqa: E402
     ALL,
@@ -38,9 +39,10 @@ tmp = tempfile.mkdtemp()
 settings.PUBLIC_CACHE_STAMP_FILE = os.path.join(tmp, "stamp")
 settings.ALLOWED_HOSTS = ["*"]
 factory = RequestFactory()
-windowed = factory.get("/api/incidents.map.json?since=2019-01-01&until=2019-06-30&province=fezzan")
-plain = factory.get("/api/incidents.map.json")
-since_only = factory.get("/incidents/?since=2019-01-01")
+map_data = reverse("maps:incidents-map-data")
+windowed = factory.get(f"{map_data}?since=2019-01-01&until=2019-06-30&province=fezzan")
+plain = factory.get(map_data)
+since_only = factory.get(reverse("public:incident-list") + "?since=2019-01-01")
 slugs = [f"province-{n}" for n in range(17)]
 periods = [*range(2014, 2026), "2010s", "2020s", None]  # what edits across 2014–2025 bump
 small = {

@@ -92,6 +92,7 @@ def survivors(client) -> list[tuple[str, int, int, int]]:
     """Cached URLs still answered from the cache after one edit of an incident (not the latest):
     with the old rule (one global version, emulated by invalidate_public_cache()) and now."""
     from django.test import override_settings
+    from django.urls import reverse
 
     from ipwatch.core.cache import invalidate_public_cache
     from ipwatch.core.models import Incident, Province
@@ -99,13 +100,18 @@ def survivors(client) -> list[tuple[str, int, int, int]]:
     slugs = list(Province.objects.order_by("slug").values_list("slug", flat=True))
     rng = random.Random(19)
     incident_ids = list(Incident.objects.published().values_list("pk", flat=True))
+    pages = ["public:overview", "public:incident-list", "timeline:claims", "maps:map", "public:province-list"]
+    map_data, geojson = reverse("maps:incidents-map-data"), reverse("maps:incidents-geojson")
     groups = {
-        "overview, lists, claims, map page": ["/", "/incidents/", "/claims/", "/map/", "/provinces/", "/activity/"],
-        "province pages and feeds": [f"/provinces/{s}/" for s in slugs] + [f"/provinces/{s}/feed.atom" for s in slugs],
-        "map data / GeoJSON, all provinces": ["/api/incidents.map.json", "/api/incidents.geojson?properties=id"],
-        "map data / GeoJSON per province": [f"/api/incidents.map.json?province={s}" for s in slugs]
-        + [f"/api/incidents.geojson?province={s}&properties=id" for s in slugs],
-        "incident pages (200 random)": [f"/incidents/{pk}/" for pk in rng.sample(incident_ids, 200)],
+        "overview, lists, claims, map page": [reverse(name) for name in [*pages, "activity:list"]],
+        "province pages and feeds": [reverse("public:province-detail", args=[s]) for s in slugs]
+        + [reverse("public:province-feed", args=[s]) for s in slugs],
+        "map data / GeoJSON, all provinces": [map_data, f"{geojson}?properties=id"],
+        "map data / GeoJSON per province": [f"{map_data}?province={s}" for s in slugs]
+        + [f"{geojson}?province={s}&properties=id" for s in slugs],
+        "incident pages (200 random)": [
+            reverse("public:incident-detail", args=[pk]) for pk in rng.sample(incident_ids, 200)
+        ],
     }
     edited = Incident.objects.published().order_by("date", "pk").first()  # the oldest: data-as-of stays
     # The map's time control: one request per window as an analyst drags it (here a year at a time,
@@ -113,9 +119,9 @@ def survivors(client) -> list[tuple[str, int, int, int]]:
     years = sorted({day.year for day in Incident.objects.published().dates("date", "year")})
     windows = [f"since={year}-01-01&until={year}-12-31" for year in years]
     some = sorted({edited.province.slug if edited.province else slugs[0], *slugs[:2]})
-    groups[f"map data, a year at a time ({years[0]}–{years[-1]})"] = [f"/api/incidents.map.json?{w}" for w in windows]
+    groups[f"map data, a year at a time ({years[0]}–{years[-1]})"] = [f"{map_data}?{w}" for w in windows]
     groups[f"map data, a year at a time, for {', '.join(some)}"] = [
-        f"/api/incidents.map.json?{window}&province={slug}" for window in windows for slug in some
+        f"{map_data}?{window}&province={slug}" for window in windows for slug in some
     ]
 
     def hits(urls):
@@ -163,12 +169,13 @@ def main():
     mapbench.configure_environment()
     client = mapbench.sample_data_client()
     from django.db import connection
+    from django.urls import reverse
 
     from ipwatch.maps.geojson import MAP_PROPERTIES
 
     database = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
-    before_map = "/api/incidents.geojson?properties=" + ",".join(MAP_PROPERTIES)
-    now_map = "/api/incidents.map.json"
+    before_map = reverse("maps:incidents-geojson") + "?properties=" + ",".join(MAP_PROPERTIES)
+    now_map = reverse("maps:incidents-map-data")
     have = 0
     for seed, size in enumerate(sorted(int(s) for s in args.sizes.split(",")), start=1):
         start = time.perf_counter()
@@ -187,7 +194,7 @@ def main():
         rows = [("map data", "before: GeoJSON sparse fieldset", before_map, plain)]
         rows.append(("map data", "now: compact", now_map, plain))
         for query in QUERIES:
-            url = f"/incidents/?q={query}"
+            url = reverse("public:incident-list") + f"?q={query}"
             if connection.vendor == "sqlite":
                 rows.append((f"search {query}", "before: LIKE over the search text", url, like_search))
                 rows.append((f"search {query}", "now: FTS5 index", url, plain))

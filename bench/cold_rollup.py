@@ -18,6 +18,7 @@ activity kinds (media releases, designations, arrests, cases, pledges, leadershi
 """
 
 import argparse
+import datetime as dt
 import importlib.util
 import json
 import os
@@ -49,14 +50,17 @@ def parse_args(argv=None):
 
 
 def endpoints(slug: str) -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    timeline = reverse("timeline:api-timeline")
     return [
-        ("timeline month", "/api/timeline.json?granularity=month"),
-        ("timeline week", "/api/timeline.json?granularity=week"),
-        ("timeline month, province", f"/api/timeline.json?granularity=month&province={slug}"),
-        ("timeline week, province", f"/api/timeline.json?granularity=week&province={slug}"),
-        ("overview /", "/"),
-        ("province page", f"/provinces/{slug}/"),
-        ("claims /claims/", "/claims/"),
+        ("timeline month", f"{timeline}?granularity=month"),
+        ("timeline week", f"{timeline}?granularity=week"),
+        ("timeline month, province", f"{timeline}?granularity=month&province={slug}"),
+        ("timeline week, province", f"{timeline}?granularity=week&province={slug}"),
+        ("overview /", reverse("public:overview")),
+        ("province page", reverse("public:province-detail", args=[slug])),
+        ("claims /claims/", reverse("timeline:claims")),
     ]
 
 
@@ -187,7 +191,7 @@ def worker(args) -> None:
             "date", "date_precision", "province_id", "records"
         ),
         "timeline cells, dates": PublishedRollup.objects.filter(date__gte="2019-05-20", date__lte="2019-11-17"),
-        "edge days": Incident.objects.published().filter(date__gte="2019-05-15", date__lte="2019-05-19"),
+        "edge days": Incident.objects.published().between(dt.date(2019, 5, 15), dt.date(2019, 5, 19)),
     }
     for name, queryset in plans.items():
         print(json.dumps({"backend": backend, "explain": name, "plan": explain(queryset)}), flush=True)

@@ -127,14 +127,17 @@ def seconds(value) -> str:
 
 
 def measure_ours(client, runs: int) -> dict:
+    from django.urls import reverse
+
     from ipwatch.maps.geojson import MAP_PROPERTIES
 
-    map_data = "/api/incidents.geojson?properties=" + ",".join(MAP_PROPERTIES)  # what /map/ fetches
-    full_data = "/api/incidents.geojson"  # every property (other tooling, the download link)
-    for path in ("/map/", map_data):  # first requests pay one-off costs (templates, country names)
+    map_page = reverse("maps:map")
+    full_data = reverse("maps:incidents-geojson")  # every property (other tooling, the download link)
+    map_data = f"{full_data}?properties=" + ",".join(MAP_PROPERTIES)  # what the map page fetches
+    for path in (map_page, map_data):  # first requests pay one-off costs (templates, country names)
         client.get(path)
-    page_time, page = median_time(lambda: client.get("/map/"), runs)
-    page_gz = client.get("/map/", HTTP_ACCEPT_ENCODING="gzip")
+    page_time, page = median_time(lambda: client.get(map_page), runs)
+    page_gz = client.get(map_page, HTTP_ACCEPT_ENCODING="gzip")
     api_time, api = median_time(lambda: client.get(map_data, HTTP_ACCEPT_ENCODING="gzip"), runs, "map data")
     assert api.status_code == 200 and api["Content-Encoding"] == "gzip", api
     raw = gzip.decompress(api.content)
@@ -227,9 +230,11 @@ def start_gunicorn() -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     import urllib.request
 
+    from django.urls import reverse
+
     for _ in range(100):
         try:
-            urllib.request.urlopen(base + "/map/", timeout=2).read()
+            urllib.request.urlopen(base + reverse("maps:map"), timeout=2).read()
             break
         except OSError:
             time.sleep(0.2)
@@ -243,8 +248,12 @@ def warm_up(base: str):
     """Every worker's first requests pay one-off costs (URL resolver, templates, country names)."""
     import urllib.request
 
+    from django.templatetags.static import static
+    from django.urls import reverse
+
+    paths = (reverse("maps:map"), reverse("maps:incidents-geojson"), static("vendor/world-atlas/countries-50m.json"))
     for _ in range(6):
-        for path in ("/map/", "/api/incidents.geojson", "/static/vendor/world-atlas/countries-50m.json"):
+        for path in paths:
             urllib.request.urlopen(base + path, timeout=300).read()
 
 
@@ -261,9 +270,11 @@ class Browser:
         self._playwright.stop()
 
     def ours(self, base: str) -> float | str:
+        from django.urls import reverse
+
         page = self.browser.new_page(viewport={"width": 1280, "height": 860})
         try:
-            page.goto(base + "/map/", wait_until="commit")
+            page.goto(base + reverse("maps:map"), wait_until="commit")
             handle = page.wait_for_function(
                 "() => { const m = document.querySelector('.folium-map');"
                 " return m && m.dataset.state === 'loaded' && Number(m.dataset.rendered) > 0 && performance.now(); }",
@@ -281,9 +292,11 @@ class Browser:
         date-sorted features, re-cluster, redraw). Side by side, the approach it replaces: a new
         request to the API with since/until for every window (the data is fetched, parsed, indexed
         and drawn again)."""
+        from django.urls import reverse
+
         page = self.browser.new_page(viewport={"width": 1280, "height": 860})
         try:
-            page.goto(base + "/map/", wait_until="load")
+            page.goto(base + reverse("maps:map"), wait_until="load")
             page.wait_for_function(
                 "() => document.querySelector('.folium-map')?.dataset.state === 'loaded'"
                 " && window.ipwatchMapView && window.ipwatchMapView.bins.length > 0",
@@ -468,6 +481,8 @@ def compare_activity(args) -> None:
     client = sample_data_client()
     import json
 
+    from django.urls import reverse
+
     from ipwatch.activity.models import Activity
     from ipwatch.core.models import Incident
 
@@ -487,7 +502,8 @@ def compare_activity(args) -> None:
     # Added to what is there (deleting 100k synthetic rows costs more than generating them).
     generate_synthetic(size // 2, size - size // 2, seed=1)
     mixed = f"{Incident.objects.count():,} incidents + {Activity.objects.count():,} other"
-    activity_row = ("/api/activity.geojson", mixed, timed("/api/activity.geojson", "activity"))
+    activity_api, incidents_api = reverse("activity:geojson"), reverse("maps:incidents-geojson")
+    activity_row = (activity_api, mixed, timed(activity_api, "activity"))
     naive_time, body = median_time(
         lambda: naive_activity_geojson(Incident.objects.published(), Activity.objects.published()), 1, "naive"
     )
@@ -495,7 +511,7 @@ def compare_activity(args) -> None:
              "bytes": len(body), "gzip": len(gzip.compress(body, 5)), "load": os.getloadavg()[0]}  # fmt: skip
     generate_synthetic(size - Incident.objects.filter(is_synthetic=True).count(), seed=2)
     incidents = f"{Incident.objects.count():,} incidents"
-    rows.append(("/api/incidents.geojson", incidents, timed("/api/incidents.geojson", "incidents")))
+    rows.append((incidents_api, incidents, timed(incidents_api, "incidents")))
     rows.append(activity_row)
     rows.append(("naive ORM + json.dumps (same records)", mixed, naive))
     print(f"\n### /api/activity.geojson vs /api/incidents.geojson ({database}, median of {runs})\n")

@@ -33,6 +33,7 @@ django.setup()
 
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from ipwatch.geocoding import gazetteer as gz  # noqa: E402
 from ipwatch.geocoding import normalize  # noqa: E402
@@ -121,7 +122,7 @@ def main():
     load_s = time.perf_counter() - started
 
     def through_view(text, country):
-        request = factory.get("/geocoding/suggest/", {"q": text, "country": country})
+        request = factory.get(reverse("geocoding:suggest"), {"q": text, "country": country})
         request.user = user
         import json
 

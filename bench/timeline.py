@@ -84,6 +84,7 @@ def worker(args) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.urls import reverse
 
     from ipwatch.core.models import Incident
     from ipwatch.core.sample_data import load_sample_data
@@ -92,6 +93,7 @@ def worker(args) -> None:
     call_command("migrate", verbosity=0)
     load_sample_data()
     client = Client()
+    api = reverse("timeline:api-timeline")
     backend = connection.vendor
     present = 0
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -103,14 +105,14 @@ def worker(args) -> None:
                 cursor.execute("ANALYZE")
         published = Incident.objects.published().count()
         for query in QUERIES:
-            response = client.get(f"/api/timeline.json?{query}")
+            response = client.get(f"{api}?{query}")
             assert response.status_code == 200, response.content[:300]
             payload = response.json()
             counted = sum(p["incidents"] for s in payload["series"] for p in s["points"]) + sum(
                 u["incidents"] for u in payload["uncertain"]
             )
             assert counted == published, (query, counted, published)  # the API's invariant
-            ours = timed(lambda q=query: client.get(f"/api/timeline.json?{q}"), args.repeat)
+            ours = timed(lambda q=query: client.get(f"{api}?{q}"), args.repeat)
             granularity = payload["granularity"]
             group = "type" if "group=type" in query else "province"
             naive_payload = naive_timeline(granularity, group)

@@ -125,7 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "public:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "public:overview"
 
 LANGUAGE_CODE = "en-gb"
 # ISO 8601 dates (YYYY-MM-DD) shown and entered everywhere, the admin included.

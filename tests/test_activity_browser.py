@@ -92,8 +92,8 @@ def test_map_and_timeline_with_every_kind_screenshots(page_watch):
     page = page_watch.page
     kinds = "attack,media_release,designation,arrest,legal_case,pledge,leadership,territory"
     page_watch.goto(f"/timeline/?kind={kinds}&group=kind&granularity=year")
-    page.wait_for_selector("#incidents-chart")
-    page.wait_for_timeout(300)
+    # Drawn (animation is off): the chart exists once timeline.js has built it, territory spans included.
+    page.wait_for_function("window.ipwatchTimeline && window.ipwatchTimeline.chart")
     save_screenshot(page, "timeline-every-kind")
     page.set_viewport_size({"width": 390, "height": 844})
     page_watch.goto("/map/")

@@ -163,6 +163,7 @@ def test_data_as_of_and_refs_as_in_the_incidents_geojson(client, sample_data):
     incidents = client.get("/api/incidents.geojson").json()
     assert collection["data_as_of"] == incidents["data_as_of"] == "2019-05-04"
     by_id = {feature["id"]: feature["properties"] for feature in collection["features"]}
+    assert incidents["features"], "the sample data's published attacks are on the map"
     for feature in incidents["features"]:
         assert by_id[f"attack-{feature['id']}"]["ref"] == feature["properties"]["ref"]
     sirte = Activity.objects.get(kind="territory")

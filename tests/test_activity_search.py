@@ -61,9 +61,9 @@ def test_activity_list_finds_the_sebha_raid_and_its_claim(client, sample_data, q
     assert response.status_code == 200
     titles = [record.title for record in response.context["page"].object_list]
     assert STATEMENT in titles
-    counts = {row["kind"]: row for row in response.context["counts"]}
-    assert counts["attack"]["count"] == 1  # the Sebha raid, linked to /incidents/ with the same q
-    assert "q=" in counts["attack"]["url"]
+    assert response.context["attack_count"] == 1  # the Sebha raid, linked to /incidents/ with the same q
+    assert f'href="/incidents/?{response.context["incident_query"]}"' in response.content.decode()
+    assert "q=" in response.context["incident_query"]
     features = client.get("/api/activity.geojson", {"q": query}).json()["features"]
     assert f"attack-{sebha.pk}" in {feature["id"] for feature in features}
     assert STATEMENT in {feature["properties"]["title"] for feature in features}

@@ -37,6 +37,7 @@ def test_place_names_regions_and_scale_at_zoom_8_on_sebha(page_watch, live_serve
         "() => Array.from(document.querySelectorAll('.ipw-place-label')).map((el) => {"
         " const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
     )
+    assert len(boxes) >= 2
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1), (a, b)

@@ -35,6 +35,7 @@ class TestPage:
         assert "IpwatchMapView.attach(" in html
         config = page_config(html)
         assert config["apiUrl"] == "/api/incidents.geojson"
+        assert 'data-api-url="/api/activity.geojson"' in html  # where the activity layers fetch from
         assert {"slug": "fezzan", "name": "Fezzan", "color": "#c0392b"} in config["provinces"]
         assert config["labels"]["incident_type"]["raid"] == "Raid / armed assault"
 

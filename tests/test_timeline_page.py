@@ -42,7 +42,9 @@ class TestTimelinePage:
         payload = json_block(html, "timeline-data")
         assert payload["granularity"] == "week"
         assert payload["total"] == 2
-        assert json_block(html, "timeline-context")["incidents_url"] == "/incidents/"
+        chart_context = json_block(html, "timeline-context")
+        assert chart_context["incidents_url"] == "/incidents/"
+        assert chart_context["activity_url"] == "/activity/"  # a bar of another kind lists it there
         # Vendored chart library and our script, nothing from another host.
         assert "/static/vendor/chartjs/chart.umd.min.js" in html
         assert "/static/js/timeline.js" in html

@@ -7,13 +7,8 @@ every kind (dates by overlap: a territory held until 2016 matches ``since=2016-0
 ``q`` is the incidents' search for every spelling (ipwatch.core.search) on each table's search text.
 """
 
-import django_filters
-
-from ipwatch.core.choices import IncidentType
 from ipwatch.core.filters import (
-    ISO_DATE,
     IncidentFilterSet,
-    IncidentTypeFilter,
     InvalidFilter,
     error_messages,
     filter_incidents,
@@ -26,24 +21,16 @@ MAX_KIND_VALUES = len(ActivityKind.choices)
 
 
 class ActivityFilterSet(IncidentFilterSet):
-    since = django_filters.DateFilter(method="filter_since", input_formats=ISO_DATE, label="From")
-    until = django_filters.DateFilter(method="filter_until", input_formats=ISO_DATE, label="Until")
-    type = IncidentTypeFilter(choices=IncidentType.choices, method="filter_attacks_only", label="Type")
+    """Every incident filter, each through ActivityQuerySet's method of the same name (``between``
+    selects by overlap there); ``type`` and ``claimed`` describe attacks and leave records as they are."""
 
     class Meta(IncidentFilterSet.Meta):
         model = Activity
 
-    def filter_since(self, queryset, name, value):
-        return queryset.between(since=value)
+    def filter_type(self, queryset, name, value):
+        return queryset  # validated as for attacks; no other kind has an incident type or claim status
 
-    def filter_until(self, queryset, name, value):
-        return queryset.between(until=value)
-
-    def filter_attacks_only(self, queryset, name, value):
-        return queryset
-
-    def filter_claimed(self, queryset, name, value):
-        return queryset
+    filter_claimed = filter_type
 
 
 def parse_kinds(params) -> list[str]:
@@ -66,12 +53,18 @@ def filter_activity(params, incidents, activities):
     Every parameter is validated, whichever kinds are asked for."""
     kinds = parse_kinds(params)
     attacks = filter_incidents(params, incidents)
-    filterset = ActivityFilterSet(params, queryset=activities)
-    if not filterset.is_valid():
-        raise InvalidFilter(error_messages(filterset))
+    filtered = filter_activities(params, activities)
     others = [kind for kind in kinds if kind != ActivityKind.ATTACK]
     return (
         kinds,
         attacks if ActivityKind.ATTACK in kinds else None,
-        filterset.qs.of_kind(others) if others else None,
+        filtered.of_kind(others) if others else None,
     )
+
+
+def filter_activities(params, activities):
+    """``activities`` filtered by every parameter but ``kind`` (filter_incidents' twin), or InvalidFilter."""
+    filterset = ActivityFilterSet(params, queryset=activities)
+    if not filterset.is_valid():
+        raise InvalidFilter(error_messages(filterset))
+    return filterset.qs

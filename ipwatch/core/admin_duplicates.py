@@ -22,17 +22,6 @@ def _merge_url(pk: int, other: int) -> str:
     return reverse("admin:core_incident_merge", args=[pk, other])
 
 
-def pairs_message(pairs, limit: int = 10):
-    """ "Possible duplicates: #12 and #40 (0.91), …" with links to both incidents' admin pages."""
-    links = format_html_join(
-        ", ",
-        '<a href="{}">#{}</a> and <a href="{}">#{}</a> ({})',
-        ((_change_url(p.first), p.first, _change_url(p.second), p.second, f"{p.score:.2f}") for p in pairs[:limit]),
-    )
-    more = f" and {len(pairs) - limit} more (manage.py find_duplicates)" if len(pairs) > limit else ""
-    return format_html("Possible duplicates to check before publishing: {}{}.", links, more)
-
-
 class DuplicatesAdminMixin:
     def get_urls(self):
         urls = [

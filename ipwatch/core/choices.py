@@ -17,11 +17,6 @@ class LocationPrecision(models.TextChoices):
     PROVINCE = "province", "Province / region"
     COUNTRY = "country", "Country"
 
-    @classmethod
-    def approximate(cls) -> list[str]:
-        """Precisions drawn as areas rather than points (hollow markers on the map)."""
-        return [cls.DISTRICT, cls.PROVINCE, cls.COUNTRY]
-
 
 class GeocoderKind(models.TextChoices):
     NONE = "", "Not geocoded"

@@ -4,10 +4,8 @@ retrieval date and its sources. The identifier appears on the record's page and 
 (CSV, GeoJSON, XLSX, reports CSV, the activity CSV and GeoJSON)."""
 
 import datetime as dt
-import re
 
 REF_PREFIX = "IPW-"
-REF_PATTERN = re.compile(r"^IPW-(\d{6,})$")
 ACTIVITY_REF_PREFIX = "IPW-A-"  # activity ids are their own sequence: never mistaken for an incident's
 ANY_REF_PATTERN = r"^IPW-(A-)?\d{6,}$"
 
@@ -18,11 +16,6 @@ def incident_ref(pk: int) -> str:
 
 def activity_ref(pk: int) -> str:
     return f"{ACTIVITY_REF_PREFIX}{int(pk):06d}"
-
-
-def parse_ref(text: str) -> int | None:
-    match = REF_PATTERN.match((text or "").strip().upper())
-    return int(match.group(1)) if match else None
 
 
 def source_citation(report) -> str:

@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.db import models
+from django.urls import reverse
 
 from . import choices
 
@@ -243,14 +244,14 @@ def datasets() -> list[dict]:
     return [
         {
             "name": "incidents",
-            "path": "/api/incidents.csv",
+            "path": reverse("exchange:incidents-csv"),
             "title": "Incidents",
             "description": "One row per published incident, with the editors' best estimates and ranges.",
             "columns": incident_columns(),
         },
         {
             "name": "reports",
-            "path": "/api/reports.csv",
+            "path": reverse("exchange:reports-csv"),
             "title": "Reports",
             "description": "One row per source report of a published incident, with that source's own figures.",
             "columns": report_columns(),

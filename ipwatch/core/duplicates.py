@@ -248,11 +248,11 @@ def find_pairs(queryset, since: dt.date | None = None, involving: set[int] | Non
     `progress(rows swept, rows in all)` is called as the sweep goes."""
     queryset = comparable(queryset)
     if since is not None:
-        queryset = queryset.filter(date__gte=since - LONGEST_PERIOD)
+        queryset = queryset.between(since=since - LONGEST_PERIOD)
     rows = _rows(queryset)
     pairs = sweep(rows, involving, progress and (lambda done: progress(done, len(rows))))
     if since is not None:
-        starts = dict(queryset.filter(date__gte=since - LONGEST_PERIOD).values_list("id", "date"))
+        starts = dict(queryset.values_list("id", "date"))
         pairs = [p for p in pairs if max(starts[p.first], starts[p.second]) >= since]
     return pairs
 

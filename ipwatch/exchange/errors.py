@@ -21,11 +21,3 @@ class RowError:
         if self.row is None:
             return f"file: {self.message}"
         return f"row {self.row}, column {self.column}: {self.message}"
-
-
-class ImportFailed(Exception):
-    """Raised when a file has bad rows; carries every error, not just the first."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} error(s): " + "; ".join(str(e) for e in errors[:3]))

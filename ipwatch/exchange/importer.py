@@ -445,7 +445,7 @@ def duplicates_among_created(ids: list[int], phase=None) -> list:
         phase(DUPLICATES_PHASE)
     created = Incident.objects.filter(pk__gte=min(ids), pk__lte=max(ids))  # ids from one bulk insert
     span = created.aggregate(first=Min("date"), last=Max("date"))
-    nearby = Incident.objects.filter(date__gte=span["first"] - LONGEST_PERIOD, date__lte=span["last"] + LONGEST_PERIOD)
+    nearby = Incident.objects.between(span["first"] - LONGEST_PERIOD, span["last"] + LONGEST_PERIOD)
     report = phase and (lambda done, total: phase(DUPLICATES_PHASE, done, total))
     return find_pairs(nearby, involving=set(ids), progress=report)
 

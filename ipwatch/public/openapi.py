@@ -3,6 +3,8 @@
 parameters and column lists as the endpoints, so it cannot drift far; tests validate the document
 (openapi-spec-validator) and validate real responses against its schemas (jsonschema)."""
 
+from django.urls import reverse
+
 from ipwatch.activity import csvformat as activity_csv
 from ipwatch.activity.choices import ActivityKind
 from ipwatch.activity.filters import MAX_KIND_VALUES
@@ -414,6 +416,15 @@ def _revalidated(media_type, schema, *, filtered=True):
     return responses
 
 
+def route(name: str, *parameters: str) -> str:
+    """A named route's path as the URLconf writes it, each parameter as OpenAPI's ``{parameter}``."""
+    markers = {parameter: f"openapi-{parameter}" for parameter in parameters}
+    path = reverse(name, kwargs=markers)
+    for parameter, marker in markers.items():
+        path = path.replace(marker, f"{{{parameter}}}")
+    return path
+
+
 def document(base_url: str = "") -> dict:
     filters = FILTER_PARAMETERS
     csv_incidents = _csv_schema(codebook.incident_columns())
@@ -427,14 +438,14 @@ def document(base_url: str = "") -> dict:
                 "Read-only access to published incidents attributed to or claimed for the Islamic State's "
                 "provinces, and their other activity. No authentication. Unknown figures are null/blank, never "
                 "zero. Every JSON answer carries `data_as_of` and every CSV the `Data-As-Of` header. Columns and "
-                "codes: /about/codebook/."
+                f"codes: {reverse('public:codebook')}."
             ),
             "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
         },
         "servers": [{"url": base_url or "/"}],
         "tags": [{"name": "data"}, {"name": "open data files"}, {"name": "feeds"}],
         "paths": {
-            "/api/incidents.geojson": _get(
+            route("maps:incidents-geojson"): _get(
                 "Published incidents as GeoJSON",
                 "RFC 7946 FeatureCollection of the located incidents (the others are counted in "
                 "`without_coordinates`). Weak ETag; send If-None-Match to revalidate.",
@@ -449,7 +460,7 @@ def document(base_url: str = "") -> dict:
                 _revalidated("application/geo+json", {"$ref": "#/components/schemas/FeatureCollection"}),
                 "data",
             ),
-            "/api/incidents.map.json": _get(
+            route("maps:incidents-map-data"): _get(
                 "What the map draws, compact",
                 "The data /map/ loads: per located incident only its place, day, province, marker size and "
                 "synthetic flag, as columns of integers with a legend (a tenth of the GeoJSON's bytes). "
@@ -458,7 +469,7 @@ def document(base_url: str = "") -> dict:
                 _revalidated("application/json", {"$ref": "#/components/schemas/MapData"}),
                 "data",
             ),
-            "/api/timeline.json": _get(
+            route("timeline:api-timeline"): _get(
                 "Incidents and casualties per period",
                 "Counts per week, month or year and per province or incident type; incidents known only to a "
                 "coarser period are in `uncertain` bands. killed/wounded sum the known best estimates and "
@@ -484,21 +495,21 @@ def document(base_url: str = "") -> dict:
                 {"200": _ok("application/json", {"$ref": "#/components/schemas/Timeline"}), "400": ERROR_RESPONSE},
                 "data",
             ),
-            "/api/incidents.csv": _get(
+            route("exchange:incidents-csv"): _get(
                 "Published incidents as CSV",
                 "The ipwatch CSV (re-importable), one row per incident, with `incident_ref`.",
                 filters,
                 {"200": _csv_ok(csv_incidents), "400": ERROR_RESPONSE},
                 "open data files",
             ),
-            "/api/reports.csv": _get(
+            route("exchange:reports-csv"): _get(
                 "Each source's report of the published incidents, as CSV",
                 "One row per report, with that source's own figures; url blank for the group's media.",
                 filters,
                 {"200": _csv_ok(csv_reports), "400": ERROR_RESPONSE},
                 "open data files",
             ),
-            "/api/incidents.xlsx": _get(
+            route("exchange:incidents-xlsx"): _get(
                 "Incidents, reports and codebook as one workbook",
                 "Sheets incidents, reports and codebook.",
                 filters,
@@ -511,14 +522,14 @@ def document(base_url: str = "") -> dict:
                 },
                 "open data files",
             ),
-            "/api/datapackage.json": _get(
+            route("exchange:datapackage"): _get(
                 "Frictionless Data Package describing the CSVs",
                 "Table schemas of incidents.csv and reports.csv (types, codes, constraints).",
                 [],
                 {"200": _ok("application/json", {"$ref": "#/components/schemas/DataPackage"})},
                 "open data files",
             ),
-            "/api/activity.geojson": _get(
+            route("activity:geojson"): _get(
                 "Published activity of every kind as GeoJSON",
                 "RFC 7946 FeatureCollection of published records of every kind: attacks (the incidents) and media "
                 "releases, designations, arrests, legal cases, pledges, leadership events and territory held. "
@@ -528,7 +539,7 @@ def document(base_url: str = "") -> dict:
                 _revalidated("application/geo+json", {"$ref": "#/components/schemas/ActivityFeatureCollection"}),
                 "data",
             ),
-            "/api/activity.csv": _get(
+            route("activity:csv"): _get(
                 "Published activity of every kind as CSV",
                 "One row per (record, report): a record with three reports is three rows sharing its `id`; `ref` "
                 "is its stable citation identifier. Re-importable with `import_activity` (attacks excepted). "
@@ -537,24 +548,24 @@ def document(base_url: str = "") -> dict:
                 {"200": _csv_ok(_csv_columns(activity_csv.EXPORT_COLUMNS)), "400": ERROR_RESPONSE},
                 "open data files",
             ),
-            "/api/basemap/labels.json": _get(
+            route("maps:basemap-labels"): _get(
                 "Place and region names drawn on the offline basemap",
                 "The same for every request (not incident data); cached a day and revalidated by ETag.",
                 [],
                 _revalidated("application/json", {"type": "object"}, filtered=False),
                 "data",
             ),
-            "/api/openapi.json": _get(
+            route("public:openapi"): _get(
                 "This document", "", [], {"200": _ok("application/json", {"type": "object"})}, "data"
             ),
-            "/feeds/incidents.atom": _get(
+            route("public:incidents-feed"): _get(
                 "Atom feed of the newest published incidents",
                 "Atom 1.0; accepts the same filters.",
                 filters,
                 {"200": _ok("application/atom+xml", {"type": "string"}), "400": ERROR_RESPONSE},
                 "feeds",
             ),
-            "/provinces/{slug}/feed.atom": {
+            route("public:province-feed", "slug"): {
                 "parameters": [
                     {
                         "name": "slug",

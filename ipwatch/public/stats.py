@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ipwatch.core import asof
 from ipwatch.core.choices import DatePrecision
-from ipwatch.core.dates import MONTH, as_date, next_month_start
+from ipwatch.core.dates import MONTH, as_date, next_month_start, period_end
 from ipwatch.core.figures import Tally, tally_aggregates
 from ipwatch.core.models import Incident, Province
 from ipwatch.core.querysets import published_through
@@ -244,11 +244,10 @@ def most_active(provinces, limit: int = 6):
 def monthly_counts(queryset, first_month: dt.date, last_month: dt.date) -> dict[dt.date, int]:
     """{first day of month: incidents} between two months inclusive: one query, reading only the
     rows of the charted span (month truncation is a Python function on SQLite: keep it to few rows)."""
-    after_last = next_month_start(last_month)
     # As on the timeline: a week counts in the month holding its Thursday, and an incident known
     # only to the year is never put in a month (the chart caption says so).
     rows = (
-        queryset.filter(date__gte=first_month, date__lt=after_last)
+        queryset.between(first_month, period_end(last_month, MONTH))
         .exclude(date_precision=DatePrecision.YEAR)
         .order_by()
         .annotate(month=period_bucket(MONTH))

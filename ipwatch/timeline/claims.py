@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
-from ipwatch.core.choices import ClaimStatus
 from ipwatch.core.dates import as_date, period_label
 from ipwatch.core.models import Campaign, Report
 
@@ -49,10 +48,6 @@ class Side:
     killed: int | None = None
     wounded: int | None = None
     killed_or_wounded: int | None = None
-
-    @property
-    def has_figures(self) -> bool:
-        return any(value is not None for value in (self.killed, self.wounded, self.killed_or_wounded))
 
     @property
     def only_combined(self) -> bool:
@@ -190,12 +185,13 @@ def _annotate_sides(queryset):
     return queryset.annotate(**annotations)
 
 
-def _has_any(prefix: str) -> Q:
-    return (
-        Q(**{f"{prefix}_killed__isnull": False})
-        | Q(**{f"{prefix}_wounded__isnull": False})
-        | Q(**{f"{prefix}_killed_or_wounded__isnull": False})
-    )
+def _gives_a_figure(prefix: str = "") -> Q:
+    """At least one of the figures is known: a report's own (``killed``…), or the side's annotations
+    with ``prefix`` (``claim_killed``…)."""
+    known = Q()
+    for figure in FIGURES:
+        known |= Q(**{f"{prefix}{figure}__isnull": False})
+    return known
 
 
 def _period_of(precision: str, date: dt.date, granularity: str) -> str:
@@ -212,15 +208,13 @@ MAX_LISTED_IDS = 10_000
 
 
 def _reports_with_figures(is_claim: bool):
-    figures = Q(killed__isnull=False) | Q(wounded__isnull=False) | Q(killed_or_wounded__isnull=False)
-    return Report.objects.filter(figures, incident=OuterRef("pk"), is_claim=is_claim)
+    return Report.objects.filter(_gives_a_figure(), incident=OuterRef("pk"), is_claim=is_claim)
 
 
 def _both_sides_reported():
     """Ids of the incidents that have a claim and an independent report giving a figure: the
     reports alone, intersected (far fewer rows than the incidents they would be joined to)."""
-    figures = Q(killed__isnull=False) | Q(wounded__isnull=False) | Q(killed_or_wounded__isnull=False)
-    with_figures = Report.objects.filter(figures).order_by().values_list("incident_id", flat=True)
+    with_figures = Report.objects.filter(_gives_a_figure()).order_by().values_list("incident_id", flat=True)
     return with_figures.filter(is_claim=True).intersection(with_figures.filter(is_claim=False))
 
 
@@ -240,8 +234,8 @@ def compare_claims(queryset, granularity: str = "year") -> list[Comparison]:
         candidates = queryset.order_by().filter(pk__in=ids)
     rows = (
         _annotate_sides(candidates)
-        .filter(_has_any("claim"))
-        .filter(_has_any("independent"))
+        .filter(_gives_a_figure("claim_"))
+        .filter(_gives_a_figure("independent_"))
         .select_related("province", "place")
         .prefetch_related(Prefetch("reports", queryset=Report.objects.select_related("source")))
         .order_by("date", "id")
@@ -267,7 +261,7 @@ def compare_claims(queryset, granularity: str = "year") -> list[Comparison]:
 def _claimed_rows(queryset, granularity: str) -> list[dict]:
     return list(
         queryset.order_by()
-        .filter(claim_status=ClaimStatus.CLAIMED)
+        .claimed()
         .annotate(bucket=period_bucket(granularity), band=band_precision(granularity))
         .values("bucket", "band", "province_id")
         .annotate(n=Count("id"), synthetic=Count("id", filter=Q(is_synthetic=True)))

@@ -113,6 +113,7 @@ def timeline_page(request):
             "payload": payload,
             "chart_context": {
                 "incidents_url": reverse("public:incident-list"),
+                "activity_url": reverse("activity:list"),
                 "map_url": reverse("maps:map"),
                 "filters": filter_params(request.GET),
                 "group": payload["group"],

@@ -10,7 +10,8 @@
 (function () {
   "use strict";
 
-  var API = "/api/activity.geojson";
+  // The API's address as the URLconf gives it: the template writes it on this script's tag.
+  var API = document.currentScript.dataset.apiUrl;
   var KINDS = [
     { kind: "media_release", label: "Media releases", shape: "square" },
     { kind: "designation", label: "Designations / sanctions", shape: "diamond" },

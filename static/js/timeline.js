@@ -57,9 +57,9 @@
     });
     var listUrl = context.incidents_url;
     if (narrowGroup && groupParam === "kind") {
-      // Attacks are listed on /incidents/, every other kind on /activity/.
+      // Attacks are listed on the incident list, every other kind on the activity list.
       if (key !== "attack") {
-        listUrl = "/activity/";
+        listUrl = context.activity_url;
         params.append("kind", key);
       }
     } else if (narrowGroup) {
