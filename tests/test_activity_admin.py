@@ -8,6 +8,7 @@ from ipwatch.activity.choices import ActivityKind
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.concurrency import VERSION_FIELD
+from ipwatch.core.workflow import SYSTEM
 
 CHANGELIST = "/admin/activity/activity/"
 
@@ -133,6 +134,7 @@ class TestPublishing:
 
     def make(self):
         return Activity.objects.create(
+            acting_user=SYSTEM,
             kind=ActivityKind.LEADERSHIP,
             date=dt.date(2019, 4, 29),
             title="t",

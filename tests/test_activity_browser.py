@@ -8,6 +8,7 @@ import pytest
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Place, Province
+from ipwatch.core.workflow import SYSTEM
 from tests.browser import save_screenshot
 from tests.test_map_browser import wait_until_loaded
 
@@ -31,6 +32,7 @@ def every_kind():
             name=f"Test town {n} (synthetic)", country="LY", latitude=25.0 + n, longitude=12.0 + n * 1.5
         )
         Activity.objects.create(
+            acting_user=SYSTEM,
             kind=kind,
             title=f"{kind} <b>test</b> (synthetic)",
             date=dt.date(2019, 6, 1),

@@ -8,6 +8,7 @@ import pytest
 from ipwatch.activity.csvformat import COMMON_COLUMNS
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
 
 URL = "/api/activity.csv"
 
@@ -37,7 +38,9 @@ class TestActivityCSV:
         assert client.get(URL, {"kind": "nope"}).status_code == 400
 
     def test_unpublished_never_exported(self, client, sample_data):
-        Activity.objects.filter(kind="territory").update(status=IncidentStatus.DRAFT, internal_notes="zqsecret")
+        Activity.objects.filter(kind="territory").update(
+            status=IncidentStatus.DRAFT, internal_notes="zqsecret", acting_user=SYSTEM
+        )
         body = b"".join(client.get(URL).streaming_content).decode()
         assert "Sirte held" not in body and "zqsecret" not in body
 

@@ -6,6 +6,7 @@ import pytest
 
 from ipwatch.activity.models import KIND_FIELDS, Activity
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
 
 DETAILS = {
     "media_release": {"media_type": "audio", "language": "Arabic"},
@@ -22,6 +23,7 @@ DETAILS = {
 def record(request, make_place, make_province):
     kind = request.param
     return Activity.objects.create(
+        acting_user=SYSTEM,
         kind=kind,
         title=f"Only {kind} (synthetic)",
         summary="Synthetic record for tests.",

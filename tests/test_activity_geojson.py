@@ -8,6 +8,7 @@ import pytest
 from ipwatch.activity.choices import ActivityKind
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
 
 URL = "/api/activity.geojson"
 REQUIRED = {"kind", "title", "date", "date_precision", "province", "place", "country", "url"}
@@ -26,12 +27,21 @@ def every_kind(sample_data, make_place):
     place = make_place(name="Test town (synthetic)")
     common = {"date": dt.date(2020, 3, 4), "place": place, "status": IncidentStatus.PUBLISHED, "is_synthetic": True}
     Activity.objects.create(
-        kind="designation", title="Designation (synthetic)", authority="eu", designated_name="X", **common
+        acting_user=SYSTEM,
+        kind="designation",
+        title="Designation (synthetic)",
+        authority="eu",
+        designated_name="X",
+        **common,
     )
-    Activity.objects.create(kind="arrest", title="Arrest (synthetic)", people_held=2, **common)
-    Activity.objects.create(kind="legal_case", title="Case (synthetic)", stage="trial", **common)
-    Activity.objects.create(kind="pledge", title="Pledge (synthetic)", pledge_type="allegiance", **common)
-    Activity.objects.create(kind="leadership", title="Leader (synthetic)", leadership_event="killed", **common)
+    Activity.objects.create(acting_user=SYSTEM, kind="arrest", title="Arrest (synthetic)", people_held=2, **common)
+    Activity.objects.create(acting_user=SYSTEM, kind="legal_case", title="Case (synthetic)", stage="trial", **common)
+    Activity.objects.create(
+        acting_user=SYSTEM, kind="pledge", title="Pledge (synthetic)", pledge_type="allegiance", **common
+    )
+    Activity.objects.create(
+        acting_user=SYSTEM, kind="leadership", title="Leader (synthetic)", leadership_event="killed", **common
+    )
     Activity.objects.create(
         kind="arrest", title="Draft arrest (synthetic)", **{**common, "status": IncidentStatus.DRAFT}
     )
@@ -110,7 +120,7 @@ class TestActivityGeoJSON:
 
     def test_unpublished_and_internal_never_shown(self, client, sample_data):
         Activity.objects.filter(kind="territory").update(internal_notes="zqsecret")
-        Activity.objects.filter(kind="leadership").update(status=IncidentStatus.REVIEW)
+        Activity.objects.filter(kind="leadership").update(status=IncidentStatus.REVIEW, acting_user=SYSTEM)
         body = client.get(URL).content.decode()
         assert "zqsecret" not in body and "appears on camera" not in body
 
@@ -119,7 +129,7 @@ class TestActivityGeoJSON:
         assert client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
         release = Activity.objects.get(issue_number=177)
         release.status = IncidentStatus.REVIEW
-        release.save()
+        release.save(acting_user=reviewer)
         assert client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
     def test_escapes_html(self, client, sample_data):
@@ -132,6 +142,7 @@ class TestActivityGeoJSON:
             client.get(URL)
         for n in range(20):
             Activity.objects.create(
+                acting_user=SYSTEM,
                 kind="arrest",
                 title=f"A{n} (synthetic)",
                 date=dt.date(2020, 1, 1),

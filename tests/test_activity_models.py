@@ -9,6 +9,7 @@ from ipwatch.activity.choices import ActivityKind
 from ipwatch.activity.models import KIND_FIELDS, Activity
 from ipwatch.core.choices import DatePrecision, IncidentStatus
 from ipwatch.core.models import Incident
+from ipwatch.core.workflow import SYSTEM
 
 
 def test_kind_slugs_are_exact():
@@ -81,7 +82,7 @@ class TestValidation:
 class TestWorkflow:
     def make(self, status=IncidentStatus.REVIEW):
         return Activity.objects.create(
-            kind=ActivityKind.ARREST, date=dt.date(2020, 1, 1), title="Arrest", status=status
+            acting_user=SYSTEM, kind=ActivityKind.ARREST, date=dt.date(2020, 1, 1), title="Arrest", status=status
         )
 
     def test_editor_cannot_publish(self, editor):

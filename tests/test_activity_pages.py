@@ -6,6 +6,15 @@ import pytest
 
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
+
+
+def chip_counts(response) -> dict[str, dict[str, int | None]]:
+    """{parameter: {value: count}} of the filter form's chips."""
+    return {
+        fieldset.name: {chip.value: chip.count for chip in fieldset.chips}
+        for fieldset in response.context["f"]["chip_fieldsets"]
+    }
 
 
 @pytest.mark.django_db
@@ -37,13 +46,71 @@ class TestActivityList:
         assert response.status_code == 400
         assert "<code>kind</code>" in response.content.decode()
 
-    def test_query_count_bounded(self, client, sample_data, django_assert_max_num_queries):
+    def test_invalid_date_is_400_naming_it_and_kept_in_the_form(self, client, sample_data):
+        response = client.get("/activity/?since=2019-13-01&kind=territory")
+        assert response.status_code == 400
+        content = response.content.decode()
+        assert "<code>since</code>" in content
+        assert 'name="since" type="text"' in content and 'value="2019-13-01" aria-invalid="true"' in content
+        assert '<input type="checkbox" name="kind" value="territory" checked>' in content
+        assert all(count is None for counts in chip_counts(response).values() for count in counts.values())
+
+    def test_the_shared_filter_form_with_kind_chips(self, client, sample_data):
+        query = "kind=territory&province=tarabulus&since=2015-01-01"
+        content = client.get(f"/activity/?{query}").content.decode()
+        form = content.split("data-filter-form")[1].split("</form>")[0]
+        assert '<input type="checkbox" name="kind" value="territory" checked>' in form
+        assert '<input type="checkbox" name="province" value="tarabulus" checked>' in form
+        assert 'name="since" type="text" inputmode="numeric" pattern="\\d{4}-\\d{2}-\\d{2}"' in form
+        assert 'value="2015-01-01"' in form
+        assert 'type="date"' not in content and "multiple" not in form
+        # Incident type and claim status describe attacks, which this page does not list.
+        assert 'name="type"' not in form and 'name="claimed"' not in form and 'value="attack"' not in form
+        assert f"/api/activity.csv?{query.replace('&', '&amp;')}" in content
+        assert f"/api/activity.geojson?{query.replace('&', '&amp;')}" in content
+
+    def test_chip_counts_ignore_only_their_own_selection(self, client, sample_data):
+        counts = chip_counts(client.get("/activity/?kind=territory&province=fezzan"))
+        # Provinces count the chosen kind (territory: held around Sirte), whatever province is chosen.
+        assert counts["province"]["tarabulus"] == 1 and counts["province"]["fezzan"] == 0
+        # Kinds count the chosen province (Fezzan's two media releases), whatever kind is chosen.
+        assert counts["kind"]["media_release"] == 2 and counts["kind"]["territory"] == 0
+
+    def test_drafts_are_counted_in_no_chip_for_the_public(self, client, analyst_client, sample_data, make_province):
+        quiet = make_province(slug="quietland")
+        for status in (IncidentStatus.DRAFT, IncidentStatus.REVIEW):
+            Activity.objects.create(
+                acting_user=SYSTEM,
+                kind="arrest",
+                title=f"Unpublished {status} arrest",
+                date=dt.date(2020, 1, 1),
+                province=quiet,
+                status=status,
+            )
+        analyst_counts = chip_counts(analyst_client.get("/activity/"))
+        assert analyst_counts["kind"]["arrest"] == 1 and analyst_counts["province"]["quietland"] == 1  # review only
+        client.logout()
+        response = client.get("/activity/")
+        counts = chip_counts(response)
+        assert counts["kind"]["arrest"] == 0 and counts["province"]["quietland"] == 0
+        published = Activity.objects.published()
+        assert counts["kind"] == {kind: published.filter(kind=kind).count() for kind in counts["kind"]}
+        assert sum(counts["province"].values()) == published.exclude(province=None).count()
+        assert "Unpublished" not in response.content.decode()
+
+    # Ticked chips cost no query of their own (the counts are one grouped query).
+    @pytest.mark.parametrize("query", ["", "?kind=arrest&kind=territory&province=fezzan&province=barqa"])
+    def test_query_count_bounded(self, client, sample_data, django_assert_max_num_queries, query):
         for n in range(30):
             Activity.objects.create(
-                kind="arrest", title=f"Arrest {n} (synthetic)", date=dt.date(2020, 1, 1), status="published"
+                acting_user=SYSTEM,
+                kind="arrest",
+                title=f"Arrest {n} (synthetic)",
+                date=dt.date(2020, 1, 1),
+                status="published",
             )
         with django_assert_max_num_queries(12):
-            assert client.get("/activity/").status_code == 200
+            assert client.get(f"/activity/{query}").status_code == 200
 
 
 @pytest.mark.django_db
@@ -77,10 +144,14 @@ class TestActivityDetail:
     def test_unpublished_404_retracted_410_analyst_sees_review(self, client, analyst_client, sample_data):
         draft = Activity.objects.create(kind="arrest", title="Draft arrest", date=dt.date(2020, 1, 1))
         review = Activity.objects.create(
-            kind="arrest", title="Review arrest", date=dt.date(2020, 1, 1), status=IncidentStatus.REVIEW
+            acting_user=SYSTEM,
+            kind="arrest",
+            title="Review arrest",
+            date=dt.date(2020, 1, 1),
+            status=IncidentStatus.REVIEW,
         )
         retracted = Activity.objects.create(
-            kind="arrest", title="Gone", date=dt.date(2020, 1, 1), status=IncidentStatus.RETRACTED
+            acting_user=SYSTEM, kind="arrest", title="Gone", date=dt.date(2020, 1, 1), status=IncidentStatus.RETRACTED
         )
         assert analyst_client.get(review.get_absolute_url()).status_code == 200
         assert analyst_client.get(draft.get_absolute_url()).status_code == 404

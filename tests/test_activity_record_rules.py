@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ipwatch.activity.choices import ActivityKind
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
 from tests.test_concurrent_edits import editor_saves_then_reviewer_posts_stale, form_errors
 from tests.test_workflow_paths import form_data
 
@@ -29,7 +30,7 @@ def leadership(editor):
         person="Someone",
         status=REVIEW,
     )
-    activity.save()
+    activity.save(acting_user=SYSTEM)  # fixtures may start in review
     return activity
 
 

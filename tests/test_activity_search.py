@@ -12,6 +12,7 @@ from ipwatch.activity.models import Activity, ActivityReport
 from ipwatch.core import search
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.models import Incident
+from ipwatch.core.workflow import SYSTEM
 from tests import search_helpers
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +61,9 @@ def test_activity_list_finds_the_sebha_raid_and_its_claim(client, sample_data, q
     assert response.status_code == 200
     titles = [record.title for record in response.context["page"].object_list]
     assert STATEMENT in titles
-    counts = {row["kind"]: row for row in response.context["counts"]}
-    assert counts["attack"]["count"] == 1  # the Sebha raid, linked to /incidents/ with the same q
-    assert "q=" in counts["attack"]["url"]
+    assert response.context["attack_count"] == 1  # the Sebha raid, linked to /incidents/ with the same q
+    assert f'href="/incidents/?{response.context["incident_query"]}"' in response.content.decode()
+    assert "q=" in response.context["incident_query"]
     features = client.get("/api/activity.geojson", {"q": query}).json()["features"]
     assert f"attack-{sebha.pk}" in {feature["id"] for feature in features}
     assert STATEMENT in {feature["properties"]["title"] for feature in features}
@@ -72,8 +73,9 @@ def test_activity_list_finds_the_sebha_raid_and_its_claim(client, sample_data, q
 
 def test_the_list_is_ranked_by_relevance(client, sample_data, make_place):
     common = {"kind": "arrest", "date": dt.date(2020, 1, 1), "status": IncidentStatus.PUBLISHED, "is_synthetic": True}
-    once = Activity.objects.create(title="Arrest in Zorbatown (synthetic)", **common)
+    once = Activity.objects.create(acting_user=SYSTEM, title="Arrest in Zorbatown (synthetic)", **common)
     thrice = Activity.objects.create(
+        acting_user=SYSTEM,
         title="Zorbatown arrest (synthetic)",
         summary="Held near Zorbatown after a Zorbatown raid (synthetic).",
         **{**common, "date": dt.date(2019, 1, 1)},
@@ -87,6 +89,7 @@ def test_the_list_is_ranked_by_relevance(client, sample_data, make_place):
 def test_search_text_follows_edits_and_never_holds_internal_notes(sample_data, make_place, make_source):
     place = make_place(name="Oldname")
     record = Activity.objects.create(
+        acting_user=SYSTEM,
         kind="arrest",
         title="Arrest (synthetic)",
         date=dt.date(2020, 1, 1),

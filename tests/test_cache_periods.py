@@ -27,6 +27,7 @@ from ipwatch.core.cache import (
 from ipwatch.core.choices import DatePrecision, IncidentStatus
 from ipwatch.core.merging import merge_incidents
 from ipwatch.core.models import Incident, Province, Report
+from ipwatch.core.workflow import SYSTEM
 from tests.test_cache_invalidation import PROVINCES, body, cached, changes, fresh
 from tests.test_cache_invalidation import world as invalidation_world  # noqa: F401 (a fixture)
 
@@ -74,6 +75,7 @@ def history(invalidation_world, make_incident, make_place):  # noqa: F811 (the i
     make_incident(province=barqa, date=dt.date(2016, 7, 9), place=make_place(name="Synthetic 2016 place"))
     published = {"status": IncidentStatus.PUBLISHED, "is_synthetic": True}
     Activity.objects.create(
+        acting_user=SYSTEM,
         kind=ActivityKind.TERRITORY,
         title="Synthetic territory (for tests)",
         province=barqa,
@@ -84,9 +86,14 @@ def history(invalidation_world, make_incident, make_place):  # noqa: F811 (the i
         **published,
     )
     Activity.objects.create(
-        kind=ActivityKind.DESIGNATION, title="Synthetic designation (for tests)", date=dt.date(2016, 5, 2), **published
+        acting_user=SYSTEM,
+        kind=ActivityKind.DESIGNATION,
+        title="Synthetic designation (for tests)",
+        date=dt.date(2016, 5, 2),
+        **published,
     )
     Activity.objects.create(
+        acting_user=SYSTEM,
         kind=ActivityKind.ARREST,
         title="Synthetic arrest (for tests)",
         province=fezzan,
@@ -176,6 +183,7 @@ def moves(rng, reviewer):
     def new_activity():
         date, precision = some_date()
         Activity.objects.create(
+            acting_user=SYSTEM,
             kind=rng.choice([ActivityKind.MEDIA_RELEASE, ActivityKind.PLEDGE, ActivityKind.LEADERSHIP]),
             title=f"Synthetic record {rng.random():.6f} (for tests)",
             province=Province.objects.get(slug=rng.choice(PROVINCES)),

@@ -41,7 +41,7 @@ def test_invalid_filters_leave_counts_out(make_incident):
     assert all(chip.count is None for chip in context["provinces"] + context["types"])
 
 
-@pytest.mark.parametrize("url", ["/map/", "/timeline/", "/claims/", "/incidents/"])
+@pytest.mark.parametrize("url", ["/map/", "/timeline/", "/claims/", "/incidents/", "/activity/"])
 def test_every_page_uses_the_same_component(client, sample_data, url):
     html = client.get(f"{url}?province=fezzan&since=2019-01-01").content.decode()
     assert "data-filter-form" in html

@@ -226,6 +226,7 @@ def leak_activity(hidden, published, place, campaign, source, province, editor) 
             names = ("title", "summary", "internal_notes", *KIND_TEXT.get(kind, ()))
             texts = {name: marker(status, f"{kind}-{name}") for name in names}
             record = Activity.objects.create(
+                acting_user=SYSTEM,
                 kind=kind,
                 date=dt.date(2019, 6, 20),
                 place=place,
@@ -244,6 +245,7 @@ def leak_activity(hidden, published, place, campaign, source, province, editor) 
             )
             hidden_activity.append(record)
     clean = Activity.objects.create(
+        acting_user=SYSTEM,
         kind="media_release",
         media_type="statement",
         title="A clean published statement",

@@ -82,3 +82,17 @@ def test_phone_and_desktop_screenshots(phone, page_watch, sample_data, path, nam
     page_watch.goto("/map/")
     page_watch.page.wait_for_function("() => document.querySelector('.folium-map')?.dataset.state === 'loaded'")
     save_screenshot(page_watch.page, "desktop-map", full_page=False)
+
+
+@pytest.mark.parametrize("path,form", [("/activity/", "#activity-filters"), ("/incidents/", "#incident-filters")])
+def test_phone_list_filters_fold_unless_a_field_is_invalid(phone, sample_data, path, form):
+    """The lists show their error box beside the panel, so an invalid field is what keeps it open."""
+    page = phone.page
+    phone.goto(path)
+    assert page.locator(f"{form} details").get_attribute("open") is None
+    assert not page.locator("#f-since").is_visible()
+    phone.allow_console_error("status of 400")  # the page itself answers 400, as it should
+    assert page.goto(phone.url(f"{path}?since=2019-13-01")).status == 400
+    assert page.locator(f"{form} details").get_attribute("open") is not None
+    assert page.locator("#f-since").is_visible() and page.locator("#f-since").input_value() == "2019-13-01"
+    phone.assert_clean()

@@ -7,6 +7,7 @@ import pytest
 
 from ipwatch.activity.models import Activity
 from ipwatch.core.choices import IncidentStatus
+from ipwatch.core.workflow import SYSTEM
 
 URL = "/api/timeline.json"
 ALL_KINDS = "attack,media_release,designation,arrest,legal_case,pledge,leadership,territory"
@@ -59,7 +60,7 @@ class TestTimelineKinds:
         assert response.status_code == 400 and "kind" in response.json()["errors"]
 
     def test_unpublished_not_counted(self, client, sample_data):
-        Activity.objects.filter(kind="leadership").update(status=IncidentStatus.REVIEW)
+        Activity.objects.filter(kind="leadership").update(status=IncidentStatus.REVIEW, acting_user=SYSTEM)
         payload = client.get(URL, {"kind": "leadership"}).json()
         assert payload["total"] == 0
 

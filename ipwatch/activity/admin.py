@@ -1,12 +1,12 @@
 """The editors' tool for every non-attack kind: the incidents' workflow (WorkflowAdminMixin: drafts,
-review, only reviewers publish or retract), the same place field with its geocoder ("+" adds a place,
-geocoded offline on save), reports per source inline."""
+review, only reviewers publish or retract; SaveThroughWorkflow: every save as the requesting user),
+the same place field with its geocoder ("+" adds a place, geocoded offline on save), reports per
+source inline."""
 
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from ipwatch.core.admin import WorkflowAdminMixin, internal_and_record_fieldsets
+from ipwatch.core.admin import SaveThroughWorkflow, WorkflowAdminMixin, internal_and_record_fieldsets
 from ipwatch.core.concurrency import OptimisticConcurrencyAdmin
 
 from .choices import ActivityKind
@@ -26,7 +26,7 @@ def _rows(names: list[str]) -> list:
 
 
 @admin.register(Activity)
-class ActivityAdmin(OptimisticConcurrencyAdmin, WorkflowAdminMixin, SimpleHistoryAdmin):
+class ActivityAdmin(OptimisticConcurrencyAdmin, WorkflowAdminMixin, SaveThroughWorkflow):
     list_display = ["date_display", "kind", "title", "place", "province", "status", "is_synthetic"]
     list_select_related = ["place", "province"]
     list_filter = ["kind", "status", "province", "date_precision", "is_synthetic"]

@@ -53,12 +53,18 @@ def filter_activity(params, incidents, activities):
     Every parameter is validated, whichever kinds are asked for."""
     kinds = parse_kinds(params)
     attacks = filter_incidents(params, incidents)
-    filterset = ActivityFilterSet(params, queryset=activities)
-    if not filterset.is_valid():
-        raise InvalidFilter(error_messages(filterset))
+    filtered = filter_activities(params, activities)
     others = [kind for kind in kinds if kind != ActivityKind.ATTACK]
     return (
         kinds,
         attacks if ActivityKind.ATTACK in kinds else None,
-        filterset.qs.of_kind(others) if others else None,
+        filtered.of_kind(others) if others else None,
     )
+
+
+def filter_activities(params, activities):
+    """``activities`` filtered by every parameter but ``kind`` (filter_incidents' twin), or InvalidFilter."""
+    filterset = ActivityFilterSet(params, queryset=activities)
+    if not filterset.is_valid():
+        raise InvalidFilter(error_messages(filterset))
+    return filterset.qs

@@ -6,7 +6,9 @@
 - Idempotent by ``id``: a row with an id updates that record (and its report from the row's source,
   matched on source and title) instead of adding one; rows sharing an id are one record's reports.
 - New records get ``--status`` (draft by default); existing ones keep their status unless
-  ``--status published`` publishes them.
+  ``--status published`` publishes them. The writes go through the workflow as ``user`` (a
+  request's user, or workflow.SYSTEM from the command line): importing as published is publishing,
+  refused to anyone else, and the model records who created and changed each record.
 - Places are matched by name and country, else created with the row's coordinates, else geocoded
   offline from the shipped gazetteer (never online); a place is never needed (a video has none).
 """
@@ -15,8 +17,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from ipwatch.core import workflow
 from ipwatch.core.choices import DatePrecision, GeocoderKind, IncidentStatus, LocationPrecision
 from ipwatch.core.countries import country_names
 from ipwatch.core.models import Campaign, Incident, Place, Province, Source
@@ -254,7 +256,7 @@ def _write(rows: list[Row], existing: dict[int, Activity], status: str, result: 
     for row in rows:
         activity = written.get(row.record_id) if row.record_id else None
         if activity is None:
-            activity = Activity(status=status, created_by=user)
+            activity = Activity(status=status)
             result.created += 1
         elif row.record_id not in seen:
             result.updated += 1
@@ -263,13 +265,9 @@ def _write(rows: list[Row], existing: dict[int, Activity], status: str, result: 
             setattr(activity, name, value)
         activity.place = _place(row.place, row.location_precision, places)
         activity.province = row.province
-        if status == IncidentStatus.PUBLISHED and activity.status != IncidentStatus.PUBLISHED:
+        if status == IncidentStatus.PUBLISHED:
             activity.status = IncidentStatus.PUBLISHED
-        if activity.status == IncidentStatus.PUBLISHED and activity.published_at is None:
-            activity.published_at = timezone.now()
-        activity.updated_by = user
-        activity._history_user = user
-        activity.save()
+        activity.save(acting_user=user)  # the workflow stamps published_at and the authors
         if row.record_id:
             written[row.record_id] = activity
         if row.claimed:
@@ -289,6 +287,7 @@ def import_activity(
 ):
     if status not in IMPORT_STATUSES:
         raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}")
+    workflow.check_creation(status, user, noun=Activity.record_noun)  # before reading anything
     result = ActivityImportResult(dry_run=dry_run)
     with open_table(source, filename) as table:
         result.errors.extend(table.file_errors)

@@ -4,7 +4,8 @@ Attacks stay in core.Incident (untouched, so attack queries keep their speed); t
 share one ``Activity`` table with the common fields every kind has (date and precision, place,
 province, title, public summary, internal notes, workflow status and history) and a few nullable
 detail fields per kind (``KIND_FIELDS`` says which belong to which kind; ``clean()`` refuses values
-in another kind's fields). See docs/architecture.md.
+in another kind's fields). The editorial workflow (saving, ``transition``, the stored status) is the
+incidents' own, inherited from ``core.models.EditorialRecord``. See docs/architecture.md.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,11 +13,9 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from ipwatch.core import workflow
 from ipwatch.core.choices import DatePrecision, IncidentStatus
 from ipwatch.core.dates import RecordDateField, format_at_precision, period_end, period_start
 from ipwatch.core.models import Campaign, EditorialRecord, Incident, Place, Province, Source, unique_external_id
-from ipwatch.core.two_person import check_two_person
 
 from .choices import (
     ACTIVITY_STATUSES,
@@ -156,6 +155,7 @@ class Activity(EditorialRecord):
     history = HistoricalRecords(m2m_fields=[claimed_incidents], excluded_fields=["search_text"])
 
     objects = ActivityQuerySet.as_manager()
+    record_noun = "activity record"
 
     class Meta:
         verbose_name_plural = "activities"
@@ -240,30 +240,6 @@ class Activity(EditorialRecord):
             errors["linked_arrest"] = "a case cannot be linked to itself"
         if errors:
             raise ValidationError(errors)
-
-    # Workflow: the incidents' rule (core.workflow), checked against the status the database holds
-    # now, so an old version (the history form's "Revert") cannot carry its status past the rule.
-    def stored_status(self) -> str | None:
-        if self.pk is None:
-            return None
-        return type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
-
-    def check_status_change(self, new_status: str, user) -> str | None:
-        """Raise ValidationError/PermissionDenied if `user` may not give the record `new_status`;
-        return the status the database holds now."""
-        stored = self.stored_status()
-        workflow.check_change(stored, new_status, user)
-        if stored != new_status:
-            check_two_person(self, new_status, user)
-        return stored
-
-    def transition(self, new_status: str, user) -> None:
-        stored = self.check_status_change(new_status, user)
-        self.status = new_status
-        workflow.stamp_publication(self, stored)
-        self.updated_by = user
-        self._history_user = user
-        self.save()
 
 
 class ActivityReport(models.Model):

@@ -14,55 +14,82 @@ from ipwatch.core.cache import periods_in_query, public_cache
 from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.citation import activity_citation
 from ipwatch.core.countries import country_name
+from ipwatch.core.filter_form import ChipFieldset, chips, facet_counts, form_context, province_fieldset, province_rows
 from ipwatch.core.filters import InvalidFilter, filter_params
-from ipwatch.core.models import Incident, Province
+from ipwatch.core.models import Incident
 from ipwatch.core.querysets import user_is_analyst
 from ipwatch.core.record_page import reports_context, retracted_answer, visible_record
 
-from .choices import ActivityKind
-from .filters import filter_activity
+from .choices import NON_ATTACK_KINDS
+from .filters import filter_activities, filter_activity
 from .models import Activity
-from .stats import kind_counts
 
 PAGE_SIZE = 50
 LIST_PARAMS = ("kind", "province", "country", "since", "until", "q")
+# The shared form's text fields on this page: no claim status (it describes attacks, listed elsewhere).
+TEXT_PARAMS = ("country", "since", "until", "q", "bbox")
+SEARCH_HINT = {
+    "placeholder": "place, title, outlet, person, source",
+    "title": "Titles, summaries, places in any spelling or script (aliases, Arabic, the gazetteer's spellings), "
+    "provinces, outlets, people and names, report titles and quotes, source names",
+}
 
 
 def _selected_params(request) -> list[tuple[str, str]]:
     return [(name, value) for name in LIST_PARAMS for value in request.GET.getlist(name) if value.strip()]
 
 
+def _filter_form(params, provinces, *, errors=None, by_province=None, by_kind=None) -> dict:
+    """The shared filter component with province and kind chips (the kinds this page lists; counts
+    None when the filters are invalid)."""
+    chosen_kinds = [kind.strip() for value in params.getlist("kind") for kind in value.split(",")]
+    kinds = ChipFieldset(
+        "kind",
+        "Kind",
+        chips(((value, label, "") for value, label in NON_ATTACK_KINDS), by_kind, chosen_kinds),
+        counted="record",
+        count_marks=True,
+    )
+    fieldsets = [province_fieldset(provinces, by_province, params, counted="record"), kinds]
+    return form_context(params, fieldsets, errors=errors or {}, text_params=TEXT_PARAMS, search_hint=SEARCH_HINT)
+
+
 @public_cache(periods=periods_in_query)
 def activity_list(request):
-    context = {
-        "kinds": ActivityKind.choices,
-        "provinces": Province.objects.only("slug", "name"),
-        "selected_kinds": [v for value in request.GET.getlist("kind") for v in value.split(",")],
-        "selected_provinces": request.GET.getlist("province"),
-        "is_analyst": user_is_analyst(request.user),
-    }
+    params = request.GET
+    activities = Activity.objects.visible_to(request.user)
+    provinces = province_rows()
+    context = {"is_analyst": user_is_analyst(request.user)}
     try:
-        _, attacks, others = filter_activity(
-            request.GET, Incident.objects.visible_to(request.user), Activity.objects.visible_to(request.user)
-        )
+        kinds, attacks, others = filter_activity(params, Incident.objects.visible_to(request.user), activities)
     except InvalidFilter as exc:
-        return render(request, "activity/activity_list.html", {**context, "errors": exc.errors}, status=400)
+        context.update({"errors": exc.errors, "f": _filter_form(params, provinces, errors=exc.errors)})
+        return render(request, "activity/activity_list.html", context, status=400)
     shown = others if others is not None else Activity.objects.none()
-    query = request.GET.get("q", "").strip()
+    query = params.get("q", "").strip()
     # Ranked by relevance when searching (as /incidents/ is), otherwise newest first.
     listed = shown.with_related().most_relevant_first(query) if query else shown.with_related().latest_first()
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    passed_on = [pair for pair in filter_params(request.GET) if pair[0] != "type" and pair[0] != "claimed"]
-    counts = kind_counts(
-        attacks if attacks is not None else Incident.objects.none(),
-        others if others is not None else Activity.objects.none(),
-        params=[pair for pair in passed_on if pair[0] != "kind"],
+    page = Paginator(listed, PAGE_SIZE).get_page(params.get("page"))
+    # One grouped query counts the chips: a province's records of the chosen kinds, a kind's records
+    # in the chosen provinces (each ignoring only its own selection, as on the incident pages).
+    by_province, by_kind = facet_counts(
+        params,
+        activities,
+        {row[0]: row[1] for row in provinces},
+        facet=("kind", "kind"),
+        apply_filters=filter_activities,
+        chosen=set(kinds),
     )
     context.update(
         {
+            "f": _filter_form(params, provinces, by_province=by_province, by_kind=by_kind),
             "page": page,
-            "counts": counts,
-            "total": sum(row["count"] for row in counts),
+            # The attacks matching the same filters (when attacks are among the kinds asked for) are
+            # listed on /incidents/, which reads the same parameters but kind.
+            "attack_count": attacks.count() if attacks is not None else None,
+            "incident_query": urlencode(
+                [pair for pair in filter_params(params) if pair[0] not in ("type", "claimed")]
+            ),
             "page_query": urlencode(_selected_params(request)),
             "export_query": urlencode(_selected_params(request)),
         }

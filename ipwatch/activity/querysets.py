@@ -9,15 +9,16 @@ from django.db.models.functions import Coalesce
 from ipwatch.core import search
 from ipwatch.core.choices import DatePrecision
 from ipwatch.core.dates import period_start
-from ipwatch.core.querysets import IncidentQuerySet
+from ipwatch.core.querysets import EditorialQuerySet, IncidentQuerySet
 
 # A territory held "until late 2016" with no known start still overlaps any period before its end.
 OPEN_START = dt.date(1, 1, 1)
 
 
-class ActivityQuerySet(models.QuerySet):
-    published = IncidentQuerySet.published
-    visible_to = IncidentQuerySet.visible_to  # the public sees published records, analysts also those in review
+class ActivityQuerySet(EditorialQuerySet):
+    """The incidents' writes (the workflow's rule) and `published`/`visible_to` come from
+    EditorialQuerySet; the place and search vocabulary is borrowed from IncidentQuerySet."""
+
     in_province = IncidentQuerySet.in_province
     in_country = IncidentQuerySet.in_country
     with_coordinates = IncidentQuerySet.with_coordinates

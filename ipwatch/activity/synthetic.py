@@ -17,6 +17,7 @@ from ipwatch.core.synthetic import (
     random_date,
     synthetic_setting,
 )
+from ipwatch.core.workflow import SYSTEM
 
 from .choices import Authority, CaseStage, LeadershipEvent, MediaType, PledgeType
 from .models import KIND_FIELDS, Activity, ActivityReport
@@ -83,7 +84,7 @@ def generate_synthetic_activity(count: int, seed: int = 1, progress=None) -> int
                     **_details(rng, kind, date),
                 )
             )
-        records = Activity.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+        records = Activity.objects.bulk_create(batch, batch_size=BATCH_SIZE, acting_user=SYSTEM)
         ActivityReport.objects.bulk_create(
             [ActivityReport(activity=record, source=source, title="Synthetic report") for record in records],
             batch_size=BATCH_SIZE,

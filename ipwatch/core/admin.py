@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
@@ -13,7 +12,6 @@ from .choices import IncidentStatus, SourceKind
 from .concurrency import OptimisticConcurrencyAdmin
 from .models import PUBLISH_PERMISSION, Campaign, Incident, Milestone, Place, Province, Report, Source
 from .pending import needs_review
-from .two_person import check_two_person
 
 
 @admin.register(Province)
@@ -136,57 +134,36 @@ def internal_and_record_fieldsets(*extra_record_fields):
 
 
 class WorkflowAdminMixin:
-    """The editorial workflow in the admin, for every model with a ``status`` (incidents, and the
-    activity kinds beyond attacks): new records start as drafts, the status menu offers only the changes
-    Incident.check_transition allows the user, and the publish/retract actions need the reviewers'
-    permission. One rule for every kind of record. List it before the other admin mixins."""
+    """The editorial workflow in the admin, for every model of it (incidents, and the activity kinds
+    beyond attacks): new records start as drafts, the status menu offers only the changes the
+    workflow allows the user, the form refuses the rest with the model's reason, and the
+    publish/retract actions need the reviewers' permission. One rule for every kind of record. List
+    it before the other admin mixins, and end the chain with SaveThroughWorkflow."""
 
     def get_changeform_initial_data(self, request):
         return {"status": IncidentStatus.DRAFT, **super().get_changeform_initial_data(request)}
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        old_status = obj.status if obj else IncidentStatus.DRAFT
         user = request.user
-        plural = self.model._meta.verbose_name_plural
 
         class WorkflowForm(form):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 if "status" in self.fields:
-                    # The stored status where the model has one: on the history form `obj` is an old version.
-                    current = obj.stored_status() if hasattr(obj, "stored_status") else getattr(obj, "status", None)
+                    # The stored status: on the history form `obj` is an old version.
+                    current = obj.stored_status() if obj is not None else None
                     limit_status_choices(self.fields["status"], user, current, obj)
 
             def clean_status(self):
                 new_status = self.cleaned_data["status"]
-                if hasattr(self.instance, "check_status_change"):  # the model's rule, on the stored status
-                    try:
-                        self.instance.check_status_change(new_status, user)
-                    except (PermissionDenied, ValidationError) as exc:
-                        raise ValidationError(workflow.error_message(exc)) from None
-                    return new_status
-                if obj is None and new_status != IncidentStatus.DRAFT and not user.has_perm(PUBLISH_PERMISSION):
-                    raise ValidationError(f"new {plural} start as drafts; send them to review when ready")
-                if obj is not None:
-                    try:
-                        Incident.check_transition(old_status, new_status, user)
-                        check_two_person(obj, new_status, user)
-                    except PermissionDenied as exc:
-                        raise ValidationError(str(exc)) from None
-                    except ValidationError as exc:
-                        raise ValidationError(exc.message_dict["status"]) from None
+                try:  # the model's rule, on the stored status
+                    self.instance.check_status_change(new_status, user)
+                except (PermissionDenied, ValidationError) as exc:
+                    raise ValidationError(workflow.error_message(exc)) from None
                 return new_status
 
         return WorkflowForm
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        if obj.status == IncidentStatus.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
 
     def _transition_selected(self, request, queryset, new_status):
         done, refused = 0, []
@@ -220,8 +197,9 @@ class WorkflowAdminMixin:
 
 
 class SaveThroughWorkflow(SimpleHistoryAdmin):
-    """The last save_model of the incident admin's chain: every status change, the form's and the
-    history Revert form's alike, goes through the model's workflow as the requesting user."""
+    """The last save_model of a workflow admin's chain: every save, the form's and the history
+    Revert form's alike, goes through the model's workflow as the requesting user (who is recorded
+    as its author; published_at is stamped by the model's rule)."""
 
     def save_model(self, request, obj, form, change):
         obj.transition(obj.status, request.user)

@@ -220,8 +220,76 @@ class EditorialRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # What the workflow's messages call one record of the model ("only reviewers may publish or
+    # retract incidents").
+    record_noun = "record"
+
     class Meta:
         abstract = True
+
+    # The editorial workflow (the rules: workflow.py), one definition for every kind of record ------
+    check_transition = staticmethod(_check_transition)
+
+    def save(self, *args, acting_user=None, **kwargs):
+        """Save, enforcing the workflow against the status stored in the database.
+
+        `acting_user` is whoever makes the change (a request's user, or workflow.SYSTEM on the
+        command line; else the one `workflow.acting_as` names); a status change or a non-draft
+        creation without one is refused. Records who created and changed the record, and stamps
+        published_at.
+        """
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        actor = actor_or_ambient(acting_user)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            stored = self.stored_status(using)
+            self._check_change(stored, self.status, actor)
+            stamp_publication(self, stored)
+            if getattr(actor, "pk", None) and update_fields is None:
+                if stored is None and self.created_by_id is None:
+                    self.created_by = actor
+                self.updated_by = actor
+                self._history_user = actor  # simple_history records who made the change
+            super().save(*args, **kwargs)
+
+    def stored_status(self, using=None) -> str | None:
+        """The status as the database has it now (None for a record not saved yet), locked for the
+        rest of the transaction where the database can lock rows."""
+        if self.pk is None:
+            return None
+        rows = type(self)._base_manager.using(using).filter(pk=self.pk)
+        connection = transaction.get_connection(using)
+        if connection.in_atomic_block and connection.features.has_select_for_update:
+            rows = rows.select_for_update()
+        return rows.values_list("status", flat=True).first()
+
+    @property
+    def merge_target_id(self):
+        """The record this one is being merged into: only incidents merge (Incident overrides)."""
+        return None
+
+    def _check_change(self, stored: str | None, new_status: str, user) -> None:
+        check_change(stored, new_status, user, merged_into_id=self.merge_target_id, noun=self.record_noun)
+        if stored != new_status:
+            check_two_person(self, new_status, user)
+
+    def check_status_change(self, new_status: str, user) -> None:
+        """Raise ValidationError/PermissionDenied if `user` may not give the record, as stored in
+        the database now, `new_status` (for forms, before anything is saved)."""
+        self._check_change(self.stored_status(), new_status, user)
+
+    def transition(self, new_status: str, user) -> None:
+        """The way status changes: set it and save everything, as `user`, or change nothing."""
+        previous = self.status
+        self.status = new_status
+        try:
+            self.save(acting_user=user)
+        except (PermissionDenied, ValidationError):
+            self.status = previous
+            raise
 
 
 def unique_external_id(name: str) -> models.UniqueConstraint:
@@ -278,6 +346,7 @@ class Incident(EditorialRecord):
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = IncidentQuerySet.as_manager()
+    record_noun = "incident"
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -308,32 +377,10 @@ class Incident(EditorialRecord):
         place = self.place.name if self.place_id else "unknown place"
         return f"{self.date_display} — {self.get_incident_type_display()} at {place}"
 
-    def save(self, *args, acting_user=None, **kwargs):
-        """Save, enforcing the workflow against the status stored in the database.
-
-        `acting_user` is whoever makes the change (a request's user, or workflow.SYSTEM on the
-        command line); a status change or a non-draft creation without one is refused.
-        """
+    def save(self, *args, **kwargs):
         if self.date and self.date_precision:
             self.date = period_start(self.date, self.date_precision)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "status" not in update_fields:
-            super().save(*args, **kwargs)
-            return
-        actor = actor_or_ambient(acting_user)
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            stored = self.stored_status(using)
-            check_change(stored, self.status, actor, merged_into_id=self.merged_into_id)
-            if stored != self.status:
-                check_two_person(self, self.status, actor)
-            stamp_publication(self, stored)
-            if getattr(actor, "pk", None) and update_fields is None:
-                if stored is None and self.created_by_id is None:
-                    self.created_by = actor
-                self.updated_by = actor
-                self._history_user = actor  # simple_history records who made the change
-            super().save(*args, **kwargs)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("public:incident-detail", kwargs={"pk": self.pk})
@@ -359,37 +406,9 @@ class Incident(EditorialRecord):
         if errors:
             raise ValidationError(errors)
 
-    def stored_status(self, using=None) -> str | None:
-        """The status as the database has it now (None for an incident not saved yet), locked
-        for the rest of the transaction where the database can lock rows."""
-        if self.pk is None:
-            return None
-        rows = type(self)._base_manager.using(using).filter(pk=self.pk)
-        connection = transaction.get_connection(using)
-        if connection.in_atomic_block and connection.features.has_select_for_update:
-            rows = rows.select_for_update()
-        return rows.values_list("status", flat=True).first()
-
-    # Workflow (the rules: workflow.py) -----------------------------------------------------
-    check_transition = staticmethod(_check_transition)
-
-    def check_status_change(self, new_status: str, user) -> None:
-        """Raise ValidationError/PermissionDenied if `user` may not give the incident, as stored
-        in the database now, `new_status` (for forms, before anything is saved)."""
-        stored = self.stored_status()
-        check_change(stored, new_status, user, merged_into_id=self.merged_into_id)
-        if stored != new_status:
-            check_two_person(self, new_status, user)
-
-    def transition(self, new_status: str, user) -> None:
-        """The way status changes: set it and save everything, as `user`, or change nothing."""
-        previous = self.status
-        self.status = new_status
-        try:
-            self.save(acting_user=user)
-        except (PermissionDenied, ValidationError):
-            self.status = previous
-            raise
+    @property
+    def merge_target_id(self):
+        return self.merged_into_id
 
 
 # Reports in publication order with the undated ones first, on every database (PostgreSQL would

@@ -36,22 +36,24 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(models.Exists(incidents.filter(published_through(), campaign=models.OuterRef("pk"))))
 
 
-STATUS_ONE_AT_A_TIME = "change statuses one incident at a time, with Incident.transition"
+STATUS_ONE_AT_A_TIME = "change statuses one record at a time, with record.transition(status, user)"
 
 
-class IncidentQuerySet(models.QuerySet):
-    # Writes: the workflow's rule holds here as in Incident.save (see workflow.py) ---------------
+class EditorialQuerySet(models.QuerySet):
+    """What incidents and activity records share: the writes, where the workflow's rule holds as in
+    EditorialRecord.save (see workflow.py), and who sees which record."""
+
     def create(self, *, acting_user=None, **fields):
         with workflow.acting_as(workflow.actor_or_ambient(acting_user)):
             return super().create(**fields)
 
     def bulk_create(self, objs, *args, acting_user=None, **kwargs):
-        """New incidents start as drafts unless `acting_user` may publish (e.g. an import as
+        """New records start as drafts unless `acting_user` may publish (e.g. an import as
         published by a reviewer or from the command line)."""
         objs = list(objs)
         actor = workflow.actor_or_ambient(acting_user)
         for status in {obj.status for obj in objs}:
-            workflow.check_creation(status, actor)
+            workflow.check_creation(status, actor, noun=self.model.record_noun)
         for obj in objs:
             workflow.stamp_publication(obj, None)
         return super().bulk_create(objs, *args, **kwargs)
@@ -69,7 +71,7 @@ class IncidentQuerySet(models.QuerySet):
                 raise PermissionDenied(STATUS_ONE_AT_A_TIME)
             actor = workflow.actor_or_ambient(acting_user)
             for stored in self.order_by().values_list("status", flat=True).distinct():
-                workflow.check_transition(stored, new, actor)
+                workflow.check_transition(stored, new, actor, noun=self.model.record_noun)
             if new == IncidentStatus.PUBLISHED:
                 fields.setdefault(
                     "published_at",
@@ -80,17 +82,18 @@ class IncidentQuerySet(models.QuerySet):
                 )
         return super().update(**fields)
 
-    # Reads -----------------------------------------------------------------------------------
     def published(self):
         return self.filter(published_through())
 
     def visible_to(self, user):
-        """Anonymous users and the public see published incidents; analysts and staff also see
-        incidents in review (never drafts of others' unfinished work on public pages)."""
+        """Anonymous users and the public see published records; analysts and staff also see
+        records in review (never drafts of others' unfinished work on public pages)."""
         if workflow.may_view_unpublished(user):
             return self.filter(status__in=[IncidentStatus.PUBLISHED, IncidentStatus.REVIEW])
         return self.published()
 
+
+class IncidentQuerySet(EditorialQuerySet):
     def in_province(self, province):
         """Accepts a Province, a slug, or an iterable of either."""
         if isinstance(province, (list, tuple, set, frozenset)):

@@ -1,17 +1,18 @@
 """The editorial workflow: which status changes exist and who may make them.
 
-One rule, enforced where the status is written (``Incident.save``, ``IncidentQuerySet.create``,
-``bulk_create`` and ``update``), not by the view that happens to show the form: the admin change
-form, its history "Revert" form, bulk actions, imports and any future API all pass the acting
-user explicitly and get the same answer. The stored status is read from the database, never from
-the object in hand (a history form builds its object from an old version, whose status says
-nothing about the incident as it is now).
+One rule for every record of the workflow (incidents and activity records alike), enforced where
+the status is written (``EditorialRecord.save`` in core/models.py, and ``EditorialQuerySet``'s
+``create``, ``bulk_create``, ``bulk_update`` and ``update`` in core/querysets.py), not by the view
+that happens to show the form: the admin change form, its history "Revert" form, bulk actions,
+imports and any future API all pass the acting user explicitly and get the same answer. The stored
+status is read from the database, never from the object in hand (a history form builds its object
+from an old version, whose status says nothing about the record as it is now).
 
-- New incidents start as drafts; only a holder of ``core.publish_incident`` (a Reviewer, or the
+- New records start as drafts; only a holder of ``core.publish_incident`` (a Reviewer, or the
   command line) may create one in another status (e.g. an import as published).
 - Status changes follow TRANSITIONS; moving to or from published/retracted needs
   ``core.publish_incident``.
-- ``published_at`` is stamped whenever an incident becomes published.
+- ``published_at`` is stamped whenever a record becomes published.
 - Who may read unfinished work is a permission too (``core.view_unpublished_incident``), never a
   group name.
 """
@@ -37,9 +38,11 @@ TRANSITIONS = {
 }
 NEEDS_PUBLISH_PERMISSION = {IncidentStatus.PUBLISHED, IncidentStatus.RETRACTED}
 
-NO_ACTOR = "a status change needs the acting user (Incident.transition(status, user))"
-PUBLISH_REFUSED = "only reviewers may publish or retract incidents"
-START_AS_DRAFT = "new incidents start as drafts; send them to review when ready"
+# The refusals name the kind of record (`noun`: the model's ``record_noun``, e.g. "incident").
+NO_ACTOR = "a status change needs the acting user (record.transition(status, user), or save(acting_user=user))"
+PUBLISH_REFUSED = "only reviewers may publish or retract {noun}s"
+START_AS_DRAFT = "new {noun}s start as drafts; send them to review when ready"
+IMPOSSIBLE = "{noun}s cannot go from {old} to {new}"
 MERGE_ONLY = "an incident becomes merged only by merging it into another (the admin's merge page)"
 
 
@@ -89,34 +92,34 @@ def may_view_unpublished(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.has_perm(VIEW_UNPUBLISHED_PERMISSION)
 
 
-def check_transition(old: str, new: str, user) -> None:
+def check_transition(old: str, new: str, user, *, noun: str = "record") -> None:
     """Raise ValidationError for an impossible change, PermissionDenied for a forbidden one."""
     if old == new or user is SYSTEM:
         return
     if new not in TRANSITIONS.get(old, set()):
-        raise ValidationError(
-            {"status": f"an incident cannot go from {IncidentStatus(old).label} to {IncidentStatus(new).label}"}
-        )
+        labels = {"old": IncidentStatus(old).label, "new": IncidentStatus(new).label}
+        raise ValidationError({"status": IMPOSSIBLE.format(noun=noun, **labels)})
     if user is None:
         raise PermissionDenied(NO_ACTOR)
     if (new in NEEDS_PUBLISH_PERMISSION or old in NEEDS_PUBLISH_PERMISSION) and not may_publish(user):
-        raise PermissionDenied(PUBLISH_REFUSED)
+        raise PermissionDenied(PUBLISH_REFUSED.format(noun=noun))
 
 
-def check_creation(status: str, user) -> None:
-    """New incidents start as drafts, unless a reviewer (or the command line) creates them."""
+def check_creation(status: str, user, *, noun: str = "record") -> None:
+    """New records start as drafts, unless a reviewer (or the command line) creates them."""
     if status != IncidentStatus.DRAFT and not may_publish(user):
-        raise PermissionDenied(START_AS_DRAFT)
+        raise PermissionDenied(START_AS_DRAFT.format(noun=noun))
 
 
-def check_change(stored: str | None, new: str, user, *, merged_into_id=None) -> None:
-    """The one rule: `stored` is the status in the database (None for a new incident)."""
+def check_change(stored: str | None, new: str, user, *, merged_into_id=None, noun: str = "record") -> None:
+    """The one rule: `stored` is the status in the database (None for a new record). Only an
+    incident merged into another (`merged_into_id`) becomes merged."""
     if new == IncidentStatus.MERGED and stored != IncidentStatus.MERGED and merged_into_id is None:
         raise ValidationError({"status": MERGE_ONLY})
     if stored is None:
-        check_creation(new, user)
+        check_creation(new, user, noun=noun)
     else:
-        check_transition(stored, new, user)
+        check_transition(stored, new, user, noun=noun)
 
 
 def stamp_publication(record, stored: str | None) -> None:

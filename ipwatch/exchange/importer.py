@@ -291,7 +291,7 @@ class Importer:
             raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
         # `user` acts: a request's user, or workflow.SYSTEM from the command line. Importing as
         # published is publishing: the workflow refuses it to anyone else (PermissionDenied).
-        workflow.check_creation(status, user)
+        workflow.check_creation(status, user, noun=Incident.record_noun)
         self.format_name = format_name
         self.status = status
         self.provinces = ProvinceMap.load(province_map)  # may raise ProvinceMapError

@@ -10,6 +10,7 @@
     if (HEX.test(color)) swatch.style.backgroundColor = color;
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-filter-panel]"), function (panel) {
-    if (narrow && !panel.querySelector(".error-box")) panel.open = false;
+    // A page may show its error box beside the panel (the lists do): a field marked invalid keeps it open too.
+    if (narrow && !panel.querySelector(".error-box, [aria-invalid='true']")) panel.open = false;
   });
 })();

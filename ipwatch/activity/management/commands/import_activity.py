@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ipwatch.activity.importing import IMPORT_STATUSES, import_activity
+from ipwatch.core.workflow import SYSTEM
 
 
 class Command(BaseCommand):
@@ -18,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            result = import_activity(options["file"], dry_run=options["dry_run"], status=options["status"])
+            result = import_activity(
+                options["file"], dry_run=options["dry_run"], status=options["status"], user=SYSTEM
+            )
         except OSError as exc:
             raise CommandError(f"cannot read {options['file']}: {exc.strerror or exc}") from None
         if not result.ok:
