@@ -32,7 +32,6 @@ from .workflow import (  # noqa: F401  (TRANSITIONS and PUBLISH_PERMISSION are i
     check_change,
     stamp_publication,
 )
-from .workflow import check_transition as _check_transition
 
 
 def validate_alias_list(value) -> None:
@@ -228,8 +227,6 @@ class EditorialRecord(models.Model):
         abstract = True
 
     # The editorial workflow (the rules: workflow.py), one definition for every kind of record ------
-    check_transition = staticmethod(_check_transition)
-
     def save(self, *args, acting_user=None, **kwargs):
         """Save, enforcing the workflow against the status stored in the database.
 
