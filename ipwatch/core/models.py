@@ -1,4 +1,6 @@
-"""The ipwatch data model: provinces, places, sources, incidents and each source's report of them."""
+"""The ipwatch data model: provinces, places, sources, campaigns, milestones, incidents and each
+source's report of them, changes to published incidents waiting for review (PendingChange), and the
+EditorialRecord base whose workflow incidents and activity records share."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
