@@ -204,6 +204,12 @@ class TestAdmin:
         retracted.refresh_from_db()
         assert retracted.status == PUBLISHED and retracted.updated_by == reviewer
 
+    def test_the_status_menu_says_why_it_is_fixed(self, model, make_record, editor_client):
+        record = make_record(PUBLISHED)
+        page = editor_client.get(f"/admin/{record._meta.app_label}/{record._meta.model_name}/{record.pk}/change/")
+        assert f"You may not change this {model.record_noun}'s status" in page.content.decode()
+        assert [value for value, _ in page.context["adminform"].form.fields["status"].choices] == [PUBLISHED]
+
     def test_the_activity_admin_saves_as_the_requesting_user(self, reviewer_client, reviewer, make_place):
         response = reviewer_client.post(
             "/admin/activity/activity/add/", add_form("arrest", make_place(), status=PUBLISHED)

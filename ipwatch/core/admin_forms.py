@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from . import workflow
 from .choices import IncidentStatus
-from .models import Incident, Source
+from .models import Source
 from .two_person import check_two_person
 
 
@@ -51,34 +51,38 @@ class AliasesAsLinesMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-def statuses_for(user, current: str | None, incident=None) -> list[str]:
-    """The statuses this user may choose for an incident now in `current` (None: a new incident)."""
-    if current is None:
-        start = [IncidentStatus.DRAFT]
-        if workflow.may_publish(user):
-            start += [IncidentStatus.REVIEW, IncidentStatus.PUBLISHED]
-        return start
+# The statuses the add form offers (a new record is never created retracted or merged).
+NEW_RECORD_STATUSES = [IncidentStatus.DRAFT, IncidentStatus.REVIEW, IncidentStatus.PUBLISHED]
+
+
+def statuses_for(user, current: str | None, record=None) -> list[str]:
+    """The statuses this user may choose for a record now in `current` (None: a new record): those
+    the workflow's rule allows, asked of the rule itself."""
     allowed = []
-    for status in IncidentStatus.values:
+    for status in NEW_RECORD_STATUSES if current is None else IncidentStatus.values:
         if status == IncidentStatus.MERGED and status != current:
             continue  # only the merge page merges
         try:
-            Incident.check_transition(current, status, user)
-            if incident is not None:
-                check_two_person(incident, status, user)
+            if current is None:
+                workflow.check_creation(status, user)
+            else:
+                workflow.check_transition(current, status, user)
+                if record is not None:
+                    check_two_person(record, status, user)
         except (PermissionDenied, ValidationError):
             continue
         allowed.append(status)
     return allowed
 
 
-def limit_status_choices(field, user, current: str | None, incident=None) -> None:
-    allowed = set(statuses_for(user, current, incident))
+def limit_status_choices(field, user, current: str | None, record=None) -> None:
+    allowed = set(statuses_for(user, current, record))
     field.choices = [(value, label) for value, label in IncidentStatus.choices if value in allowed]
     # Any status still reaches the workflow check, so a forged one gets its reason, not "invalid choice".
     field.valid_value = lambda value: value in IncidentStatus.values
     if current is not None and len(allowed) == 1:
-        field.help_text = "You may not change this incident's status (reviewers publish and retract)."
+        noun = getattr(record, "record_noun", "record")
+        field.help_text = f"You may not change this {noun}'s status (reviewers publish and retract)."
     elif current is not None:
         field.help_text = "Only the changes you may make are offered."
 

@@ -1,4 +1,6 @@
-"""The ipwatch data model: provinces, places, sources, incidents and each source's report of them."""
+"""The ipwatch data model: provinces, places, sources, campaigns, milestones, incidents and each
+source's report of them, changes to published incidents waiting for review (PendingChange), and the
+EditorialRecord base whose workflow incidents and activity records share."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +34,6 @@ from .workflow import (  # noqa: F401  (TRANSITIONS and PUBLISH_PERMISSION are i
     check_change,
     stamp_publication,
 )
-from .workflow import check_transition as _check_transition
 
 
 def validate_alias_list(value) -> None:
@@ -228,8 +229,6 @@ class EditorialRecord(models.Model):
         abstract = True
 
     # The editorial workflow (the rules: workflow.py), one definition for every kind of record ------
-    check_transition = staticmethod(_check_transition)
-
     def save(self, *args, acting_user=None, **kwargs):
         """Save, enforcing the workflow against the status stored in the database.
 

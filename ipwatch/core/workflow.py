@@ -11,7 +11,10 @@ from an old version, whose status says nothing about the record as it is now).
 - New records start as drafts; only a holder of ``core.publish_incident`` (a Reviewer, or the
   command line) may create one in another status (e.g. an import as published).
 - Status changes follow TRANSITIONS; moving to or from published/retracted needs
-  ``core.publish_incident``.
+  ``core.publish_incident``. Only an incident becomes merged, by being merged into another
+  (core/merging.py), and none leaves merged.
+- Beside this rule, the model checks the optional two-person rule (two_person.py) on every status
+  change.
 - ``published_at`` is stamped whenever a record becomes published.
 - Who may read unfinished work is a permission too (``core.view_unpublished_incident``), never a
   group name.
