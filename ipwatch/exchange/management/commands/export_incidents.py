@@ -5,22 +5,27 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
 from ipwatch.core.choices import IncidentStatus
-from ipwatch.core.filters import InvalidFilter, filter_incidents
+from ipwatch.core.filters import FILTER_PARAMS, InvalidFilter, filter_incidents
 from ipwatch.core.models import Incident
 from ipwatch.exchange.export import csv_lines, geojson_chunks, iterate
 
-FILTERS = ("province", "type", "country", "since", "until", "claimed", "q", "bbox")
+REPEATABLE = ("province", "type")  # the options given more than once (action="append")
 
 
 def select_incidents(status: str, options: dict):
     """The incidents an export of `status` with these filters (the command's options) writes."""
     params = QueryDict(mutable=True)
-    for name in ("province", "type"):
-        params.setlist(name, options.get(name) or [])
-    for name in ("country", "since", "until", "claimed", "q", "bbox"):
-        if options.get(name):
+    for name in FILTER_PARAMS:
+        if name in REPEATABLE:
+            params.setlist(name, options.get(name) or [])
+        elif options.get(name):
             params[name] = options[name]
-    incidents = Incident.objects.all() if status == "all" else Incident.objects.filter(status=status)
+    if status == "all":
+        incidents = Incident.objects.all()
+    elif status == IncidentStatus.PUBLISHED:
+        incidents = Incident.objects.published()
+    else:
+        incidents = Incident.objects.filter(status=status)
     try:
         return filter_incidents(params, incidents)
     except InvalidFilter as exc:
@@ -80,7 +85,7 @@ class Command(BaseCommand):
         from ipwatch.jobs.runners import enqueue
 
         select_incidents(status, options)  # bad filters fail here, not on the worker
-        filters = {name: options[name] for name in FILTERS if options.get(name)}
+        filters = {name: options[name] for name in FILTER_PARAMS if options.get(name)}
         job = enqueue(
             JobKind.EXPORT, f"Export {status} incidents as {format}", {"format": format, "status": status, **filters}
         )
