@@ -301,6 +301,7 @@ def test_database_placement_matches_the_python_rule(client, make_incident, make_
             killed_best=rng.choice([None, 1, 2]),
         )
     incidents = list(Incident.objects.published())
+    assert len(incidents) == 150
     for granularity in ("week", "month", "year"):
         expected_points, expected_bands = {}, {}
         for incident in incidents:
