@@ -7,11 +7,17 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
 from ipwatch.core import asof
-from ipwatch.core.cache import gzip_if_accepted, periods_in_query, provinces_in_query, public_cache_for_gzip_clients
+from ipwatch.core.cache import (
+    etag_headers,
+    gzip_if_accepted,
+    periods_in_query,
+    provinces_in_query,
+    public_cache_for_gzip_clients,
+)
 from ipwatch.core.filters import rejects_invalid_filters
 from ipwatch.core.models import Incident
 from ipwatch.maps.geojson import collection_stats
-from ipwatch.maps.views import GEOJSON_CONTENT_TYPE, _cache_headers, geojson_etag
+from ipwatch.maps.views import GEOJSON_CONTENT_TYPE, geojson_etag
 
 from . import csvformat
 from .filters import filter_activity
@@ -39,7 +45,7 @@ def activity_geojson(request):
     etag = geojson_etag(request, stats)
     conditional = get_conditional_response(request, etag=etag)
     if conditional is not None:
-        return _cache_headers(conditional, etag)
+        return etag_headers(conditional, etag)
     without = sum(part["without_coordinates"] for part in (stats["attack"], stats["other"]) if part)
     body = feature_collection_json(
         attacks,
@@ -49,7 +55,7 @@ def activity_geojson(request):
         data_as_of=as_of,
     )
     response = HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
-    return gzip_if_accepted(request, _cache_headers(response, etag))
+    return gzip_if_accepted(request, etag_headers(response, etag))
 
 
 @require_safe

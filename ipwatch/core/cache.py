@@ -473,6 +473,20 @@ def public_cache(view=None, *, timeout: int | None = None, provinces=None, perio
     return wrapper
 
 
+def etag_headers(response, etag: str, *, max_age: int = 0):
+    """The ETag, public caching and ``Vary: Accept-Encoding`` of a data answer. With no ``max_age``
+    (the data APIs) browsers and proxies keep it but always revalidate it (cheap thanks to the
+    ETag), so a published change shows on the very next request; data that changes only with a
+    deploy (the basemap's names) is kept ``max_age`` seconds."""
+    response["ETag"] = etag
+    if max_age:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, public=True, no_cache=True, max_age=0)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
 def gzip_if_accepted(request, response, *, level: int = GZIP_LEVEL):
     """Compress a large public body for a client that takes gzip, at ``GZIP_LEVEL`` (Django's
     ``gzip_page`` uses level 6). Public data holds no secrets, so no BREACH padding is needed."""

@@ -14,7 +14,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from ipwatch.core import asof
 from ipwatch.core.cache import (
     accepts_gzip,
+    etag_headers,
     gzip_if_accepted,
     periods_in_query,
     provinces_in_query,
@@ -167,15 +168,6 @@ def geojson_etag(request, stats: dict) -> str:
     return f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:40]}"'
 
 
-def _cache_headers(response, etag: str):
-    response["ETag"] = etag
-    # Cacheable by browsers and proxies, but always revalidated (cheap thanks to the ETag), so a
-    # published change shows on the very next request.
-    patch_cache_control(response, public=True, no_cache=True, max_age=0)
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
-
-
 def requested_properties(request) -> tuple[str, ...]:
     """``properties=id,province,killed`` narrows the properties (a sparse fieldset); default: all."""
     if "properties" not in request.GET:
@@ -201,7 +193,7 @@ def incidents_geojson(request):
     etag = geojson_etag(request, {**stats, "data_as_of": as_of})
     conditional = get_conditional_response(request, etag=etag)  # 304 Not Modified (or 412 for If-Match)
     if conditional is not None:
-        return _cache_headers(conditional, etag)
+        return etag_headers(conditional, etag)
     body = feature_collection_json(
         incidents,
         base_url=request.build_absolute_uri("/").rstrip("/"),
@@ -210,7 +202,7 @@ def incidents_geojson(request):
         data_as_of=as_of,
     )
     response = HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
-    return gzip_if_accepted(request, _cache_headers(response, etag))
+    return gzip_if_accepted(request, etag_headers(response, etag))
 
 
 @require_safe
@@ -226,10 +218,10 @@ def incidents_map_data(request):
     etag = f'W/"{hashlib.sha256(body).hexdigest()[:40]}"'
     conditional = get_conditional_response(request, etag=etag)
     if conditional is not None:
-        return _cache_headers(conditional, etag)
+        return etag_headers(conditional, etag)
     response = HttpResponse(body, content_type="application/json")
     # Level 1: a third of level 5's time on this repetitive text, for ~15 % more bytes.
-    return gzip_if_accepted(request, _cache_headers(response, etag), level=1)
+    return gzip_if_accepted(request, etag_headers(response, etag), level=1)
 
 
 # ------------------------------------------------------------------------- basemap place names
@@ -246,7 +238,4 @@ def basemap_labels(request):
         conditional = HttpResponse(gzipped if compressed else body, content_type="application/json")
         if compressed:
             conditional["Content-Encoding"] = "gzip"
-    conditional["ETag"] = etag
-    patch_cache_control(conditional, public=True, max_age=86400)
-    patch_vary_headers(conditional, ["Accept-Encoding"])
-    return conditional
+    return etag_headers(conditional, etag, max_age=86400)
