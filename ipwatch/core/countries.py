@@ -26,6 +26,15 @@ def country_name(code: str) -> str:
     return country_names().get(code, code)
 
 
+def country_code(text: str) -> str:
+    """ "ly " → "LY": the ISO 3166-1 alpha-2 code as stored, from what a person typed (no names or
+    aliases: "UK" is not GB's code); UnknownCountry, naming what was typed, otherwise."""
+    code = text.strip().upper()
+    if code not in country_names():
+        raise UnknownCountry(f"{text.strip()!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
+    return code
+
+
 def validate_country_code(value: str) -> None:
     if value not in country_names():
         raise ValidationError(

@@ -17,7 +17,7 @@ from django import forms
 from django.http import JsonResponse
 
 from .choices import IncidentType
-from .countries import country_names
+from .countries import UnknownCountry, country_code
 from .dates import EARLIEST_DATE, LATEST_DATE
 from .models import Incident, Province
 
@@ -91,10 +91,11 @@ class IdListFilter(django_filters.Filter):
 
 class CountryField(forms.CharField):
     def clean(self, value):
-        value = (super().clean(value) or "").strip().upper()
-        if value and value not in country_names():
-            raise forms.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
-        return value
+        value = (super().clean(value) or "").strip()
+        try:
+            return country_code(value) if value else ""
+        except UnknownCountry as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class CountryFilter(django_filters.Filter):

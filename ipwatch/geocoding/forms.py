@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ipwatch.core.countries import validate_country_code
+from ipwatch.core.countries import UnknownCountry, country_code
 from ipwatch.core.models import Province
 
 # Checked before any query: PostgreSQL refuses text with NUL bytes (a 500 otherwise).
@@ -34,15 +34,11 @@ class SuggestForm(forms.Form):
         return query
 
     def clean_country(self) -> str:
-        country = (self.cleaned_data["country"] or "").strip().upper()
-        if country:
-            try:
-                validate_country_code(country)
-            except ValidationError:
-                raise ValidationError(
-                    f"{country!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY, IQ, NG)"
-                ) from None
-        return country
+        country = (self.cleaned_data["country"] or "").strip()
+        try:
+            return country_code(country) if country else ""
+        except UnknownCountry as exc:
+            raise ValidationError(str(exc)) from None
 
     def clean_province(self) -> list[str] | None:
         """The province's countries (None: no province given)."""

@@ -9,7 +9,7 @@ written with a leading apostrophe; the import removes exactly that apostrophe ag
 
 import re
 
-from ipwatch.core.countries import country_names
+from ipwatch.core.countries import UnknownCountry, country_code
 
 from ..fields import FieldError, parse_bool, parse_choice, parse_count, parse_date, parse_event_id, parse_int
 from ..records import FIGURE_FIELDS, Cells, IncidentRecord, Parsed, PlaceRecord
@@ -88,10 +88,10 @@ def parse_slug(text: str) -> str:
 
 def parse_country_code(text: str) -> str:
     """The CSV carries the ISO code the model stores: no names or aliases ("UK" is not GB's code)."""
-    code = text.upper()
-    if code not in country_names():
-        raise FieldError(f"{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
-    return code
+    try:
+        return country_code(text)
+    except UnknownCountry as exc:
+        raise FieldError(str(exc)) from None
 
 
 def parse_row_id(text: str) -> int:

@@ -8,11 +8,10 @@ Exit status 0 when every name (or pending place) was resolved, 1 otherwise.
 
 import json
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from ipwatch.core.countries import validate_country_code
+from ipwatch.core.countries import UnknownCountry, country_code
 from ipwatch.core.models import Province
 
 from ...service import geocode_name, geocode_places, pending_places
@@ -68,12 +67,10 @@ class Command(BaseCommand):
     def country(self, value):
         if not value:
             return None
-        code = value.strip().upper()
         try:
-            validate_country_code(code)
-        except ValidationError:
+            return country_code(value)
+        except UnknownCountry:
             raise CommandError(f"--country {value!r} is not an ISO 3166-1 alpha-2 code (e.g. LY, IQ, NG)") from None
-        return code
 
     def province_countries(self, slug):
         if not slug:
