@@ -5,7 +5,7 @@ import datetime as dt
 import math
 import re
 
-from ipwatch.core.countries import UnknownCountry, country_from_iso_number, country_from_name
+from ipwatch.core.countries import UnknownCountry, country_code, country_from_iso_number, country_from_name
 from ipwatch.core.dates import DATE_RANGE_TEXT, in_record_range
 
 from .errors import FieldError
@@ -145,17 +145,24 @@ def parse_choice(text: str, choices: dict[str, str], what: str):
         raise FieldError(f"{text!r} is not a valid {what} (expected one of {allowed})") from None
 
 
-def parse_country_name(text: str) -> str:
-    """A country as the datasets name it ("Libya", UCDP's "DR Congo (Zaire)") → its ISO code."""
+def _country(lookup, text: str) -> str:
+    """``lookup(text)`` (a core.countries reader), its UnknownCountry as the cell's FieldError."""
     try:
-        return country_from_name(text)
+        return lookup(text)
     except UnknownCountry as exc:
         raise FieldError(str(exc)) from None
+
+
+def parse_country_name(text: str) -> str:
+    """A country as the datasets name it ("Libya", UCDP's "DR Congo (Zaire)") → its ISO code."""
+    return _country(country_from_name, text)
 
 
 def parse_country_number(text: str) -> str:
     """ACLED's ISO 3166 numeric `iso` column ("434") → its ISO alpha-2 code ("LY")."""
-    try:
-        return country_from_iso_number(text)
-    except UnknownCountry as exc:
-        raise FieldError(str(exc)) from None
+    return _country(country_from_iso_number, text)
+
+
+def parse_country_code(text: str) -> str:
+    """The ipwatch CSV carries the ISO code the model stores: no names or aliases ("UK" is not GB's code)."""
+    return _country(country_code, text)

@@ -9,9 +9,16 @@ written with a leading apostrophe; the import removes exactly that apostrophe ag
 
 import re
 
-from ipwatch.core.countries import UnknownCountry, country_code
-
-from ..fields import FieldError, parse_bool, parse_choice, parse_count, parse_date, parse_event_id, parse_int
+from ..fields import (
+    FieldError,
+    parse_bool,
+    parse_choice,
+    parse_count,
+    parse_country_code,
+    parse_date,
+    parse_event_id,
+    parse_int,
+)
 from ..records import FIGURE_FIELDS, Cells, IncidentRecord, Parsed, PlaceRecord
 from .base import Format, check_order, coordinates
 
@@ -84,14 +91,6 @@ def parse_slug(text: str) -> str:
     if not _SLUG.match(text):
         raise FieldError(f"{text!r} is not a slug (lower-case letters, digits and hyphens, e.g. west-africa)")
     return text
-
-
-def parse_country_code(text: str) -> str:
-    """The CSV carries the ISO code the model stores: no names or aliases ("UK" is not GB's code)."""
-    try:
-        return country_code(text)
-    except UnknownCountry as exc:
-        raise FieldError(str(exc)) from None
 
 
 def parse_row_id(text: str) -> int:
