@@ -7,6 +7,8 @@ import itertools
 import pytest
 from django.contrib.auth.models import Group, User
 
+from ipwatch.activity.choices import ActivityKind
+from ipwatch.activity.models import Activity
 from ipwatch.core.choices import ClaimStatus, IncidentStatus, IncidentType, LocationPrecision, SourceKind
 from ipwatch.core.models import Incident, Place, Province, Report, Source
 from ipwatch.core.sample_data import load_sample_data
@@ -134,6 +136,23 @@ def make_incident(db, make_place, make_province):
         for report in reports:
             Report.objects.create(incident=incident, **report)
         return incident
+
+    return make
+
+
+@pytest.fixture
+def make_activity(db):
+    """A published activity record (an arrest on 1 Jan 2020, synthetic, for tests) unless told otherwise."""
+
+    def make(**fields):
+        defaults = {
+            "kind": ActivityKind.ARREST,
+            "title": f"Test record {next(_counter)} (synthetic, for tests)",
+            "date": dt.date(2020, 1, 1),
+            "status": IncidentStatus.PUBLISHED,
+            "is_synthetic": True,
+        }
+        return Activity.objects.create(acting_user=SYSTEM, **{**defaults, **fields})  # fixtures may start published
 
     return make
 

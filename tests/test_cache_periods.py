@@ -67,39 +67,22 @@ def urls() -> list[str]:
 
 
 @pytest.fixture
-def history(invalidation_world, make_incident, make_place):  # noqa: F811 (the imported fixture)
+def history(invalidation_world, make_incident, make_place, make_activity):  # noqa: F811 (the imported fixture)
     """The world of test_cache_invalidation plus records in other years and at other precisions."""
     sinai, barqa, fezzan = (Province.objects.get(slug=slug) for slug in ("sinai", "barqa", "fezzan"))
     make_incident(province=sinai, date=dt.date(2016, 1, 1), date_precision=DatePrecision.YEAR)
     make_incident(province=fezzan, date=dt.date(2019, 12, 30), date_precision=DatePrecision.WEEK)  # into 2020
     make_incident(province=barqa, date=dt.date(2016, 7, 9), place=make_place(name="Synthetic 2016 place"))
-    published = {"status": IncidentStatus.PUBLISHED, "is_synthetic": True}
-    Activity.objects.create(
-        acting_user=SYSTEM,
+    make_activity(
         kind=ActivityKind.TERRITORY,
-        title="Synthetic territory (for tests)",
         province=barqa,
         date=dt.date(2015, 3, 1),
         date_precision=DatePrecision.MONTH,
         end_date=dt.date(2016, 1, 1),
         end_date_precision=DatePrecision.YEAR,
-        **published,
     )
-    Activity.objects.create(
-        acting_user=SYSTEM,
-        kind=ActivityKind.DESIGNATION,
-        title="Synthetic designation (for tests)",
-        date=dt.date(2016, 5, 2),
-        **published,
-    )
-    Activity.objects.create(
-        acting_user=SYSTEM,
-        kind=ActivityKind.ARREST,
-        title="Synthetic arrest (for tests)",
-        province=fezzan,
-        date=dt.date(2020, 1, 3),
-        **published,
-    )
+    make_activity(kind=ActivityKind.DESIGNATION, date=dt.date(2016, 5, 2))
+    make_activity(kind=ActivityKind.ARREST, province=fezzan, date=dt.date(2020, 1, 3))
 
 
 def moves(rng, reviewer):
@@ -261,7 +244,7 @@ def test_an_edit_to_a_2016_record_keeps_the_2019_answers(client, history):
 
 
 def test_an_activity_record_drops_the_years_it_spans(client, history):
-    territory = Activity.objects.get(title="Synthetic territory (for tests)")  # Mar 2015 – 2016
+    territory = Activity.objects.get(kind=ActivityKind.TERRITORY, province__slug="barqa")  # Mar 2015 – 2016
     watched = {
         "/api/activity.geojson?since=2015-01-01&until=2015-12-31": "miss",
         "/api/activity.geojson?since=2016-12-01&until=2016-12-31": "miss",
