@@ -20,10 +20,9 @@ from django.db import transaction
 
 from ipwatch.core import workflow
 from ipwatch.core.choices import DatePrecision, GeocoderKind, IncidentStatus, LocationPrecision
-from ipwatch.core.countries import country_names
 from ipwatch.core.models import Campaign, Incident, Place, Province, Source
 from ipwatch.exchange.errors import RowError
-from ipwatch.exchange.fields import parse_date, parse_int, parse_latitude, parse_longitude
+from ipwatch.exchange.fields import parse_country_code, parse_date, parse_int, parse_latitude, parse_longitude
 from ipwatch.exchange.formats.ipwatch import unguard_formula
 from ipwatch.exchange.importer import geocode_offline
 from ipwatch.exchange.readers import open_table
@@ -89,7 +88,6 @@ class _Lookups:
             self.sources[source.slug] = source
             self.sources.setdefault(source.name.casefold(), source)
         self.campaigns = {c.slug: c for c in Campaign.objects.all()}
-        self.countries = country_names()
 
 
 def _choice(cells: Cells, column: str, choices, *, required: bool = False):
@@ -139,16 +137,15 @@ def _parse_cells(cells: Cells, lookups: _Lookups) -> Row:
             cells.error("province", f"no province with the slug {slug!r}")
     # Place: name + country, optional coordinates.
     place = None
-    name, country = cells.text("place"), cells.text("country").upper()
+    name = cells.text("place")
+    country = cells.value("country", parse_country_code, default="")
     latitude = cells.value("latitude", parse_latitude)
     longitude = cells.value("longitude", parse_longitude)
     if (cells.text("latitude") == "") != (cells.text("longitude") == ""):
         cells.error("longitude" if not cells.text("longitude") else "latitude", "give both latitude and longitude")
     if name:
-        if not country:
+        if not cells.text("country"):
             cells.error("country", "is empty (a place needs its ISO 3166-1 alpha-2 country code)")
-        elif country not in lookups.countries:
-            cells.error("country", f"{country!r} is not an ISO 3166-1 alpha-2 country code (e.g. LY)")
         place = {"name": name, "country": country, "latitude": latitude, "longitude": longitude}
     elif cells.text("latitude") or cells.text("country"):
         cells.error("place", "is empty but the row has a country or coordinates (name the place)")

@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ipwatch.core.cache import periods_in_query, public_cache
-from ipwatch.core.choices import IncidentStatus
 from ipwatch.core.citation import activity_citation
 from ipwatch.core.countries import country_name
 from ipwatch.core.filter_form import ChipFieldset, chips, facet_counts, form_context, province_fieldset, province_rows
@@ -138,7 +137,7 @@ def activity_detail(request, pk):
         "linked_arrest": visible.filter(pk=activity.linked_arrest_id).first() if activity.linked_arrest_id else None,
         "legal_cases": list(visible.filter(linked_arrest=activity).order_by("date", "id")),
         "campaign_public": activity.campaign
-        if activity.campaign_id and (activity.status == IncidentStatus.PUBLISHED or user_is_analyst(request.user))
+        if activity.campaign_id and (activity.is_published or user_is_analyst(request.user))
         else None,
         "country": country_name(activity.place.country) if activity.place_id else "",
         "is_analyst": user_is_analyst(request.user),

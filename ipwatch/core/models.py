@@ -254,6 +254,11 @@ class EditorialRecord(models.Model):
                 self._history_user = actor  # simple_history records who made the change
             super().save(*args, **kwargs)
 
+    @property
+    def is_published(self) -> bool:
+        """Public now (templates mark everything else as visible to analysts only)."""
+        return self.status == IncidentStatus.PUBLISHED
+
     def stored_status(self, using=None) -> str | None:
         """The status as the database has it now (None for a record not saved yet), locked for the
         rest of the transaction where the database can lock rows."""
