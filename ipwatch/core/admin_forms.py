@@ -63,12 +63,9 @@ def statuses_for(user, current: str | None, record=None) -> list[str]:
         if status == IncidentStatus.MERGED and status != current:
             continue  # only the merge page merges
         try:
-            if current is None:
-                workflow.check_creation(status, user)
-            else:
-                workflow.check_transition(current, status, user)
-                if record is not None:
-                    check_two_person(record, status, user)
+            workflow.check_change(current, status, user)
+            if record is not None:
+                check_two_person(record, status, user)
         except (PermissionDenied, ValidationError):
             continue
         allowed.append(status)
